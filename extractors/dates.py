@@ -1,0 +1,30 @@
+"""Dates written in the text: ``ngày 23/7/2012``, ``ngày 23 tháng 7 năm 2012``, ``23-7-2012``."""
+from __future__ import annotations
+
+import datetime as dt
+
+import regex
+
+from . import patterns as P
+from .models import DateMention
+
+
+def to_date(day: int, month: int, year: int | None) -> dt.date | None:
+    if year is None:
+        return None
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def from_match(m: regex.Match) -> DateMention:
+    g = m.groupdict()
+    d, mo, y = (g["d2"], g["m2"], g["y2"]) if g.get("d2") else (g["d"], g["m"], g["y"])
+    day, month, year = int(d), int(mo), int(y)
+    return DateMention(m.start(), m.end(), m.group(), day, month, year, to_date(day, month, year))
+
+
+def find_dates(text: str) -> list[DateMention]:
+    """Every full date (day, month, year) in the text, valid or not."""
+    return [from_match(m) for m in P.ANY_DATE.finditer(text)]

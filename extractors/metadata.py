@@ -1,0 +1,311 @@
+"""What a document says about itself: issuer, province, type, số hiệu, date, subject, recipients, signer.
+
+Administrative documents follow one layout (Nghị định 30/2020/NĐ-CP): an issuer block and the
+national motto at the top, ``Số: …`` under the issuer, the place-date line under the motto,
+the type in capitals with the trích yếu below it (or ``V/v …`` for a Công văn), ``Kính gửi``,
+the body, then ``Nơi nhận`` and the signature block.  Pages saved from portals and news items
+keep only parts of it; every field is looked for on its own.
+"""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import unicodedata
+
+import regex
+
+from . import patterns as P
+from . import tables
+from .citations import norm_ref
+from .dates import from_match
+from .models import Citation, DocumentMeta, Span
+
+I = regex.V1 | regex.IGNORECASE
+MOTTO = regex.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", I)
+OWN_REF = regex.compile(rf"(?<!\p{{L}})Số\s*:?\s*(?P<ref>(?:{P.NUMBER})?\s?/\s?(?:\d{{4}}\s?/\s?)?{P.SYMBOL}|\d+-\p{{Lu}}+/{P.SEG})", regex.V1)
+DATE_LINE = regex.compile(
+    rf"(?P<place>\p{{Lu}}[\p{{L}}.\- ]{{1,40}}?)\s*,?\s*ngày\s*(?P<d>\d{{1,2}}|\.{{2,}}|…+)?\s*(?:\d\s*)?tháng\s*(?P<m>\d{{1,2}}|\.{{2,}}|…+)\s*năm\s*(?P<y>\d{{4}})", regex.V1)
+VV = regex.compile(r"(?<!\p{L})(?:V/v|V/V|Về việc)\b", regex.V1)
+KINH_GUI = regex.compile(r"Kính\s+gửi\s*:?", I)
+NOI_NHAN = regex.compile(r"(?<!\p{L})Nơi\s+nhận\s*:?", I)
+SIGN_TITLE = regex.compile(
+    r"(?:(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.?\s*[\p{Lu} ,.\-]{2,60}\n\s*)*"
+    r"(?:(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.?\s*)?(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|CHÁNH\s+VĂN\s+PHÒNG|"
+    r"TRƯỞNG\s+[\p{Lu} ]{2,40}|BÍ\s+THƯ|CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|CHÁNH\s+THANH\s+TRA|GIÁM\s+ĐỐC\s+SỞ|TỔNG\s+[\p{Lu} ]{2,30})\b[\p{Lu} ]*",
+    regex.V1)
+PERSON = regex.compile(r"^(?:(?:Đại|Thượng|Trung)\s+tướng\s+|(?:TS|ThS|PGS|GS)\.?\s*)?(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4})\s*$", regex.V1)
+TYPE_HEADING = regex.compile(
+    r"^\s*(?P<t>BÁO CÁO|KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|THÔNG BÁO|THÔNG TƯ|THÔNG TƯ LIÊN TỊCH|NGHỊ ĐỊNH|NGHỊ QUYẾT|TỜ TRÌNH|"
+    r"HƯỚNG DẪN|CHƯƠNG TRÌNH|ĐỀ ÁN|PHƯƠNG ÁN|CÔNG ĐIỆN|QUY CHẾ|QUY ĐỊNH|LUẬT|PHÁP LỆNH|KẾT LUẬN|CÔNG VĂN)\s*$", regex.V1 | regex.MULTILINE)
+NATIONAL_ISSUER = regex.compile(r"^(BỘ\s|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|QUỐC\s+HỘI|ỦY\s+BAN\s+THƯỜNG\s+VỤ|VĂN\s+PHÒNG\s+CHÍNH\s+PHỦ|"
+                                r"TÒA\s+ÁN\s+NHÂN\s+DÂN\s+TỐI\s+CAO|VIỆN\s+KIỂM\s+SÁT\s+NHÂN\s+DÂN\s+TỐI\s+CAO|NGÂN\s+HÀNG\s+NHÀ\s+NƯỚC|"
+                                r"KIỂM\s+TOÁN\s+NHÀ\s+NƯỚC|THANH\s+TRA\s+CHÍNH\s+PHỦ|BAN\s+CHẤP\s+HÀNH\s+TRUNG\s+ƯƠNG|CỤC\s|TỔNG\s+CỤC)", I)
+ISSUER_LINE = regex.compile(r"^(?:(?:Ủ|Uỷ|UỶ|ỦY|Ủy)\s*BAN|HỘI\s+ĐỒNG|SỞ\s|BỘ\s|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|QUỐC\s+HỘI|VĂN\s+PHÒNG|"
+                            r"THANH\s+TRA|CỤC\s|TỔNG\s+CỤC|BAN\s|TỈNH\s+ỦY|THÀNH\s+ỦY|ĐOÀN|TRUNG\s+TÂM|PHÒNG\s|CÔNG\s+AN|"
+                            r"TÒA\s+ÁN|VIỆN\s+KIỂM\s+SÁT|NGÂN\s+HÀNG|KIỂM\s+TOÁN|BỘ\s+CHỈ\s+HUY|UBND)", I)
+
+
+def _fold(s: str) -> str:
+    s = s.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn").lower()
+
+
+def _province_patterns():
+    pats = []
+    for p in tables.provinces():
+        for name in (p.name,) + p.aliases:
+            pats.append((name, p))
+    pats.sort(key=lambda x: -len(x[0]))
+    alt = "|".join(regex.escape(n).replace(r"\ ", r"\s+") for n, _ in pats)
+    by_name = {_fold(n): p for n, p in pats}
+    return regex.compile(rf"(?<!\p{{L}})(?:{alt})(?!\p{{L}})", I), by_name
+
+
+_PROV_RE = None
+_PROV_BY = None
+
+
+def find_province(text: str) -> str | None:
+    global _PROV_RE, _PROV_BY
+    if _PROV_RE is None:
+        _PROV_RE, _PROV_BY = _province_patterns()
+    m = _PROV_RE.search(text)
+    if not m:
+        return None
+    return _PROV_BY[_fold(regex.sub(r"\s+", " ", m.group()))].name
+
+
+def _provinces_in_body(text: str) -> str | None:
+    """The province named most often after 'tỉnh' / 'thành phố' in the body."""
+    global _PROV_RE, _PROV_BY
+    if _PROV_RE is None:
+        _PROV_RE, _PROV_BY = _province_patterns()
+    counts = collections.Counter()
+    for m in regex.finditer(r"(?<!\p{L})(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|Tỉnh|Thành\s+phố)\s+", text, regex.V1):
+        pm = _PROV_RE.match(text, m.end())
+        if pm:
+            counts[_PROV_BY[_fold(regex.sub(r"\s+", " ", pm.group()))].name] += 1
+    if not counts:
+        for pm in _PROV_RE.finditer(text[:300]):
+            counts[_PROV_BY[_fold(regex.sub(r"\s+", " ", pm.group()))].name] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _province_from_email(text: str) -> str | None:
+    domains = {d: p.name for p in tables.provinces() for d in p.domains}
+    for m in regex.finditer(r"[\w.\-]+@(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn", text):
+        if m.group(1).lower() in domains:
+            return domains[m.group(1).lower()]
+    for m in regex.finditer(r"(?:https?://)?(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn", text):
+        if m.group(1).lower() in domains:
+            return domains[m.group(1).lower()]
+    return None
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    out = []
+    for m in regex.finditer(r"[^\n]+", text[start:end]):
+        out.append((start + m.start(), start + m.end(), m.group()))
+    return out
+
+
+def _collapse(s: str) -> str:
+    return regex.sub(r"\s+", " ", s).strip(" |-*")
+
+
+def extract_metadata(text: str, citations: list[Citation] | None = None) -> DocumentMeta:
+    spans: dict[str, Span] = {}
+    head_end = min(len(text), 2500)
+    motto = MOTTO.search(text, 0, head_end)
+    head = text[:head_end]
+
+    # số hiệu
+    ref = None
+    om = OWN_REF.search(text, 0, min(len(text), 1500))
+    if om:
+        raw = om.group("ref")
+        ref = regex.sub(r"\s+", "", raw)
+        if ref.startswith("/"):
+            ref = None  # number left blank
+        else:
+            spans["ref"] = Span(om.start("ref"), om.end("ref"), raw)
+
+    # place-date line
+    issue_date = None
+    place = None
+    for dm in DATE_LINE.finditer(text, 0, head_end):
+        place = _collapse(dm.group("place"))
+        d, mth, y = dm.group("d"), dm.group("m"), dm.group("y")
+        if d and d.isdigit() and mth.isdigit():
+            try:
+                issue_date = dt.date(int(y), int(mth), int(d))
+            except ValueError:
+                issue_date = None
+        spans["issue_date"] = Span(dm.start(), dm.end(), dm.group())
+        break
+
+    # issuer: the lines above the motto (or the first upper-case lines)
+    issuer = None
+    issuer_lines = []
+    block_end = motto.start() if motto else head_end
+    for s, e, line in _lines(text, 0, block_end):
+        ln = _collapse(line)
+        if not ln:
+            continue
+        letters = regex.sub(r"[^\p{L}]", "", ln)
+        if ln.startswith("Số") or VV.match(ln):
+            break
+        if letters and letters.isupper() and len(issuer_lines) < 4:
+            if not issuer_lines and not ISSUER_LINE.match(ln):
+                if motto:
+                    continue
+                break
+            issuer_lines.append(ln)
+        elif issuer_lines:
+            break
+    if issuer_lines:
+        issuer = " ".join(issuer_lines)
+
+    # type: code of the own số hiệu, else the heading in capitals, else V/v → Công văn
+    doc_type = None
+    if ref:
+        segs = regex.split(r"[/\-]", ref)
+        for seg in segs[1:3]:
+            t = tables.type_by_code().get(seg.upper())
+            if t:
+                doc_type = t
+                break
+    heading = TYPE_HEADING.search(text, 0, head_end)
+    if doc_type is None and heading:
+        doc_type = tables.type_by_word().get(heading.group("t").lower(), heading.group("t").capitalize())
+    vv = VV.search(text, 0, head_end)
+    if doc_type is None and (ref or vv) and (vv or KINH_GUI.search(head)):
+        doc_type = "Công văn"
+    if doc_type is None and not motto and not ref:
+        doc_type = "Tin bài"  # a news item: no header, no số hiệu, no type heading
+
+    # subject: V/v …, or the lines under the type heading up to the first sentence
+    subject = None
+    if vv and (not heading or vv.start() < heading.start()):
+        stop = _first_of(text, vv.start(), [KINH_GUI, MOTTO, DATE_LINE], head_end)
+        subject = _collapse(text[vv.start():stop])
+        spans["subject"] = Span(vv.start(), stop, text[vv.start():stop])
+    elif heading:
+        s = heading.end()
+        block = []
+        for ls, le, line in _lines(text, s, min(len(text), s + 800)):
+            ln = _collapse(line)
+            if not ln:
+                if block:
+                    break
+                continue
+            if regex.match(r"(Căn cứ|Thực hiện|Kính gửi|Theo|Để|Trong|Ngày|I\.|1\.|Sau|Nhằm|Trên)\b", ln) or MOTTO.search(ln) or ISSUER_LINE.match(ln) and block:
+                break
+            block.append(ln)
+            if ln.endswith((".", ";")) or len(block) >= 6:
+                break
+        subject = " ".join(block) or None
+    elif doc_type == "Tin bài":
+        for ls, le, line in _lines(text, 0, min(len(text), 1000)):
+            ln = _collapse(line)
+            if len(ln) > 20:
+                subject = ln
+                break
+
+    # province: issuer header, place-date line, body, e-mail domain; none for national bodies
+    province, source = None, None
+    national = bool(issuer and NATIONAL_ISSUER.match(issuer))
+    if not national:
+        if issuer:
+            province, source = find_province(issuer), "header"
+        if not province and place:
+            province, source = find_province(place), "date_line"
+        if not province:
+            province, source = _provinces_in_body(text), "body"
+        if not province:
+            province, source = _province_from_email(text), "email"
+        if not province:
+            source = None
+
+    recipients = _recipients(text, head_end)
+    signer, signer_title = _signature(text)
+
+    not_before = None
+    if issue_date is None and citations:
+        dates = [c.cited_date for c in citations if c.cited_date]
+        not_before = max(dates) if dates else None
+
+    return DocumentMeta(doc_type=doc_type, ref=ref, issue_date=issue_date, issue_date_not_before=not_before,
+                        issuer=issuer, province=province, province_source=source, signer=signer,
+                        signer_title=signer_title, subject=subject, recipients=tuple(recipients), spans=spans)
+
+
+def _first_of(text: str, start: int, pats, limit: int) -> int:
+    best = min(len(text), start + 400)
+    for p in pats:
+        m = p.search(text, start + 3, limit)
+        if m and m.start() < best:
+            best = m.start()
+    nl = text.find("\n\n", start)
+    if 0 <= nl < best:
+        best = nl
+    return best
+
+
+def _recipients(text: str, head_end: int) -> list[str]:
+    out = []
+    kg = KINH_GUI.search(text, 0, min(len(text), head_end + 1500))
+    if kg:
+        rest = text[kg.end():kg.end() + 800]
+        items = regex.split(r"\n\s*[-–•]\s*|;\s*\n", rest)
+        first = _collapse(items[0])
+        if first and not first.startswith("-"):
+            out.append(first.rstrip(";.,"))
+        for it in items[1:]:
+            it = _collapse(it)
+            if not it:
+                continue
+            if regex.match(r"(?:\d+\.|[IVX]+\.|Căn cứ|Thực hiện|Theo|Để|Ngày)", it) or len(it) > 160:
+                break
+            out.append(it.split("\n")[0].rstrip(";.,"))
+            if it.endswith("."):
+                break
+        out = [o for o in out if o and len(o) < 200]
+        # the first line after 'Kính gửi:' may already be the body when there is a single recipient
+        if out and len(out[0]) > 150:
+            out = out[:0]
+    return out
+
+
+def _signature(text: str) -> tuple[str | None, str | None]:
+    tail_start = max(0, len(text) - 3000)
+    nn = None
+    for nn in NOI_NHAN.finditer(text, tail_start):
+        pass
+    search_from = nn.start() if nn else tail_start
+    title_m = None
+    for title_m in SIGN_TITLE.finditer(text, max(0, search_from - 400)):
+        pass
+    if not title_m:
+        return None, None
+    title = _collapse(title_m.group())
+    signer = None
+    for s, e, line in _lines(text, title_m.end(), min(len(text), title_m.end() + 600)):
+        ln = _collapse(line)
+        if not ln or ln.startswith("-"):
+            continue
+        pm = PERSON.match(ln)
+        if pm:
+            signer = pm.group("name")
+            break
+        # a name can share the line with the title when cells were joined
+        pm2 = regex.search(r"(?:(?:Đại|Thượng|Trung)\s+tướng\s+)?(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4})\s*\|?\s*$", ln)
+        if pm2 and not regex.search(r"\p{Ll}{2,}\s+\p{Ll}{2,}", ln[:pm2.start()]):
+            signer = pm2.group(1)
+            break
+    if signer is None:
+        tail = text[title_m.start():title_m.end() + 80]
+        pm3 = regex.search(r"(?:(?:Đại|Thượng|Trung)\s+tướng\s+)(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4})", tail)
+        if pm3:
+            signer = pm3.group(1)
+    return signer, title or None

@@ -1,0 +1,110 @@
+"""Result types of the extractors.
+
+Every result is a frozen dataclass that knows where it stands in the normalized text:
+``start``/``end`` are offsets (0-based, end exclusive) and ``surface`` is ``text[start:end]``.
+Nothing found is an empty list, never ``None``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    surface: str
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A calendar date written in the text (``ngày 23/7/2012``, ``ngày 23 tháng 7 năm 2012``).
+
+    ``value`` is None when the written day/month/year do not form a real date
+    (``ngày 15 tháng 54 năm 2026``); ``day``/``month``/``year`` keep what was written.
+    """
+
+    start: int
+    end: int
+    surface: str
+    day: int
+    month: int
+    year: int | None
+    value: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Pinpoint:
+    """One pinpoint inside a document: điểm / khoản / Điều / mục / Phụ lục."""
+
+    article: str | None = None
+    clause: str | None = None
+    point: str | None = None
+    section: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.point:
+            parts.append(f"điểm {self.point}")
+        if self.clause:
+            parts.append(f"khoản {self.clause}")
+        if self.article:
+            parts.append(f"Điều {self.article}")
+        if self.section:
+            parts.append(f"mục {self.section}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One mention of another document, by số hiệu or (for laws) by name."""
+
+    start: int
+    end: int
+    surface: str
+    doc_type: str
+    ref: str | None = None          # number/year/symbol as written, spaces removed
+    number: str | None = None
+    year: int | None = None
+    symbol: str | None = None
+    issuer: str | None = None
+    name: str | None = None         # for Hiến pháp, Bộ luật, Luật, Pháp lệnh cited by name
+    cited_date: dt.date | None = None
+    date_span: Span | None = None
+    pinpoints: tuple[Pinpoint, ...] = field(default_factory=tuple)
+    nested: bool = False            # a law named inside the name of an amending law
+
+    @property
+    def article(self) -> str | None:
+        return self.pinpoints[0].article if self.pinpoints else None
+
+    @property
+    def clause(self) -> str | None:
+        return self.pinpoints[0].clause if self.pinpoints else None
+
+    @property
+    def point(self) -> str | None:
+        return self.pinpoints[0].point if self.pinpoints else None
+
+    @property
+    def section(self) -> str | None:
+        return next((p.section for p in self.pinpoints if p.section), None)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """What a document says about itself (header, date line, signature block)."""
+
+    doc_type: str | None = None
+    ref: str | None = None
+    issue_date: dt.date | None = None
+    issue_date_not_before: dt.date | None = None
+    issuer: str | None = None
+    province: str | None = None
+    province_source: str | None = None   # header | date_line | body | email
+    signer: str | None = None
+    signer_title: str | None = None
+    subject: str | None = None
+    recipients: tuple[str, ...] = ()
+    spans: dict[str, Span] = field(default_factory=dict)

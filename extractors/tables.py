@@ -1,0 +1,114 @@
+"""Data tables behind the extractors, loaded once from ``extractors/data``.
+
+Patterns and lists live in YAML/CSV files with examples; this module only reads them.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+import yaml
+
+DATA = Path(__file__).with_name("data")
+
+
+def _yaml(name: str):
+    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+
+
+def _csv(name: str) -> list[dict[str, str]]:
+    lines = [ln for ln in (DATA / name).read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    return list(csv.DictReader(io.StringIO("\n".join(lines))))
+
+
+@dataclass(frozen=True)
+class DocType:
+    type: str
+    words: tuple[str, ...]
+    codes: tuple[str, ...]
+    named: bool
+    examples: tuple[str, ...]
+
+
+@functools.cache
+def doc_types() -> tuple[DocType, ...]:
+    return tuple(
+        DocType(d["type"], tuple(d["words"]), tuple(d.get("codes") or ()), bool(d.get("named")), tuple(d.get("examples") or ()))
+        for d in _yaml("doc_types.yaml")
+    )
+
+
+@functools.cache
+def type_by_code() -> dict[str, str]:
+    """Type code inside a symbol (NĐ, QĐ, TTr …) → type name; keys upper-cased."""
+    return {c.upper(): d.type for d in doc_types() for c in d.codes}
+
+
+@functools.cache
+def type_by_word() -> dict[str, str]:
+    """Type word as written (lower-cased) → type name."""
+    return {w.lower(): d.type for d in doc_types() for w in d.words}
+
+
+@dataclass(frozen=True)
+class Issuer:
+    matcher: regex.Pattern
+    issuer: str
+    examples: tuple[str, ...]
+
+
+@functools.cache
+def issuers() -> tuple[Issuer, ...]:
+    out = []
+    for d in _yaml("issuers.yaml"):
+        pat = d.get("pattern") or regex.escape(d["code"])
+        out.append(Issuer(regex.compile(rf"(?:{pat})", regex.V1 | regex.IGNORECASE), d["issuer"], tuple(d.get("examples") or ())))
+    return tuple(out)
+
+
+def issuer_for_segment(segment: str) -> str | None:
+    for i in issuers():
+        if i.matcher.fullmatch(segment):
+            return i.issuer
+    return None
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    kind: str
+    name_2025: str
+    merged: bool
+    aliases: tuple[str, ...]
+    domains: tuple[str, ...]
+
+
+@functools.cache
+def provinces() -> tuple[Province, ...]:
+    return tuple(
+        Province(r["province"], r["kind"], r["province_2025"], r["merged"] == "yes",
+                 tuple(a for a in r["aliases"].split(";") if a), tuple(d for d in r["domains"].split(";") if d))
+        for r in _csv("provinces.csv")
+    )
+
+
+@functools.cache
+def furniture() -> dict[str, tuple[tuple[regex.Pattern, tuple[str, ...]], ...]]:
+    raw = _yaml("furniture.yaml")
+    return {
+        key: tuple((regex.compile(e["pattern"], regex.V1 | regex.MULTILINE | regex.IGNORECASE), tuple(e.get("examples") or ()))
+                   for e in entries)
+        for key, entries in raw.items()
+    }
+
+
+@functools.cache
+def law_names() -> tuple[str, ...]:
+    """Names of laws (without the word Luật/Bộ luật), longest first, for bounding a named citation."""
+    names = [ln.strip() for ln in (DATA / "law_names.txt").read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    return tuple(sorted(set(names), key=len, reverse=True))

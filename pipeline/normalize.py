@@ -1,0 +1,290 @@
+"""Stage 2: normalize the reader's text into the text the extractors see.
+
+Normalization is a list of small named steps.  Each step takes a :class:`Mapped` text and
+returns a new one; every character of the result keeps the offset of the raw character it came
+from (``origin``), so any span found later leads back to the source file, page and offset.
+Diacritics are kept; nothing here folds accents.
+"""
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+import numpy as np
+import regex
+
+from extractors import tables
+
+V = regex.V1
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """Text plus, for each character, its offset in the raw text (one extra entry for the end)."""
+
+    text: str
+    origin: np.ndarray  # int64, len(text) + 1
+
+    @classmethod
+    def identity(cls, text: str) -> "Mapped":
+        return cls(text, np.arange(len(text) + 1, dtype=np.int64))
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        if end <= start:
+            o = int(self.origin[start])
+            return o, o
+        return int(self.origin[start]), int(self.origin[end - 1]) + 1
+
+
+Edit = tuple[int, int, str]  # replace text[start:end] by str
+
+
+def apply_edits(m: Mapped, edits: Iterable[Edit]) -> Mapped:
+    """Apply sorted, non-overlapping edits; inserted characters map to the replaced ones."""
+    edits = list(edits)
+    if not edits:
+        return m
+    text, origin = m.text, m.origin
+    parts: list[str] = []
+    oparts: list[np.ndarray] = []
+    pos = 0
+    for s, e, rep in edits:
+        if s < pos:  # overlapping edit: skip it rather than corrupt the map
+            continue
+        parts.append(text[pos:s])
+        oparts.append(origin[pos:s])
+        if rep:
+            if e > s:
+                idx = s + np.minimum(np.arange(len(rep)), e - s - 1)
+            else:
+                idx = np.full(len(rep), s)
+            parts.append(rep)
+            oparts.append(origin[idx])
+        pos = e
+    parts.append(text[pos:])
+    oparts.append(origin[pos:])
+    return Mapped("".join(parts), np.concatenate(oparts))
+
+
+def sub(pattern: regex.Pattern, repl: str | Callable[[regex.Match], str], m: Mapped) -> Mapped:
+    """regex.sub that keeps the span map."""
+    fn = repl if callable(repl) else (lambda mt: mt.expand(repl))
+    return apply_edits(m, ((mt.start(), mt.end(), fn(mt)) for mt in pattern.finditer(m.text)))
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]", V)
+_NEWLINES = regex.compile(r"\r\n?|\u2028|\u2029", V)
+_NBSP = regex.compile(r"[\u00a0\u2007\u202f\t]", V)
+_COMBINING = regex.compile(r"\P{M}\p{M}+", V)
+_LOOKALIKE = {"\u00d0": "\u0110", "\ufffe": "-", "\u00ad": ""}  # Icelandic Eth → Đ; pdfium hyphen
+_LOOKALIKE_RE = regex.compile("[" + "".join(_LOOKALIKE) + "]", V)
+
+
+def unicode_nfc(m: Mapped) -> Mapped:
+    """NFC, one base character and its marks at a time, so the map stays exact."""
+    m = sub(_COMBINING, lambda mt: unicodedata.normalize("NFC", mt.group()), m)
+    return sub(_LOOKALIKE_RE, lambda mt: _LOOKALIKE[mt.group()], m)
+
+
+def line_ends(m: Mapped) -> Mapped:
+    """CR LF / CR → LF; control and zero-width characters removed (form feeds kept as page breaks)."""
+    m = sub(_NEWLINES, "\n", m)
+    return sub(_CONTROL, "", m)
+
+
+_MD_EMPH = regex.compile(r"\*+|^#{1,6}[ \t]+|^[ \t]*\|[ \t]*$", V | regex.MULTILINE)
+
+
+def markdown_marks(m: Mapped) -> Mapped:
+    """Markdown emphasis (``**``), heading marks and empty table-cell lines of text dumps."""
+    return sub(_MD_EMPH, "", m)
+
+
+_PAGE_NUMBER = regex.compile(
+    r"(?:(?<=\f)|(?<=\n[ \t]*\n))[ \t]*(?:-[ \t]*)?(?:Trang[ \t]+)?\d{1,3}(?:[ \t]*-)?[ \t]*(?=\n[ \t]*\n|\n?\f|\n?\Z)"
+    r"|(?<=\f)[ \t]*\d{1,3}[ \t]*\n", V)
+
+
+def page_numbers(m: Mapped) -> Mapped:
+    """Page numbers: a lone number at the top of a page, or alone between blank lines."""
+    return sub(_PAGE_NUMBER, "", m)
+
+
+_ESIGN = regex.compile(
+    r"^[ \t]*\d{2}\.\d{2}\.\d{4}[ \t]+\d{2}:\d{2}(?::\d{2})?[ \t]*(?:\n[ \t]*[+-]\d{2}:\d{2})?[ \t]*$"
+    r"|^[ \t]*(?:Ký bởi|Thời gian ký|Ngày ký|Signed by|Signature Not Verified)\b.*$", V | regex.MULTILINE | regex.IGNORECASE)
+
+
+def esign_stamps(m: Mapped) -> Mapped:
+    """E-signature stamps ('18.11.2024 07:25:14 +07:00', 'Ký bởi: …'): their times are not the issue date."""
+    return sub(_ESIGN, "", m)
+
+
+def running_headers(m: Mapped) -> Mapped:
+    """A first line repeated at the top of at least three pages (and half of them) is a running header."""
+    pages = m.text.split("\f")
+    if len(pages) < 3:
+        return m
+    firsts: dict[str, list[int]] = {}
+    pos = 0
+    for page in pages:
+        mt = regex.match(r"\s*([^\n]*\S)[ \t]*\n", page)
+        if mt:
+            key = regex.sub(r"\d+", "#", mt.group(1).strip())
+            firsts.setdefault(key, []).append(pos + mt.start(1))
+        pos += len(page) + 1
+    edits = []
+    for key, starts in firsts.items():
+        if len(starts) >= 3 and len(starts) * 2 >= len(pages) and len(key) > 3:
+            for s in starts:
+                e = m.text.index("\n", s)
+                edits.append((s, e, ""))
+    return apply_edits(m, sorted(edits))
+
+
+# footnote markers glued to the end of a số hiệu: QH151 → QH15¹, NĐ-CP2 → NĐ-CP², BGTVT3 → BGTVT³
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _glued_footnote_re() -> regex.Pattern:
+    codes = {c for d in tables.doc_types() for c in d.codes} | {"CP", "TTg", "TW", "TU"}
+    for i in tables.issuers():
+        p = i.matcher.pattern
+        if regex.fullmatch(r"\(\?:[\p{L}&]+\)", p):
+            codes.add(p[3:-1])
+    alt = "|".join(sorted((regex.escape(c) for c in codes), key=len, reverse=True))
+    return regex.compile(
+        rf"(?<=\d[ \t]?/[\p{{L}}\d/&.\-]*?)(?:(?<=(?:UBTV)?QH1\d)|(?<=[/\-](?:{alt})))(\d{{1,2}})(?=[\s,;.:)]|$)",
+        V | regex.IGNORECASE)
+
+
+_GLUED = None
+
+
+def footnote_markers(m: Mapped) -> Mapped:
+    global _GLUED
+    if _GLUED is None:
+        _GLUED = _glued_footnote_re()
+    return sub(_GLUED, lambda mt: mt.group(1).translate(_SUPERSCRIPT), m)
+
+
+# a số hiệu broken by a line end: 'TT-\nBTP', '6138/UBND-\nKGVX', '59/2012/\nNĐ-CP', '1050\n/QĐ-SCT'
+_SPLIT_SYMBOL = regex.compile(
+    r"(?<=\d[ \t]?/[\p{L}\d/&.]*(?:[\p{L}\d&.]-|/))[ \t]*\n[ \t]*(?=\p{Lu})"
+    r"|(?<=\d)[ \t]*\n[ \t]*(?=/(?:\d{4}/)?\p{Lu})", V)
+# a word hyphenated across a line end: 'thực hi-\nện' (rare in Vietnamese, common in OCR)
+_SPLIT_WORD = regex.compile(r"(?<=\p{Ll})-[ \t]*\n[ \t]*(?=\p{Ll})", V)
+
+
+def split_symbols(m: Mapped) -> Mapped:
+    m = sub(_SPLIT_SYMBOL, "", m)
+    return sub(_SPLIT_WORD, "", m)
+
+
+def web_furniture(m: Mapped) -> Mapped:
+    """Portal furniture around the document body (see extractors/data/furniture.yaml)."""
+    text = m.text
+    f = tables.furniture()
+    edits: list[Edit] = []
+    # the end: first end marker, plus the title lines just above it
+    end = len(text)
+    for pat, _ in f["end_markers"]:
+        mt = pat.search(text)
+        if mt and mt.start() < end:
+            end = mt.start()
+    if end < len(text):
+        while True:
+            prev_nl = text.rfind("\n", 0, max(0, end - 1))
+            line = text[prev_nl + 1:end].strip()
+            if line and any(p.search(line) for p, _ in f["end_title"]):
+                end = prev_nl + 1
+                continue
+            break
+    # the start: the header block above the national motto, if portal markers stand before it
+    start = 0
+    motto = regex.search(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", text[:end], V | regex.IGNORECASE)
+    if motto and any(p.search(text[:motto.start()]) for p, _ in f["site_markers"]):
+        start = text.rfind("\n", 0, motto.start()) + 1
+        # walk back over the header block: upper-case lines, rules, table pipes
+        while start > 0:
+            prev = text.rfind("\n", 0, start - 1) + 1
+            line = text[prev:start].strip()
+            letters = regex.sub(r"[^\p{L}]", "", line)
+            if line and letters and not letters.isupper():
+                break
+            start = prev
+    if start:
+        edits.append((0, start, ""))
+    for pat, _ in f["lines"]:
+        for mt in pat.finditer(text, start, end):
+            edits.append((mt.start(), mt.end(), ""))
+    if end < len(text):
+        edits.append((end, len(text), ""))
+    edits.sort()
+    return apply_edits(m, edits)
+
+
+_HSPACE = regex.compile(r"[ ]{2,}", V)
+_LINE_EDGE = regex.compile(r"[ ]+(?=\n)|(?<=\n)[ ]+", V)
+_BLANKS = regex.compile(r"\n(?:[ \t]*\n)+", V)
+
+
+def whitespace(m: Mapped) -> Mapped:
+    """Tabs and no-break spaces → space; runs of spaces → one; no spaces at line edges;
+    runs of blank lines → one blank line."""
+    m = sub(_NBSP, " ", m)
+    m = sub(_HSPACE, " ", m)
+    m = sub(_LINE_EDGE, "", m)
+    return sub(_BLANKS, "\n\n", m)
+
+
+def page_breaks(m: Mapped) -> Mapped:
+    """Form feeds (page breaks) become line ends: pages are kept in the span map, not the text."""
+    return sub(regex.compile(r"[ \t]*\f[ \t]*", V), "\n", m)
+
+
+def strip_ends(m: Mapped) -> Mapped:
+    text = m.text
+    s = len(text) - len(text.lstrip())
+    e = len(text.rstrip())
+    edits = []
+    if s:
+        edits.append((0, s, ""))
+    if e < len(text) and e >= s:
+        edits.append((e, len(text), ""))
+    return apply_edits(m, edits)
+
+
+STEPS_ALL = (line_ends, unicode_nfc, esign_stamps, running_headers, page_numbers, footnote_markers,
+             split_symbols, page_breaks, whitespace, strip_ends)
+STEPS_WEB = (line_ends, unicode_nfc, markdown_marks, web_furniture, esign_stamps, page_numbers, footnote_markers,
+             split_symbols, page_breaks, whitespace, strip_ends)
+
+
+def steps_for(fmt: str) -> tuple[Callable[[Mapped], Mapped], ...]:
+    return STEPS_WEB if fmt in ("html", "txt", "md") else STEPS_ALL
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    origin: np.ndarray
+    page_starts: tuple[int, ...]  # raw offsets where each page starts (page 1 at index 0)
+
+    def page_of(self, start: int) -> int:
+        raw = int(self.origin[min(start, len(self.origin) - 1)])
+        return bisect.bisect_right(self.page_starts, raw)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        return Mapped(self.text, self.origin).raw_span(start, end)
+
+
+def normalize(raw_text: str, fmt: str = "txt", page_starts: tuple[int, ...] = (0,)) -> Normalized:
+    m = Mapped.identity(raw_text)
+    for step in steps_for(fmt):
+        m = step(m)
+    return Normalized(m.text, m.origin, page_starts)

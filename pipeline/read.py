@@ -1,0 +1,363 @@
+"""Stage 1: read a file into page texts.
+
+The format is decided from the bytes (magic numbers, markup), the extension only breaks ties.
+Readers return a :class:`RawDocument`; a file that cannot be read gets a ``status`` and a
+one-line ``error`` instead of an exception.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import statistics
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+
+@dataclass
+class RawDocument:
+    path: Path
+    doc_id: str
+    format: str                       # pdf | docx | html | txt | md | unknown
+    pages: list[str] = field(default_factory=list)
+    status: str = "ok"                # ok | unreadable | empty | no_text_layer | garbled_text_layer | unsupported_format
+    error: str | None = None
+
+    @property
+    def raw_text(self) -> str:
+        return "\f".join(self.pages)
+
+    @property
+    def page_starts(self) -> tuple[int, ...]:
+        starts, pos = [], 0
+        for p in self.pages:
+            starts.append(pos)
+            pos += len(p) + 1
+        return tuple(starts) or (0,)
+
+
+class ReadError(Exception):
+    """An expected failure to read a file; ``status`` is the short reason stored in documents."""
+
+    def __init__(self, status: str, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    head = data[:4096]
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+        except zipfile.BadZipFile:
+            return "unknown"
+        if "word/document.xml" in names:
+            return "docx"
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"  # legacy .doc/.xls
+    text_head = _decode_head(head).lstrip().lower()
+    if text_head.startswith(("<!doctype html", "<html", "<?xml")) or regex.search(r"<(html|body|head)[\s>]", text_head[:2048]):
+        return "html"
+    if suffix in HTML_SUFFIXES and "<" in text_head:
+        return "html"
+    return "md" if suffix in (".md", ".markdown") else "txt"
+
+
+def _decode_head(head: bytes) -> str:
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return head.decode(enc, errors="ignore")
+    if head[1::2].count(0) > len(head) // 4:
+        return head.decode("utf-16-le", errors="ignore")
+    if head[0::2].count(0) > len(head) // 4:
+        return head.decode("utf-16-be", errors="ignore")
+    return head.decode("utf-8", errors="ignore")
+
+
+# --- text ------------------------------------------------------------------------------------
+
+# characters that only occur in Vietnamese text decoded from Windows-1258 (combining tone marks)
+_CP1258_MARKS = regex.compile(r"[\u0300\u0301\u0303\u0309\u0323]")
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), else Windows-1258."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+                     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace")
+    sample = data[:8192]
+    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
+        return data.decode("utf-16-le", errors="replace")
+    if len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 4:
+        return data.decode("utf-16-be", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        # a file cut inside a multi-byte character still reads as UTF-8
+        if e.start >= len(data) - 3:
+            return data[:e.start].decode("utf-8")
+    text = data.decode("cp1258", errors="replace")
+    if _CP1258_MARKS.search(text) or not regex.search(r"[\x80-\xff]", data.decode("latin-1")):
+        return text
+    return data.decode("utf-8", errors="replace")
+
+
+def read_text(data: bytes) -> list[str]:
+    text = decode_text(data)
+    if "\x00" in text or _binary_share(text) > 0.1:
+        raise ReadError("unreadable", "binary content, not text")
+    return [text]
+
+
+def _binary_share(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
+    return bad / len(sample)
+
+
+# --- html ------------------------------------------------------------------------------------
+
+def read_html(data: bytes) -> list[str]:
+    import trafilatura
+    from lxml import html as lxml_html
+
+    text = decode_text(data)
+    body = trafilatura.extract(text, include_tables=True, include_comments=False, favor_recall=True,
+                               include_formatting=False, deduplicate=False)
+    if not body:
+        try:
+            tree = lxml_html.fromstring(text)
+        except Exception:  # lxml raises several kinds on broken markup
+            raise ReadError("unreadable", "HTML could not be parsed")
+        for bad in tree.xpath("//script|//style|//nav|//header|//footer"):
+            bad.drop_tree()
+        body = tree.text_content() if tree is not None else ""
+    return [body or ""]
+
+
+# --- docx ------------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def read_docx(data: bytes) -> list[str]:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        d = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, zipfile.BadZipFile, ValueError) as e:
+        raise ReadError("unreadable", f"not a readable DOCX ({type(e).__name__})")
+    lines: list[str] = []
+    for block in d.element.body.iterchildren():
+        if block.tag == _W + "p":
+            lines.append(_para_text(block))
+        elif block.tag == _W + "tbl":
+            for row in block.iter(_W + "tr"):
+                cells = [" ".join(_para_text(p) for p in tc.iter(_W + "p")).strip() for tc in row.iter(_W + "tc")]
+                lines.append(" | ".join(c for c in cells if c))
+    notes = _docx_footnotes(d)
+    if notes:
+        lines.append("")
+        lines.extend(notes)
+    return ["\n".join(lines)]
+
+
+def _para_text(p) -> str:
+    out = []
+    for node in p.iter():
+        if node.tag == _W + "t" and node.text:
+            out.append(node.text)
+        elif node.tag in (_W + "tab",):
+            out.append("\t")
+        elif node.tag in (_W + "br", _W + "cr"):
+            out.append("\n")
+        elif node.tag == _W + "footnoteReference":
+            out.append(str(node.get(_W + "id")).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")))
+    return "".join(out)
+
+
+def _docx_footnotes(d) -> list[str]:
+    from lxml import etree
+
+    for rel in d.part.rels.values():
+        if rel.reltype.endswith("/footnotes"):
+            root = etree.fromstring(rel.target_part.blob)
+            notes = []
+            for fn in root.iter(_W + "footnote"):
+                fid = fn.get(_W + "id")
+                if fid is None or int(fid) <= 0:
+                    continue  # separators
+                text = " ".join(_para_text(p) for p in fn.iter(_W + "p")).strip()
+                if text:
+                    notes.append(f"{fid} {text}")
+            return notes
+    return []
+
+
+# --- pdf -------------------------------------------------------------------------------------
+
+def read_pdf(data: bytes) -> list[str]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise ReadError("unreadable", "encrypted PDF (password required)")
+        raise ReadError("unreadable", f"corrupt PDF ({msg.splitlines()[0][:80]})")
+    try:
+        try:
+            pdf.init_forms()
+        except Exception:  # noqa: BLE001 - forms are optional; text still reads without them
+            pass
+        pages = []
+        for i in range(len(pdf)):
+            page = pdf[i]
+            flattened = False
+            try:
+                flattened = page.flatten() == 1  # stamped numbers/dates live in form widgets
+            except Exception:  # noqa: BLE001
+                pass
+            if flattened:
+                page.close()
+                page = pdf[i]
+            tp = page.get_textpage()
+            if i == 0:
+                pages.append(layout_text(tp, page.get_width()))
+            else:
+                pages.append(tp.get_text_range())
+            tp.close()
+            page.close()
+        return pages
+    finally:
+        pdf.close()
+
+
+def layout_text(tp, page_width: float) -> str:
+    """Rebuild the first page's lines from character boxes.
+
+    Stream order is wrong on a first page: the two-column header comes out interleaved, and
+    numbers and days stamped into blanks (form widgets, flattened on reading) come last.  Lines
+    are rebuilt from the characters' loose boxes (font ascent to descent, advance width); in the
+    header, the left column (issuer, số hiệu, trích yếu) is emitted before the right column
+    (motto, place and date).  Raised small digits (footnote markers) become superscripts.
+    """
+    text = tp.get_text_range()
+    n = min(tp.count_chars(), len(text))
+    glyphs = []  # (char, left, right, bottom, top, tight_bottom, tight_top)
+    for i in range(n):
+        c = text[i]
+        if c in "\r\n":
+            continue
+        l, b, r, t = tp.get_charbox(i, loose=True)
+        if c.isspace():
+            glyphs.append((" ", l, l, b, t, b, b))
+            continue
+        tl, tb, tr, tt = tp.get_charbox(i)
+        glyphs.append((c, l, r, b, t, tb, tt))
+    ink = [g for g in glyphs if g[0] != " " and g[4] > g[3]]
+    if not ink:
+        return text
+    h_med = statistics.median(g[4] - g[3] for g in ink)
+    tight_med = statistics.median(g[6] - g[5] for g in ink if g[6] > g[5]) if any(g[6] > g[5] for g in ink) else h_med
+    lines: list[dict] = []
+    for g in sorted(glyphs, key=lambda g: (-(g[3] + g[4]) / 2, g[1])):
+        c, l, r, b, t, tb, tt = g
+        mid = (b + t) / 2
+        for ln in lines[-4:]:
+            if abs(ln["mid"] - mid) <= 0.35 * h_med:
+                ln["g"].append(g)
+                break
+        else:
+            if c == " ":
+                continue
+            lines.append({"mid": mid, "g": [g]})
+    rows = []
+    for ln in lines:
+        g = sorted(ln["g"], key=lambda x: x[1])
+        base = statistics.median(x[5] for x in g if x[0] != " ") if any(x[0] != " " for x in g) else 0
+        segs: list[list] = []
+        prev_r = None
+        for c, l, r, b, t, tb, tt in g:
+            if c == " ":
+                if segs and segs[-1][2] and segs[-1][2][-1] != " ":
+                    segs[-1][2].append(" ")
+                continue
+            gap = None if prev_r is None else l - prev_r
+            if gap is None or gap > 2.0 * h_med:
+                segs.append([l, r, []])
+            elif gap > 0.15 * h_med and segs[-1][2] and segs[-1][2][-1] != " ":
+                segs[-1][2].append(" ")
+            sup = c.isdigit() and 0 < (tt - tb) < 0.8 * tight_med and tb > base + 0.25 * tight_med
+            segs[-1][2].append(c.translate(_SUP) if sup else c)
+            segs[-1][1] = max(segs[-1][1], r)
+            prev_r = r if prev_r is None else max(prev_r, r)
+        rows.append((ln["mid"], [(s[0], s[1], "".join(s[2]).strip()) for s in segs]))
+    rows.sort(key=lambda x: -x[0])
+    mid_x = page_width / 2
+    left, right, rest = [], [], []
+    in_header = True
+    for idx, (_, segs) in enumerate(rows):
+        if in_header and idx > 0:
+            for s_l, s_r, _ in segs:
+                centre = (s_l + s_r) / 2
+                if (abs(centre - mid_x) < 0.06 * page_width and (s_r - s_l) < 0.5 * page_width) or (s_r - s_l) > 0.6 * page_width:
+                    in_header = False
+        if idx > 14:
+            in_header = False
+        if in_header:
+            for s_l, s_r, s in segs:
+                (left if (s_l + s_r) / 2 < mid_x * 0.95 else right).append(s)
+        else:
+            rest.append(" ".join(s[2] for s in segs))
+    return "\n".join(left + right + rest)
+
+
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+# --- entry point -----------------------------------------------------------------------------
+
+READERS = {"pdf": read_pdf, "docx": read_docx, "html": read_html, "txt": read_text, "md": read_text}
+
+
+def read_document(path: Path) -> RawDocument:
+    """Read one file; never raises for a bad file (the status and error say what went wrong)."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        return RawDocument(path, "", "unknown", status="unreadable", error=f"cannot open: {e.strerror or e}")
+    doc_id = hashlib.sha256(data).hexdigest()
+    if not data:
+        return RawDocument(path, doc_id, "unknown", status="empty", error="file is empty (0 bytes)")
+    fmt = sniff(data, path.suffix.lower())
+    reader = READERS.get(fmt)
+    if reader is None:
+        what = {"zip": "a zip archive that is not DOCX", "ole": "a legacy Office file (.doc/.xls)"}.get(fmt, "unrecognised content")
+        return RawDocument(path, doc_id, fmt, status="unsupported_format", error=f"unsupported format: {what}")
+    try:
+        pages = reader(data)
+    except ReadError as e:
+        return RawDocument(path, doc_id, fmt, status=e.status, error=str(e))
+    doc = RawDocument(path, doc_id, fmt, pages)
+    if not regex.search(r"\p{L}", doc.raw_text):
+        if fmt == "pdf":
+            doc.status, doc.error = "no_text_layer", f"PDF has no text layer ({len(pages)} pages; OCR needed)"
+        else:
+            doc.status, doc.error = "empty", "no text found"
+    return doc
