@@ -106,7 +106,7 @@ def _name_after(text: str, pos: int) -> int:
         if not m or "\n\n" in m.group():
             break
         wd = m.group("w")
-        if wd.lower() in P.NAME_STOP or wd.isdigit():
+        if wd.lower() in P.NAME_STOP or wd.isdigit() or (w.isupper() and not wd.isupper()):
             break
         end = m.end()
         words += 1

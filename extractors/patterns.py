@@ -77,7 +77,7 @@ PIN_PART = regex.compile(
     r"(?P<kind>điểm|khoản|điều|mục|phụ\s+lục|chương)\s+(?:số\s+)?(?P<val>[\dIVXLCa-zđ][\w.\-]*?)(?=[\s,;]|$)", FI)
 
 # --- named laws --------------------------------------------------------------------------------
-LAW_WORD = regex.compile(r"(?<![\p{L}])(?P<w>Hiến\s+pháp|Bộ\s+luật|Luật|Pháp\s+lệnh|HIẾN\s+PHÁP|BỘ\s+LUẬT|LUẬT|PHÁP\s+LỆNH)(?=\s)", regex.V1)
+LAW_WORD = regex.compile(r"(?<![\p{L}])(?<!(?i:pháp|dự\s+án|văn\s+bản|dự\s+thảo)\s)(?P<w>Hiến\s+pháp|Bộ\s+luật|Luật|Pháp\s+lệnh|HIẾN\s+PHÁP|BỘ\s+LUẬT|LUẬT|PHÁP\s+LỆNH)(?=\s)", regex.V1)
 AMENDING = regex.compile(
     r"\s+(?P<amend>sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?(?:\s+của)?(?:\s+các)?\s+)(?=(?:Bộ\s+luật|Luật|BỘ\s+LUẬT|LUẬT)\s)", FI)
 NAME_WORD = regex.compile(r"\s+(?P<w>[\p{L}\d][\p{L}\d\-]*)", regex.V1)

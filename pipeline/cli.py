@@ -21,6 +21,11 @@ app = typer.Typer(
     help="vanban: Vietnamese administrative documents into DuckDB.\n\n"
          "Example:\n\n  vanban run data/raw --db data/processed/vanban.duckdb")
 err = Console(stderr=True)
+
+
+@app.callback()
+def _root() -> None:
+    """vanban: Vietnamese administrative documents into DuckDB."""
 out = Console()
 
 
