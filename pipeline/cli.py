@@ -48,7 +48,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
 
     def on_doc(r: DocResult) -> None:
         if r.status != "ok" and not r.skipped:
-            progress.console.print(f"{r.path}: {r.status}: {r.error}", markup=False, highlight=False)
+            progress.console.print(f"{r.path}: {r.status}: {r.error}", markup=False, highlight=False, soft_wrap=True)
         progress.advance(task)
 
     try:
@@ -56,7 +56,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
             task = progress.add_task("reading", total=len(files))
             summary = run_archive(paths, db, on_doc=on_doc, files=files)
     except StoreError as e:
-        err.print(f"error: {e}", markup=False, highlight=False)
+        err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if not quiet:
         _print_summary(summary.results, db)

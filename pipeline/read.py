@@ -331,17 +331,34 @@ def layout_text(tp, page_width: float) -> str:
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+# --- garbled text layers ----------------------------------------------------------------------
+
+# Code points a Vietnamese text layer never holds: Cyrillic, Latin Extended-A/B other than the
+# Vietnamese letters, and C0 controls.  Fonts without a usable ToUnicode map emit glyph indexes
+# that land there ('6Ӣ CÔNG 7+ѬѪ1*' for 'SỞ CÔNG THƯƠNG').
+_IMPOSSIBLE = regex.compile(r"[\p{Cyrillic}\x00-\x08\x0b\x0e-\x1f\u0100-\u024f--[ĂăĐđĨĩŨũƠơƯư]]", regex.V1)
+GARBLED_SHARE = 0.05
+
+
+def garbled_share(text: str) -> float:
+    sample = regex.sub(r"\s+", "", text[:50000])
+    if not sample:
+        return 0.0
+    return len(_IMPOSSIBLE.findall(sample)) / len(sample)
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 READERS = {"pdf": read_pdf, "docx": read_docx, "html": read_html, "txt": read_text, "md": read_text}
 
 
-def read_document(path: Path) -> RawDocument:
+def read_document(path: Path, data: bytes | None = None) -> RawDocument:
     """Read one file; never raises for a bad file (the status and error say what went wrong)."""
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        return RawDocument(path, "", "unknown", status="unreadable", error=f"cannot open: {e.strerror or e}")
+    if data is None:
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            return RawDocument(path, "", "unknown", status="unreadable", error=f"cannot open: {e.strerror or e}")
     doc_id = hashlib.sha256(data).hexdigest()
     if not data:
         return RawDocument(path, doc_id, "unknown", status="empty", error="file is empty (0 bytes)")
@@ -355,7 +372,11 @@ def read_document(path: Path) -> RawDocument:
     except ReadError as e:
         return RawDocument(path, doc_id, fmt, status=e.status, error=str(e))
     doc = RawDocument(path, doc_id, fmt, pages)
-    if not regex.search(r"\p{L}", doc.raw_text):
+    share = garbled_share(doc.raw_text)
+    if fmt == "pdf" and share > GARBLED_SHARE:
+        doc.status = "garbled_text_layer"
+        doc.error = f"text layer maps glyphs to wrong characters ({share:.0%} impossible code points; OCR needed)"
+    elif not regex.search(r"\p{L}", doc.raw_text):
         if fmt == "pdf":
             doc.status, doc.error = "no_text_layer", f"PDF has no text layer ({len(pages)} pages; OCR needed)"
         else:

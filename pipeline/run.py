@@ -1,6 +1,7 @@
 """Run the stages over an archive: read → normalize → extract → load."""
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,7 @@ def process(raw: RawDocument) -> tuple[dict, list[dict]]:
     """The rows of one document (pure apart from the read that produced ``raw``)."""
     doc = {"doc_id": raw.doc_id, "source_path": str(raw.path), "format": raw.format, "status": raw.status,
            "error": raw.error, "n_pages": len(raw.pages) or None}
-    if raw.status != "ok":
+    if raw.status not in ("ok", "garbled_text_layer"):
         return doc, []
     norm = normalize(raw.raw_text, raw.format, raw.page_starts)
     if not norm.text.strip():
@@ -63,6 +64,8 @@ def process(raw: RawDocument) -> tuple[dict, list[dict]]:
                issue_date=m.issue_date, issue_date_not_before=m.issue_date_not_before, issuer=m.issuer,
                signer=m.signer, signer_title=m.signer_title, subject=m.subject, recipients=list(m.recipients),
                n_chars=len(norm.text), text=norm.text)
+    if raw.status != "ok":
+        return doc, []  # metadata from the readable parts only; no citations from a garbled layer
     return doc, citation_rows(raw.doc_id, norm, ex.citations)
 
 
@@ -92,14 +95,15 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
 
 def _one(con, path: Path) -> DocResult:
     try:
-        import hashlib
-        data_id = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = path.read_bytes()
     except OSError:
-        data_id = None
-    if data_id and is_loaded(con, data_id, str(path)):
-        row = con.execute("SELECT status, format, error FROM documents WHERE doc_id = ?", [data_id]).fetchone()
-        return DocResult(path, row[0], row[1], row[2], skipped=True)
-    raw = read_document(path)
+        data = None
+    if data is not None:
+        data_id = hashlib.sha256(data).hexdigest()
+        if is_loaded(con, data_id, str(path)):
+            row = con.execute("SELECT status, format, error FROM documents WHERE doc_id = ?", [data_id]).fetchone()
+            return DocResult(path, row[0], row[1], row[2], skipped=True)
+    raw = read_document(path, data)
     try:
         doc, cites = process(raw)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch; the error is recorded

@@ -1,0 +1,74 @@
+"""Readers on real files and on files made here: format from content, encodings, pages."""
+import codecs
+import unicodedata
+
+import docx
+
+from pipeline.read import decode_text, read_document, sniff
+
+VI = "Căn cứ Nghị định số 59/2012/NĐ-CP ngày 23 tháng 7 năm 2012 của Chính phủ về theo dõi thi hành pháp luật"
+
+
+def test_format_from_content_not_extension(tmp_path):
+    assert sniff(b"%PDF-1.7\n...", ".txt") == "pdf"
+    assert sniff(b"<!DOCTYPE html><html><body>x</body></html>", ".txt") == "html"
+    assert sniff(VI.encode(), ".md") == "md"
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc") == "ole"
+
+
+TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def _cp1258_form(text: str) -> str:
+    """Windows-1258 spelling: letters with their vowel marks precomposed, tone marks combining."""
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        tones = "".join(c for c in parts if c in TONES)
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONES))
+        out.append(base + tones)
+    return "".join(out)
+
+
+def test_encodings_recognised():
+    assert decode_text(codecs.BOM_UTF8 + VI.encode("utf-8")) == VI
+    assert decode_text(VI.encode("utf-16")) == VI
+    assert decode_text(VI.encode("utf-16-le")) == VI
+    legacy = _cp1258_form(VI).encode("cp1258", errors="strict")
+    assert unicodedata.normalize("NFC", decode_text(legacy)) == VI
+
+
+def test_docx_paragraphs_and_tables(tmp_path):
+    d = docx.Document()
+    d.add_paragraph("ỦY BAN NHÂN DÂN TỈNH LONG AN")
+    t = d.add_table(rows=1, cols=2)
+    t.cell(0, 0).text, t.cell(0, 1).text = "Kế hoạch số 15/KH-UBND", "năm 2024"
+    d.add_paragraph("Hết.")
+    path = tmp_path / "a.docx"
+    d.save(path)
+    raw = read_document(path)
+    assert raw.format == "docx" and raw.status == "ok"
+    assert raw.raw_text.splitlines() == ["ỦY BAN NHÂN DÂN TỈNH LONG AN", "Kế hoạch số 15/KH-UBND | năm 2024", "Hết."]
+
+
+def test_pdf_pages_and_stamped_header(corpus):
+    raw = read_document(corpus / "raw" / "004_quangngai_cv507-ubnd-kgvx-gopy-vtci.pdf")
+    assert raw.format == "pdf" and len(raw.pages) == 1
+    head = raw.pages[0].splitlines()[:3]
+    assert head[:2] == ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI"] and head[2].replace(" ", "") == "Số:507/UBND-KGVX"
+
+
+def test_garbled_text_layer_is_marked(corpus):
+    raw = read_document(corpus / "raw" / "009_laocai_kh1105-dkt-kiemtra-vlncn-GARBLEDFONT.pdf")
+    assert raw.status == "garbled_text_layer" and "OCR" in raw.error
+    ok = read_document(corpus / "raw" / "005_laocai_cv3686-ubnd-xd-kiennghi-pccc.pdf")
+    assert ok.status == "ok"
+
+
+def test_html_body_without_portal_banner(tmp_path):
+    page = ("<html><body><nav>Trang chủ | Liên hệ</nav><div>Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân</div>"
+            "<article><p>ỦY BAN NHÂN DÂN TỈNH AN GIANG</p><p>" + VI + ". " + VI + ".</p></article></body></html>")
+    path = tmp_path / "p.html"
+    path.write_text(page, encoding="utf-8")
+    raw = read_document(path)
+    assert raw.format == "html" and "59/2012/NĐ-CP" in raw.raw_text
