@@ -199,7 +199,7 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
                 if block:
                     break
                 continue
-            if regex.match(r"(Căn cứ|Thực hiện|Kính gửi|Theo|Để|Trong|Ngày|I\.|1\.|Sau|Nhằm|Trên)\b", ln) or MOTTO.search(ln) or ISSUER_LINE.match(ln) and block:
+            if regex.match(r"(Căn cứ|Thực hiện|Kính gửi|Theo (?:đề nghị|quy định)|Để|Trong|Ngày|I\.|1\.|Sau|Nhằm|Trên)\b", ln) or MOTTO.search(ln) or ISSUER_LINE.match(ln) and block:
                 break
             block.append(ln)
             if ln.endswith((".", ";")) or len(block) >= 6:

@@ -2,7 +2,7 @@
 
     .venv/bin/python data/samples/make_samples.py
 
-Six documents from five provinces in five formats (PDF with the two-column header, DOCX with a
+Six documents from six provinces in five formats (PDF with the two-column header, DOCX with a
 table and a footnote-style note, HTML saved from a portal with its furniture, UTF-8 text,
 UTF-16 text, Markdown).  Nghị định 59/2012/NĐ-CP is cited with its real date (23/7/2012) and,
 in one document, with a wrong one (23/7/2014), so `make run` shows what vanban finds.
