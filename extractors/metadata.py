@@ -9,6 +9,7 @@ keep only parts of it; every field is looked for on its own.
 from __future__ import annotations
 
 import collections
+import functools
 import datetime as dt
 import unicodedata
 
@@ -50,6 +51,7 @@ def _fold(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", s) if unicodedata.category(c) != "Mn").lower()
 
 
+@functools.cache
 def _province_patterns():
     pats = []
     for p in tables.provinces():
@@ -61,33 +63,26 @@ def _province_patterns():
     return regex.compile(rf"(?<!\p{{L}})(?:{alt})(?!\p{{L}})", I), by_name
 
 
-_PROV_RE = None
-_PROV_BY = None
+def _province_of(m: regex.Match) -> str:
+    return _province_patterns()[1][_fold(regex.sub(r"\s+", " ", m.group()))].name
 
 
 def find_province(text: str) -> str | None:
-    global _PROV_RE, _PROV_BY
-    if _PROV_RE is None:
-        _PROV_RE, _PROV_BY = _province_patterns()
-    m = _PROV_RE.search(text)
-    if not m:
-        return None
-    return _PROV_BY[_fold(regex.sub(r"\s+", " ", m.group()))].name
+    m = _province_patterns()[0].search(text)
+    return _province_of(m) if m else None
 
 
 def _provinces_in_body(text: str) -> str | None:
     """The province named most often after 'tỉnh' / 'thành phố' in the body."""
-    global _PROV_RE, _PROV_BY
-    if _PROV_RE is None:
-        _PROV_RE, _PROV_BY = _province_patterns()
+    prov_re = _province_patterns()[0]
     counts = collections.Counter()
     for m in regex.finditer(r"(?<!\p{L})(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|Tỉnh|Thành\s+phố)\s+", text, regex.V1):
-        pm = _PROV_RE.match(text, m.end())
+        pm = prov_re.match(text, m.end())
         if pm:
-            counts[_PROV_BY[_fold(regex.sub(r"\s+", " ", pm.group()))].name] += 1
+            counts[_province_of(pm)] += 1
     if not counts:
-        for pm in _PROV_RE.finditer(text[:300]):
-            counts[_PROV_BY[_fold(regex.sub(r"\s+", " ", pm.group()))].name] += 1
+        for pm in prov_re.finditer(text[:300]):
+            counts[_province_of(pm)] += 1
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -271,9 +266,6 @@ def _recipients(text: str, head_end: int) -> list[str]:
             if it.endswith("."):
                 break
         out = [o for o in out if o and len(o) < 200]
-        # the first line after 'Kính gửi:' may already be the body when there is a single recipient
-        if out and len(out[0]) > 150:
-            out = out[:0]
     return out
 
 

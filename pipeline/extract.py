@@ -19,7 +19,7 @@ class Extraction:
 def extract(norm: Normalized) -> Extraction:
     text = norm.text
     first = extract_metadata(text)
-    cites = [c for c in find_citations(text, own_ref=first.ref)]
+    cites = find_citations(text, own_ref=first.ref)
     meta = extract_metadata(text, cites) if first.issue_date is None else first
     return Extraction(meta, cites)
 

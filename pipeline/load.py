@@ -106,8 +106,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("COMMIT")
 
 
-def is_loaded(con: duckdb.DuckDBPyConnection, doc_id: str, source_path: str) -> bool:
-    row = con.execute("SELECT pipeline_version, source_path FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+def is_loaded(con: duckdb.DuckDBPyConnection, doc_id: str) -> bool:
+    row = con.execute("SELECT pipeline_version FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
     return bool(row) and row[0] == PIPELINE_VERSION
 
 

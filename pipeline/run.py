@@ -100,7 +100,7 @@ def _one(con, path: Path) -> DocResult:
         data = None
     if data is not None:
         data_id = hashlib.sha256(data).hexdigest()
-        if is_loaded(con, data_id, str(path)):
+        if is_loaded(con, data_id):
             row = con.execute("SELECT status, format, error FROM documents WHERE doc_id = ?", [data_id]).fetchone()
             return DocResult(path, row[0], row[1], row[2], skipped=True)
     raw = read_document(path, data)
