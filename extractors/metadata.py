@@ -17,8 +17,6 @@ import regex
 
 from . import patterns as P
 from . import tables
-from .citations import norm_ref
-from .dates import from_match
 from .models import Citation, DocumentMeta, Span
 
 I = regex.V1 | regex.IGNORECASE

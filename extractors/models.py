@@ -108,3 +108,72 @@ class DocumentMeta:
     subject: str | None = None
     recipients: tuple[str, ...] = ()
     spans: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A number with the thing counted: ``1.120 cuộc``, ``72 đợt khảo sát``."""
+
+    start: int
+    end: int
+    surface: str
+    value: int
+    unit: str               # the counted phrase as written ('đợt khảo sát tại')
+    head: str               # its head ('đợt khảo sát', 'cuộc', 'lượt người')
+
+
+@dataclass(frozen=True, slots=True)
+class Staffing:
+    """A head count of people doing the work; ``parent`` is the index of the total it is part of."""
+
+    start: int
+    end: int
+    surface: str
+    count: int
+    unit: str | None = None
+    level: str | None = None        # tỉnh | huyện | xã
+    category: str | None = None     # chuyên trách | kiêm nhiệm | biên chế | hợp đồng lao động | công chức
+    full_time: int | None = None    # chuyên trách, when the split is written
+    part_time: int | None = None    # kiêm nhiệm
+    parent: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount in đồng (``min_vnd == max_vnd`` unless a range), with its span."""
+
+    start: int
+    end: int
+    surface: str
+    min_vnd: int
+    max_vnd: int
+    per: str | None = None
+    approx: str | None = None
+    pair: bool = False      # one of two amounts written 'A/B' (done/planned)
+
+
+@dataclass(frozen=True, slots=True)
+class Budget(Money):
+    """An amount of money in đồng, from running text or from a table cell, with what it is for."""
+
+    purpose: str | None = None
+    unit: str | None = None          # who the money is for ('Sở Tư pháp')
+    level: str | None = None
+    in_table: bool = False
+    table_row: str | None = None
+    table_column: str | None = None
+    table_caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A date by which something is due; recurring deadlines have ``recurring`` ('--12-25') and no date."""
+
+    start: int
+    end: int
+    surface: str
+    due_date: dt.date | None
+    recurring: str | None = None
+    precision: str = "day"           # day | month
+    what: str | None = None
+    who: str | None = None

@@ -29,7 +29,8 @@ def _root() -> None:
 out = Console()
 
 
-@app.command(help="Read every document under PATH... and load metadata and citations into the database.\n\n"
+@app.command(help="Read every document under PATH... and load metadata, citations and figures (counts, "
+                  "staffing, budget, deadlines) into the database.\n\n"
                   "Example:\n\n  vanban run data/raw --db data/processed/vanban.duckdb\n\n"
                   "Running it again on the same files changes nothing; changed files replace their old rows.")
 def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default: data/raw)."),
@@ -77,6 +78,7 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
     try:
         rows = con.execute("SELECT doc_type, count(*) n, count(cited_date) dated FROM citations "
                            "WHERE doc_id IN (SELECT doc_id FROM documents) GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        figures = con.execute(FIGURES_BY_PROVINCE).fetchall()
     finally:
         con.close()
     c = Table(title="citations by type")
@@ -84,6 +86,33 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
     for typ, n, dated in rows:
         c.add_row(typ or "?", str(n), str(dated))
     out.print(c)
+    f = Table(title="figures by province")
+    for name, justify in [("province", "left"), ("staff (totals)", "right"), ("part-time (stated)", "right"),
+                          ("budget in text", "right"), ("budget in tables", "right"), ("deadlines", "right"),
+                          ("counts", "right")]:
+        f.add_column(name, justify=justify)
+    for row in figures:
+        f.add_row(row[0] or "?", *(_fmt(v) for v in row[1:]))
+    out.print(f)
+
+
+FIGURES_BY_PROVINCE = """
+WITH d AS (SELECT doc_id, province FROM documents),
+s AS (SELECT doc_id, sum(count) FILTER (WHERE parent_id IS NULL) staff,
+             sum(coalesce(part_time, CASE WHEN category = 'kiêm nhiệm' THEN count END)) part
+      FROM staffing GROUP BY 1),
+b AS (SELECT doc_id, count(*) FILTER (WHERE NOT in_table) n_text, count(*) FILTER (WHERE in_table) n_table
+      FROM budget GROUP BY 1),
+l AS (SELECT doc_id, count(*) n FROM deadlines GROUP BY 1),
+c AS (SELECT doc_id, count(*) n FROM counts GROUP BY 1)
+SELECT d.province, sum(s.staff), sum(s.part), sum(b.n_text), sum(b.n_table), sum(l.n), sum(c.n)
+FROM d LEFT JOIN s USING (doc_id) LEFT JOIN b USING (doc_id) LEFT JOIN l USING (doc_id) LEFT JOIN c USING (doc_id)
+GROUP BY 1 ORDER BY 1 NULLS LAST
+"""
+
+
+def _fmt(v) -> str:
+    return "" if v is None else f"{int(v):,}".replace(",", ".")
 
 
 def main() -> None:

@@ -2,38 +2,89 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
+from extractors import figures
 from extractors.citations import find_citations
+from extractors.dates import find_dates
+from extractors.grids import Grid, locate_table
 from extractors.metadata import extract_metadata
-from extractors.models import Citation, DocumentMeta
+from extractors.models import Budget, Citation, Count, Deadline, DocumentMeta, Staffing
 
 from .normalize import Normalized
+from .read import RawTable
 
 
 @dataclass
 class Extraction:
     meta: DocumentMeta
     citations: list[Citation] = field(default_factory=list)
+    budget: list[Budget] = field(default_factory=list)
+    staffing: list[Staffing] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
 
 
-def extract(norm: Normalized) -> Extraction:
+def extract(norm: Normalized, tables: Sequence[RawTable] = ()) -> Extraction:
+    """Everything the extractors find in one document; ``tables`` are its ruled PDF tables."""
     text = norm.text
     first = extract_metadata(text)
     cites = find_citations(text, own_ref=first.ref)
     meta = extract_metadata(text, cites) if first.issue_date is None else first
-    return Extraction(meta, cites)
+    grids = figures.find_grids(text) + _pdf_grids(norm, tables)
+    budget = figures.find_budget(text, grids)
+    staffing = figures.find_staffing(text)
+    deadlines = figures.find_deadlines(text)
+    # a number already read as a date, a số hiệu, money, a share, staff or a table cell is not a count
+    taken = [(c.start, c.end) for c in cites] + [(d.start, d.end) for d in find_dates(text)]
+    taken += [(b.start, b.end) for b in budget] + figures.percent_spans(text)
+    taken += [(s.start, s.end) for s in staffing] + figures.staffing_split_spans(text, staffing)
+    taken += [(d.start, d.end) for d in deadlines] + [(g.start, g.end) for g in grids]
+    counts = figures.find_counts(text, taken)
+    return Extraction(meta, cites, budget, staffing, deadlines, counts)
+
+
+def _pdf_grids(norm: Normalized, tables: Sequence[RawTable]) -> list[Grid]:
+    out = []
+    for t in tables:
+        if t.page >= len(norm.page_starts):
+            continue
+        g = locate_table(norm.text, *norm.page_bounds(t.page), t.rows)
+        if g is not None:
+            out.append(g)
+    return out
+
+
+def _where(norm: Normalized, start: int, end: int, surface: str) -> dict:
+    raw_start, raw_end = norm.raw_span(start, end)
+    return {"char_start": start, "char_end": end, "page": norm.page_of(start), "surface": surface,
+            "raw_start": raw_start, "raw_end": raw_end}
 
 
 def citation_rows(doc_id: str, norm: Normalized, cites: list[Citation]) -> list[dict]:
-    rows = []
-    for seq, c in enumerate(cites):
-        raw_start, raw_end = norm.raw_span(c.start, c.end)
-        rows.append({
-            "doc_id": doc_id, "seq": seq, "doc_type": c.doc_type, "ref": c.ref, "number": c.number, "year": c.year,
-            "symbol": c.symbol, "issuer": c.issuer, "name": c.name, "cited_date": c.cited_date,
-            "article": c.article, "clause": c.clause, "point": c.point, "section": c.section,
-            "pinpoints": [str(p) for p in c.pinpoints], "nested": c.nested,
-            "char_start": c.start, "char_end": c.end, "page": norm.page_of(c.start), "surface": c.surface,
-            "raw_start": raw_start, "raw_end": raw_end,
-        })
-    return rows
+    return [{
+        "doc_id": doc_id, "seq": seq, "doc_type": c.doc_type, "ref": c.ref, "number": c.number, "year": c.year,
+        "symbol": c.symbol, "issuer": c.issuer, "name": c.name, "cited_date": c.cited_date,
+        "article": c.article, "clause": c.clause, "point": c.point, "section": c.section,
+        "pinpoints": [str(p) for p in c.pinpoints], "nested": c.nested, **_where(norm, c.start, c.end, c.surface),
+    } for seq, c in enumerate(cites)]
+
+
+def figure_rows(doc_id: str, norm: Normalized, ex: Extraction) -> dict[str, list[dict]]:
+    """The rows of the four figure tables for one document."""
+    return {
+        "counts": [{"doc_id": doc_id, "seq": i, "value": c.value, "unit": c.unit, "head": c.head,
+                    **_where(norm, c.start, c.end, c.surface)} for i, c in enumerate(ex.counts)],
+        "staffing": [{"doc_id": doc_id, "id": i, "count": s.count, "unit": s.unit, "level": s.level,
+                      "category": s.category, "full_time": s.full_time, "part_time": s.part_time,
+                      "parent_id": s.parent, **_where(norm, s.start, s.end, s.surface)}
+                     for i, s in enumerate(ex.staffing)],
+        "budget": [{"doc_id": doc_id, "seq": i, "amount_min_vnd": b.min_vnd, "amount_max_vnd": b.max_vnd,
+                    "per": b.per, "approx": b.approx, "purpose": b.purpose, "unit": b.unit, "level": b.level,
+                    "in_table": b.in_table, "table_caption": b.table_caption, "table_row": b.table_row,
+                    "table_column": b.table_column, **_where(norm, b.start, b.end, b.surface)}
+                   for i, b in enumerate(ex.budget)],
+        "deadlines": [{"doc_id": doc_id, "seq": i, "due_date": d.due_date, "recurring": d.recurring,
+                       "precision": d.precision, "what": d.what, "who": d.who,
+                       **_where(norm, d.start, d.end, d.surface)} for i, d in enumerate(ex.deadlines)],
+    }

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-PIPELINE_VERSION = "2"  # bump when extraction changes, so re-runs recompute old rows
+PIPELINE_VERSION = "3"  # bump when extraction changes, so re-runs recompute old rows
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_documents_citations", """
@@ -65,11 +65,55 @@ MIGRATIONS: list[tuple[str, str]] = [
         PRIMARY KEY (doc_id, seq)
     );
     """),
+    ("0002_figures", """
+    CREATE TABLE IF NOT EXISTS counts (
+        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+        value BIGINT NOT NULL, unit VARCHAR, head VARCHAR,
+        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
+        raw_start INTEGER, raw_end INTEGER,
+        PRIMARY KEY (doc_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS staffing (
+        doc_id VARCHAR NOT NULL, id INTEGER NOT NULL,
+        count INTEGER NOT NULL, unit VARCHAR, level VARCHAR, category VARCHAR,
+        full_time INTEGER, part_time INTEGER, parent_id INTEGER,
+        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
+        raw_start INTEGER, raw_end INTEGER,
+        PRIMARY KEY (doc_id, id)
+    );
+    CREATE TABLE IF NOT EXISTS budget (
+        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+        amount_min_vnd HUGEINT NOT NULL, amount_max_vnd HUGEINT NOT NULL, per VARCHAR, approx VARCHAR,
+        purpose VARCHAR, unit VARCHAR, level VARCHAR,
+        in_table BOOLEAN NOT NULL, table_caption VARCHAR, table_row VARCHAR, table_column VARCHAR,
+        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
+        raw_start INTEGER, raw_end INTEGER,
+        PRIMARY KEY (doc_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS deadlines (
+        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+        due_date DATE, recurring VARCHAR, precision VARCHAR, what VARCHAR, who VARCHAR,
+        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
+        raw_start INTEGER, raw_end INTEGER,
+        PRIMARY KEY (doc_id, seq)
+    );
+    """),
 ]
 
+WHERE_COLUMNS = ["char_start", "char_end", "page", "surface", "raw_start", "raw_end"]
 CITATION_COLUMNS = ["doc_id", "seq", "doc_type", "ref", "number", "year", "symbol", "issuer", "name", "cited_date",
                     "article", "clause", "point", "section", "pinpoints", "nested", "char_start", "char_end", "page",
                     "surface", "raw_start", "raw_end"]
+# every table that holds rows of one document, with its columns in insert order
+ROW_TABLES: dict[str, list[str]] = {
+    "citations": CITATION_COLUMNS,
+    "counts": ["doc_id", "seq", "value", "unit", "head", *WHERE_COLUMNS],
+    "staffing": ["doc_id", "id", "count", "unit", "level", "category", "full_time", "part_time", "parent_id",
+                 *WHERE_COLUMNS],
+    "budget": ["doc_id", "seq", "amount_min_vnd", "amount_max_vnd", "per", "approx", "purpose", "unit", "level",
+               "in_table", "table_caption", "table_row", "table_column", *WHERE_COLUMNS],
+    "deadlines": ["doc_id", "seq", "due_date", "recurring", "precision", "what", "who", *WHERE_COLUMNS],
+}
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at"]
@@ -111,26 +155,33 @@ def is_loaded(con: duckdb.DuckDBPyConnection, doc_id: str) -> bool:
     return bool(row) and row[0] == PIPELINE_VERSION
 
 
-def load_document(con: duckdb.DuckDBPyConnection, doc: dict, citations: list[dict]) -> None:
-    """Replace everything known about this document (and this path) in one transaction."""
+def load_document(con: duckdb.DuckDBPyConnection, doc: dict, rows: dict[str, list[dict]]) -> None:
+    """Replace everything known about this document (and this path) in one transaction.
+
+    ``rows`` maps a table of :data:`ROW_TABLES` to the document's rows in it.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
         stale = [r[0] for r in con.execute(
             "SELECT doc_id FROM documents WHERE doc_id = ? OR (source_path = ? AND doc_id <> ?)",
             [doc["doc_id"], doc["source_path"], doc["doc_id"]]).fetchall()]
         for old in stale:
-            con.execute("DELETE FROM citations WHERE doc_id = ?", [old])
+            for table in ROW_TABLES:
+                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
             con.execute("DELETE FROM documents WHERE doc_id = ?", [old])
         row = {c: doc.get(c) for c in DOCUMENT_COLUMNS}
         row["pipeline_version"] = PIPELINE_VERSION
         row["loaded_at"] = dt.datetime.now()
         con.execute(f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})",
                     [row[c] for c in DOCUMENT_COLUMNS])
-        if citations:
-            frame = pd.DataFrame(citations, columns=CITATION_COLUMNS)
-            con.register("_cit", frame)
-            con.execute(f"INSERT INTO citations ({', '.join(CITATION_COLUMNS)}) SELECT {', '.join(CITATION_COLUMNS)} FROM _cit")
-            con.unregister("_cit")
+        for table, records in rows.items():
+            if not records:
+                continue
+            columns = ROW_TABLES[table]
+            frame = pd.DataFrame(records, columns=columns)
+            con.register("_rows", frame)
+            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
+            con.unregister("_rows")
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -282,6 +282,13 @@ class Normalized:
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         return Mapped(self.text, self.origin).raw_span(start, end)
 
+    def page_bounds(self, page: int) -> tuple[int, int]:
+        """Where page ``page`` (0-based) begins and ends in the normalized text."""
+        lo = int(np.searchsorted(self.origin[:-1], self.page_starts[page], side="left"))
+        nxt = self.page_starts[page + 1] if page + 1 < len(self.page_starts) else None
+        hi = len(self.text) if nxt is None else int(np.searchsorted(self.origin[:-1], nxt, side="left"))
+        return lo, hi
+
 
 def normalize(raw_text: str, fmt: str = "txt", page_starts: tuple[int, ...] = (0,)) -> Normalized:
     m = Mapped.identity(raw_text)

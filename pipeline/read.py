@@ -20,6 +20,14 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
+@dataclass(frozen=True)
+class RawTable:
+    """A ruled table as pdfplumber reads it: rows of cell texts (None where a merged cell spans)."""
+
+    page: int                          # 0-based
+    rows: tuple[tuple[str | None, ...], ...]
+
+
 @dataclass
 class RawDocument:
     path: Path
@@ -28,6 +36,7 @@ class RawDocument:
     pages: list[str] = field(default_factory=list)
     status: str = "ok"                # ok | unreadable | empty | no_text_layer | garbled_text_layer | unsupported_format
     error: str | None = None
+    tables: list[RawTable] = field(default_factory=list)   # ruled PDF tables, cell by cell
 
     @property
     def raw_text(self) -> str:
@@ -168,7 +177,7 @@ def read_docx(data: bytes) -> list[str]:
         elif block.tag == _W + "tbl":
             for row in block.iter(_W + "tr"):
                 cells = [" ".join(_para_text(p) for p in tc.iter(_W + "p")).strip() for tc in row.iter(_W + "tc")]
-                lines.append(" | ".join(c for c in cells if c))
+                lines.append(" | ".join(cells) if any(cells) else "")
     notes = _docx_footnotes(d)
     if notes:
         lines.append("")
@@ -246,6 +255,40 @@ def read_pdf(data: bytes) -> list[str]:
         return pages
     finally:
         pdf.close()
+
+
+MIN_RULE_PATHS = 6            # fewer vector paths than this on a page: no ruled table to look for
+_NUMBER_CELL = regex.compile(r"\s*(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*")
+
+
+def pdf_tables(data: bytes) -> list[RawTable]:
+    """Ruled tables holding numbers, through pdfplumber, on the pages that draw lines at all.
+
+    pdfplumber is slow, so pypdfium2 first counts each page's vector paths; boxes drawn around
+    prose (one column, no numbers) are not tables.
+    """
+    import pdfplumber
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        ruled = [i for i in range(len(pdf))
+                 if sum(1 for _ in pdf[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)) >= MIN_RULE_PATHS]
+    finally:
+        pdf.close()
+    out = []
+    if not ruled:
+        return out
+    with pdfplumber.open(io.BytesIO(data)) as pl:
+        for i in ruled:
+            for table in pl.pages[i].find_tables():
+                rows = [tuple(c.strip() if c else c for c in row) for row in table.extract()]
+                numeric = sum(1 for row in rows for c in row[1:] if c and _NUMBER_CELL.fullmatch(c))
+                wide = sum(1 for row in rows if sum(1 for c in row if c) >= 2)
+                if len(rows) >= 2 and numeric >= 2 and wide >= 2:
+                    out.append(RawTable(i, tuple(rows)))
+    return out
 
 
 def layout_text(tp, page_width: float) -> str:
@@ -376,7 +419,12 @@ def read_document(path: Path, data: bytes | None = None) -> RawDocument:
     if fmt == "pdf" and share > GARBLED_SHARE:
         doc.status = "garbled_text_layer"
         doc.error = f"text layer maps glyphs to wrong characters ({share:.0%} impossible code points; OCR needed)"
-    elif not regex.search(r"\p{L}", doc.raw_text):
+    elif fmt == "pdf":
+        try:
+            doc.tables = pdf_tables(data)
+        except Exception as e:  # noqa: BLE001 - a table that cannot be read leaves the text readable
+            doc.error = f"tables not read: {type(e).__name__}: {str(e).splitlines()[0][:80] if str(e) else ''}"
+    if doc.status == "ok" and not regex.search(r"\p{L}", doc.raw_text):
         if fmt == "pdf":
             doc.status, doc.error = "no_text_layer", f"PDF has no text layer ({len(pages)} pages; OCR needed)"
         else:

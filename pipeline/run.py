@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .extract import citation_rows, extract
+from .extract import citation_rows, extract, figure_rows
 from .load import connect, is_loaded, load_document
 from .normalize import normalize
 from .read import RawDocument, read_document
@@ -46,27 +46,28 @@ class DocResult:
     error: str | None = None
     n_citations: int = 0
     skipped: bool = False
+    n_figures: dict[str, int] = field(default_factory=dict)
 
 
-def process(raw: RawDocument) -> tuple[dict, list[dict]]:
+def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
     """The rows of one document (pure apart from the read that produced ``raw``)."""
     doc = {"doc_id": raw.doc_id, "source_path": str(raw.path), "format": raw.format, "status": raw.status,
            "error": raw.error, "n_pages": len(raw.pages) or None}
     if raw.status not in ("ok", "garbled_text_layer"):
-        return doc, []
+        return doc, {}
     norm = normalize(raw.raw_text, raw.format, raw.page_starts)
     if not norm.text.strip():
         doc.update(status="empty", error="no text left after removing page furniture")
-        return doc, []
-    ex = extract(norm)
+        return doc, {}
+    ex = extract(norm, raw.tables)
     m = ex.meta
     doc.update(province=m.province, province_source=m.province_source, doc_type=m.doc_type, ref=m.ref,
                issue_date=m.issue_date, issue_date_not_before=m.issue_date_not_before, issuer=m.issuer,
                signer=m.signer, signer_title=m.signer_title, subject=m.subject, recipients=list(m.recipients),
                n_chars=len(norm.text), text=norm.text)
     if raw.status != "ok":
-        return doc, []  # metadata from the readable parts only; no citations from a garbled layer
-    return doc, citation_rows(raw.doc_id, norm, ex.citations)
+        return doc, {}  # metadata from the readable parts only; no citations or figures from a garbled layer
+    return doc, {"citations": citation_rows(raw.doc_id, norm, ex.citations), **figure_rows(raw.doc_id, norm, ex)}
 
 
 @dataclass
@@ -105,11 +106,12 @@ def _one(con, path: Path) -> DocResult:
             return DocResult(path, row[0], row[1], row[2], skipped=True)
     raw = read_document(path, data)
     try:
-        doc, cites = process(raw)
+        doc, rows = process(raw)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch; the error is recorded
-        doc, cites = ({"doc_id": raw.doc_id or f"unreadable:{path}", "source_path": str(path), "format": raw.format,
-                       "status": "unreadable", "error": f"extraction failed: {type(e).__name__}: {e}"}, [])
+        doc, rows = ({"doc_id": raw.doc_id or f"unreadable:{path}", "source_path": str(path), "format": raw.format,
+                      "status": "unreadable", "error": f"extraction failed: {type(e).__name__}: {e}"}, {})
     if not doc["doc_id"]:
         doc["doc_id"] = f"unreadable:{path}"
-    load_document(con, doc, cites)
-    return DocResult(path, doc["status"], doc["format"], doc.get("error"), len(cites))
+    load_document(con, doc, rows)
+    return DocResult(path, doc["status"], doc["format"], doc.get("error"), len(rows.get("citations", ())),
+                     n_figures={t: len(r) for t, r in rows.items() if t != "citations"})

@@ -28,3 +28,12 @@ def corpus_db(corpus, tmp_path_factory) -> Path:
     res = run_cli("run", str(corpus / "raw"), "--db", str(db), "--quiet")
     assert res.returncode == 0, res.stderr
     return db
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """The sample archive (data/raw) loaded once by the real CLI."""
+    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    res = run_cli("run", str(ROOT / "data" / "raw"), "--db", str(db), "--quiet")
+    assert res.returncode == 0, res.stderr
+    return db

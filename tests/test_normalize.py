@@ -3,7 +3,7 @@ import unicodedata
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline.normalize import Mapped, normalize, esign_stamps, footnote_markers, split_symbols, unicode_nfc, web_furniture
+from pipeline.normalize import Mapped, normalize, esign_stamps, footnote_markers, split_symbols, web_furniture
 
 
 def test_nfc_composes_and_keeps_map():

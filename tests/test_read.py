@@ -1,6 +1,7 @@
 """Readers on real files and on files made here: format from content, encodings, pages."""
 import codecs
 import unicodedata
+from pathlib import Path
 
 import docx
 
@@ -72,3 +73,26 @@ def test_html_body_without_portal_banner(tmp_path):
     path.write_text(page, encoding="utf-8")
     raw = read_document(path)
     assert raw.format == "html" and "59/2012/NĐ-CP" in raw.raw_text
+
+
+def test_pdf_ruled_tables_read_through_pdfplumber():
+    sample = Path(__file__).resolve().parents[1] / "data" / "raw" / "hagiang_kh45-2026-theodoi-thpl.pdf"
+    raw = read_document(sample)
+    assert [(t.page, t.rows[0], t.rows[-1]) for t in raw.tables] == [
+        (1, ("Nội dung", "Năm 2025", "Năm 2026"), ("Tổng cộng", "200", "245"))]
+
+
+def test_pdf_boxes_around_prose_are_not_tables(corpus):
+    raw = read_document(corpus / "raw" / "001_quangngai_tb565-ketluan-ctmtqg.pdf")
+    assert raw.status == "ok" and raw.tables == []
+
+
+def test_docx_blank_cells_keep_their_column(tmp_path):
+    d = docx.Document()
+    t = d.add_table(rows=2, cols=3)
+    for r, cells in enumerate([("Cấp", "2024", "2025"), ("Cấp xã", "", "9.500.000")]):
+        for c, v in enumerate(cells):
+            t.cell(r, c).text = v
+    path = tmp_path / "b.docx"
+    d.save(path)
+    assert read_document(path).raw_text.splitlines() == ["Cấp | 2024 | 2025", "Cấp xã |  | 9.500.000"]

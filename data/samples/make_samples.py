@@ -2,9 +2,9 @@
 
     .venv/bin/python data/samples/make_samples.py
 
-Six documents from six provinces in five formats (PDF with the two-column header, DOCX with a
-table and a footnote-style note, HTML saved from a portal with its furniture, UTF-8 text,
-UTF-16 text, Markdown).  Nghị định 59/2012/NĐ-CP is cited with its real date (23/7/2012) and,
+Six documents from six provinces in five formats (PDF with the two-column header and a ruled
+money table, DOCX with staffing split by level and a money table, HTML saved from a portal with
+its furniture, UTF-8 text, UTF-16 text, Markdown with a money table).  Nghị định 59/2012/NĐ-CP is cited with its real date (23/7/2012) and,
 in one document, with a wrong one (23/7/2014), so `make run` shows what vanban finds.
 """
 from __future__ import annotations
@@ -56,12 +56,22 @@ def write_pdf() -> None:
     pdf.add_page()
     pdf.set_xy(15, 15); pdf.cell(180, 6, "2", align="C")
     pdf.set_xy(15, 25); pdf.cell(180, 6, "4. Tổ chức thực hiện theo Chỉ thị số 43/CT-TTg ngày 11/12/2020 của Thủ tướng Chính phủ.")
-    pdf.set_xy(15, 40); pdf.cell(90, 6, "Nơi nhận:")
+    # a ruled table of money, read through pdfplumber
+    pdf.set_xy(15, 35); pdf.cell(180, 6, "5. Dự toán kinh phí theo dõi thi hành pháp luật (Đơn vị: triệu đồng):")
+    pdf.set_xy(15, 43)
+    with pdf.table(col_widths=(70, 35, 35), width=140, align="LEFT", text_align=("LEFT", "RIGHT", "RIGHT")) as table:
+        for cells in [("Nội dung", "Năm 2025", "Năm 2026"), ("Sở Tư pháp", "80", "95"),
+                      ("Phòng Tư pháp cấp huyện", "120", "150"), ("Tổng cộng", "200", "245")]:
+            row = table.row()
+            for c in cells:
+                row.cell(c)
+    y = pdf.get_y() + 8
+    pdf.set_xy(15, y); pdf.cell(90, 6, "Nơi nhận:")
     pdf.set_font("serif", "B", 11)
-    pdf.set_xy(110, 40); pdf.cell(80, 6, "TM. ỦY BAN NHÂN DÂN", align="C")
-    pdf.set_xy(110, 46); pdf.cell(80, 6, "KT. CHỦ TỊCH", align="C")
-    pdf.set_xy(110, 52); pdf.cell(80, 6, "PHÓ CHỦ TỊCH", align="C")
-    pdf.set_xy(110, 70); pdf.cell(80, 6, "Trần Văn Minh", align="C")
+    pdf.set_xy(110, y); pdf.cell(80, 6, "TM. ỦY BAN NHÂN DÂN", align="C")
+    pdf.set_xy(110, y + 6); pdf.cell(80, 6, "KT. CHỦ TỊCH", align="C")
+    pdf.set_xy(110, y + 12); pdf.cell(80, 6, "PHÓ CHỦ TỊCH", align="C")
+    pdf.set_xy(110, y + 30); pdf.cell(80, 6, "Trần Văn Minh", align="C")
     pdf.output(str(RAW / "hagiang_kh45-2026-theodoi-thpl.pdf"))
 
 
@@ -74,9 +84,20 @@ def write_docx() -> None:
                  "Kết quả công tác theo dõi tình hình thi hành pháp luật năm 2024",
                  "Thực hiện Nghị định số 59/2012/NĐ-CP ngày 23/7/2014 của Chính phủ và Quyết định số 242/QĐ-TTg ngày 26/02/2018 "
                  "của Thủ tướng Chính phủ, Ủy ban nhân dân tỉnh báo cáo như sau:",
-                 "Toàn tỉnh có 145 người làm công tác theo dõi thi hành pháp luật, trong đó 12 người chuyên trách.",
-                 "Các văn bản đã ban hành trong năm:"]:
+                 "Toàn tỉnh có 145 người làm công tác theo dõi thi hành pháp luật, cụ thể:",
+                 "- Cấp tỉnh: Sở Tư pháp 04 người (chuyên trách: 2, kiêm nhiệm: 2);",
+                 "- Cấp huyện: công chức Phòng Tư pháp 11 người;",
+                 "- Cấp xã: công chức tư pháp - hộ tịch 130 người.",
+                 "Trong năm, các cơ quan tổ chức 48 cuộc kiểm tra và 6 đợt khảo sát; kinh phí cấp cho Sở Tư pháp "
+                 "khoảng 50.000.000 đồng - 60.000.000 đồng/năm.",
+                 "Kinh phí theo cấp (Đơn vị tính: đồng):"]:
         d.add_paragraph(line)
+    money = d.add_table(rows=4, cols=3)
+    for r, cells in enumerate([("Cấp", "Năm 2023", "Năm 2024"), ("Cấp tỉnh", "55.000.000", "60.000.000"),
+                               ("Cấp huyện", "18.000.000", "22.000.000"), ("Cấp xã", "", "9.500.000")]):
+        for c, value in enumerate(cells):
+            money.cell(r, c).text = value
+    d.add_paragraph("Các văn bản đã ban hành trong năm:")
     t = d.add_table(rows=3, cols=2)
     for r, (a, b) in enumerate([("Văn bản", "Nội dung"),
                                  ("Kế hoạch số 15/KH-UBND ngày 22/01/2024", "Theo dõi thi hành pháp luật năm 2024"),
@@ -99,7 +120,8 @@ HTML = """<!DOCTYPE html>
 <p>Kính gửi: Các sở, ban, ngành tỉnh.</p>
 <p>Thực hiện Kế hoạch số 120/KH-UBND ngày 10/02/2025 của Ủy ban nhân dân tỉnh và Thông tư số 04/2021/TT-BTP ngày 21/6/2021
 của Bộ trưởng Bộ Tư pháp, Sở Tư pháp đề nghị các cơ quan báo cáo kết quả theo dõi thi hành pháp luật theo Nghị định số
-59/2012/NĐ-CP ngày 23/7/2012 của Chính phủ, gửi về Sở Tư pháp trước ngày 20/11/2025.</p>
+59/2012/NĐ-CP ngày 23/7/2012 của Chính phủ, gửi về Sở Tư pháp trước ngày 20/11/2025. Kinh phí cho công tác này
+khoảng 1,5 tỷ đồng/năm.</p>
 <p>Nơi nhận:<br>- Như trên;<br>- Lưu: VT.</p>
 <p>KT. GIÁM ĐỐC<br>PHÓ GIÁM ĐỐC</p><p>Nguyễn Thành Công</p>
 </article></main>
@@ -186,7 +208,16 @@ Ngày 11/3/2024, Chủ tịch UBND tỉnh chủ trì hội nghị triển khai N
 và Chỉ thị số 43/CT-TTg ngày 11/12/2020 của Thủ tướng Chính phủ. Chủ tịch UBND tỉnh kết luận:
 
 1. Giao Sở Tư pháp tham mưu thực hiện **trước ngày 30/4/2024**.
-2. Các huyện bố trí kinh phí theo Công văn số 225/BTC-HCSN ngày 07/01/2020 của Bộ Tài chính.
+2. Các huyện bố trí kinh phí theo Công văn số 225/BTC-HCSN ngày 07/01/2020 của Bộ Tài chính, báo cáo kết quả
+trước ngày 15/12 hằng năm.
+
+Kinh phí năm 2024 (Đơn vị: triệu đồng):
+
+| STT | Đơn vị | Dự toán | Thực hiện |
+|-----|--------|--------:|----------:|
+| 1 | Sở Tư pháp | 70 | 65,5 |
+| 2 | Phòng Tư pháp các huyện | 90 | 88 |
+| | Tổng cộng | 160 | 153,5 |
 
 **TL. CHỦ TỊCH
 CHÁNH VĂN PHÒNG**

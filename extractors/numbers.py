@@ -1,0 +1,256 @@
+"""Vietnamese numbers: one parser for every figure extractor.
+
+Digits use ``.`` for thousands and ``,`` for decimals (``1.120``, ``328.782,902``); number
+words (``hai mươi lăm``, ``một trăm linh năm``) and scale words (``triệu``, ``tỷ``,
+``nghìn tỷ``) are read from ``data/numbers.yaml``.  Values are :class:`~decimal.Decimal` so
+``328.782,902 tỷ`` is exact.  Money is found as spans: single amounts, ranges
+(``60.000.000 đồng - 70.000.000 đồng``), pairs (``560 tỷ đồng/690 tỷ đồng``, two amounts), rates
+(``80 triệu đồng/người/năm``) and approximations (``khoảng``, ``trên``).
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import regex
+
+from . import tables
+from .models import Money
+
+F = regex.V1 | regex.VERBOSE | regex.IGNORECASE
+
+
+@dataclass(frozen=True)
+class NumberWords:
+    units: dict[str, int]
+    only_after_tens: dict[str, int]
+    ten: frozenset[str]
+    tens: frozenset[str]
+    fillers: frozenset[str]
+    scales: dict[str, int]
+    single_words: frozenset[str]
+    approx: dict[str, str]
+    currency: tuple[str, ...]
+    examples: tuple[tuple[str, float], ...]
+
+    @property
+    def all_words(self) -> set[str]:
+        return set(self.units) | set(self.only_after_tens) | self.ten | self.tens | self.fillers | set(self.scales)
+
+
+@functools.cache
+def words() -> NumberWords:
+    d = tables._yaml("numbers.yaml")
+    return NumberWords(d["units"], d["only_after_tens"], frozenset(d["ten"]), frozenset(d["tens"]),
+                       frozenset(d["fillers"]), d["scales"], frozenset(d["single_words"]), d["approx"],
+                       tuple(d["currency"]), tuple((str(a), b) for a, b in d["examples"]))
+
+
+def _alt(ws) -> str:
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(ws, key=len, reverse=True))
+
+
+W = words()
+# digits, Vietnamese style: 1.120 / 60.000.000 / 328.782,902 / 1,5 / 05 (never part of a date,
+# a số hiệu or a dotted section number: 23/7/2012, 59/2012, 1.5)
+DIGITS = r"(?<![\p{L}\d.,/])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?!\d|[.,/]\d)(?!(?!đ(?!\p{L}))\p{L})"  # '50.000đ' is money
+SCALE = _alt(W.scales)
+WORD = _alt(W.all_words)
+WORDNUM = rf"(?<!\p{{L}})(?:{WORD})(?:\s+(?:{WORD}))*(?!\p{{L}})"
+# a quantity: digits with optional scale words (1,5 tỷ; 5 nghìn tỷ), or a number in words
+QTY = rf"(?:{DIGITS}(?:\s*(?:{SCALE})(?!\p{{L}}))*|{WORDNUM})"
+QTY_RE = regex.compile(QTY, F)
+# after a '/', a number may be the second amount of a pair (560 tỷ đồng/690 tỷ đồng)
+QTY_AFTER_SLASH = QTY.replace(r"(?<![\p{L}\d.,/])", r"(?<![\p{L}\d.,])", 1)
+CURRENCY = rf"(?:{_alt(W.currency)})(?!\p{{L}})(?!\s+(?:chí|bộ|thời|ý|nghiệp|bào|hồ|loạt|tình|đều|thuận|minh|ruộng|lòng|tâm|phục|nhất|hương|dạng|bằng|khởi|chủ|hành|sở\s+hữu|thừa\s+kế)(?!\p{{L}}))"
+MONEY_HEAD = regex.compile(rf"(?P<q>{QTY_AFTER_SLASH})\s*(?P<cur>{CURRENCY})", F)
+FOOT = r"(?:\[\d{1,2}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)"
+# what may stand before a money head to make it the second half of a pair or a range
+PAIR_LEFT = regex.compile(rf"(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?(?:\s*{FOOT})?\s*/\s*$", F)
+RANGE_LEFT = regex.compile(rf"(?:(?<!\p{{L}})từ\s+)?(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?\s*(?:-|–|—|đến|tới)\s*$", F)
+APPROX_LEFT = regex.compile(rf"(?<!\p{{L}})(?P<a>{_alt(W.approx)})\s+(?:(?:mức\s+)?từ\s+)?$", F)
+PER = regex.compile(r"\s*/\s*(?P<seg>(?!\d)\p{L}+(?:\s+(?:\p{Lu}[\p{L}]*|hiệp|tác\s+xã|vị|gia\s+đình))*)", regex.V1)
+PERCENT = regex.compile(rf"(?P<q>{QTY})\s*%", F)
+
+
+def parse_digits(s: str) -> Decimal | None:
+    """``1.120`` → 1120, ``328.782,902`` → 328782.902, ``05`` → 5."""
+    s = s.strip()
+    if not regex.fullmatch(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", s):
+        return None
+    try:
+        return Decimal(s.replace(".", "").replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def _small(ws: list[str]) -> int | None:
+    """0–99 in words: ba, mười lăm, hai mươi mốt, ba chục."""
+    u, extra = W.units, {**W.units, **W.only_after_tens}
+    if len(ws) == 1:
+        return u.get(ws[0])
+    if ws[0] in W.ten:
+        if len(ws) == 2 and ws[1] in extra and ws[1] not in ("năm", "không", "mốt"):
+            return 10 + extra[ws[1]]
+        return None
+    if ws[0] in u and u[ws[0]] > 0 and ws[1] in W.tens:
+        if len(ws) == 2:
+            return u[ws[0]] * 10
+        if len(ws) == 3 and ws[2] in extra and ws[2] not in ("năm", "không"):
+            return u[ws[0]] * 10 + extra[ws[2]]
+    return None
+
+
+def parse_words(ws: list[str]) -> int | None:
+    """A number written in words, or None when the words do not form one."""
+    ws = [w.lower() for w in ws]
+    if not ws:
+        return None
+    if ws == ["mười"]:
+        return 10
+    scaled = [(W.scales[w], i) for i, w in enumerate(ws) if w in W.scales]
+    if not scaled:
+        return _small(ws)
+    scale, i = max(scaled)
+    left, right = ws[:i], ws[i + 1:]
+    lv = parse_words(left)
+    if lv is None or lv == 0:
+        return None
+    if not right:
+        return lv * scale
+    if right[0] in W.fillers:
+        rv = _small(right[1:]) if len(right) == 2 else None
+        return lv * scale + rv if rv is not None and rv < 10 else None
+    if len(right) == 1 and right[0] in W.units and scale >= 100:
+        return lv * scale + W.units[right[0]] * scale // 10  # một trăm hai = 120
+    rv = parse_words(right)
+    return lv * scale + rv if rv is not None and rv < scale else None
+
+
+def parse_number(s: str) -> Decimal | None:
+    """Digits with optional scale words, or a number in words: the value, or None."""
+    s = regex.sub(r"\s+", " ", s.strip())
+    m = regex.fullmatch(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", s, F)
+    if m:
+        value = parse_digits(m["d"])
+        for sc in regex.findall(SCALE, m["s"], F):
+            value *= W.scales[regex.sub(r"\s+", " ", sc.lower())]
+        return value
+    if not regex.fullmatch(rf"(?:{WORD})(?:\s(?:{WORD}))*", s, F):
+        return None
+    ws = s.split()
+    if len(ws) == 1 and ws[0].lower() not in W.single_words:
+        return None
+    v = parse_words(ws)
+    return Decimal(v) if v is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    start: int
+    end: int
+    surface: str
+    value: Decimal
+    scale: int = 1          # the product of the scale words written after digits (1,5 tỷ → 10⁹)
+
+    @property
+    def has_scale(self) -> bool:
+        return self.scale != 1
+
+
+def _quantity(m_start: int, surface: str) -> Quantity | None:
+    """The longest prefix of a QTY match that parses (a word run may end in ordinary words)."""
+    ws = list(regex.finditer(r"\S+", surface))
+    for k in range(len(ws), 0, -1):
+        sub = surface[: ws[k - 1].end()]
+        v = parse_number(sub)
+        if v is not None:
+            scale = 1
+            if sub[0].isdigit():
+                for sc in regex.findall(SCALE, sub, F):
+                    scale *= W.scales[regex.sub(r"\s+", " ", sc.lower())]
+            return Quantity(m_start, m_start + len(sub), sub, v, scale)
+    return None
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every number in the text (digits or words), with its span; dates and số hiệu are not numbers."""
+    out = []
+    for m in QTY_RE.finditer(text):
+        q = _quantity(m.start(), m.group())
+        if q is not None:
+            out.append(q)
+    return out
+
+
+def _vnd(q: Decimal) -> int:
+    return int(q.to_integral_value())
+
+
+def _left_value(text: str, m: regex.Match, scale_from: Quantity) -> Decimal | None:
+    q = _quantity(0, m["q"])
+    if q is None or q.surface != m["q"].rstrip():
+        return None
+    if not q.has_scale and not m["cur"]:
+        # '10 - 15 triệu đồng', '12.375,3/10.200 triệu đồng': the first number shares the scale
+        return q.value * scale_from.scale
+    return q.value
+
+
+def find_money(text: str) -> list[Money]:
+    """Every amount of money in đồng, reading ranges and 'A/B' pairs as written."""
+    heads = []
+    for m in MONEY_HEAD.finditer(text):
+        q = _quantity(m.start("q"), m["q"])
+        if q is None or q.end != m.end("q"):
+            continue
+        heads.append((q, m))
+    out: list[Money] = []
+    for q, m in heads:
+        start, end = q.start, m.end()
+        lo = hi = q.value
+        pair = False
+        before = text[max(0, start - 80):start]
+        pm = PAIR_LEFT.search(before)
+        rm = None if pm else RANGE_LEFT.search(before)
+        if not pm and before.endswith("/"):
+            continue  # part of a date or a số hiệu, not money
+        if pm:
+            left = _left_value(text, pm, q)
+            if left is not None:
+                pair = True
+                if out and out[-1].end > start - len(before) + pm.start():
+                    out[-1] = _with(out[-1], pair=True)
+                else:
+                    s = start - len(before) + pm.start()
+                    out.append(Money(s, s + len(pm["q"]), pm["q"], _vnd(left), _vnd(left), pair=True))
+        elif rm:
+            left = _left_value(text, rm, q)
+            if left is not None and left <= q.value:
+                lo = left
+                start = start - len(before) + rm.start()
+                if out and out[-1].end > start:
+                    out.pop()
+        am = APPROX_LEFT.search(text[max(0, start - 30):start])
+        approx = W.approx[regex.sub(r"\s+", " ", am["a"].lower())] if am else None
+        per = []
+        while pm2 := PER.match(text, end):
+            per.append(pm2["seg"])
+            end = pm2.end()
+        out.append(Money(start, end, text[start:end], _vnd(lo), _vnd(hi), "/".join(per) or None, approx, pair))
+    return out
+
+
+def _with(m: Money, **kw) -> Money:
+    from dataclasses import replace
+    return replace(m, **kw)
+
+
+def find_percents(text: str) -> list[Quantity]:
+    out = []
+    for m in PERCENT.finditer(text):
+        q = _quantity(m.start("q"), m["q"])
+        if q is not None and q.end == m.end("q"):
+            out.append(Quantity(q.start, m.end(), text[q.start:m.end()], q.value, q.scale))
+    return out
