@@ -31,6 +31,10 @@ def _alt(ws) -> str:
 V = vocab()
 ORG = regex.compile(rf"(?<!\p{{L}})(?<!cấp\s)(?:{_alt(V['org_heads'])})(?!\p{{L}})"
                     rf"(?:\s+(?!(?:{_alt(V['org_stop'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}", regex.V1)
+LEVEL_EXPLICIT = [(level, regex.compile(rf"(?<!\p{{L}})(?:{_alt(ws)})(?!\p{{L}})", regex.V1 | regex.I))
+                  for level, ws in V["levels"]["explicit"].items()]
+LEVEL_UNIT = [(level, regex.compile(rf"(?:các\s+)?(?:{_alt(ws)})(?!\p{{L}})", regex.V1))
+              for level, ws in V["levels"]["unit_heads"].items()]
 LIST_MARK = regex.compile(r"\n\s*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])\s")
 SENT_END = regex.compile(r"[.!?;](?=\s)|\n\s*\n(?=\s*(?:[-+•*–]|[a-zđ]\)|\d+[.)]|\p{Lu}))")
 
@@ -87,14 +91,12 @@ def unit_in(s: str) -> str | None:
 
 def level_of(context: str, unit: str | None = None) -> str | None:
     """tỉnh / huyện / xã: an explicit 'cấp …' in the context, else the unit's first word."""
-    lv = V["levels"]
-    hits = [(m.start(), level) for level, ws in lv["explicit"].items()
-            for m in regex.finditer(rf"(?<!\p{{L}})(?:{_alt(ws)})(?!\p{{L}})", context, regex.V1 | regex.I)]
+    hits = [(m.start(), level) for level, pat in LEVEL_EXPLICIT for m in pat.finditer(context)]
     if hits:
         return max(hits)[1]
     if unit:
-        for level, heads in lv["unit_heads"].items():
-            if regex.match(rf"(?:các\s+)?(?:{_alt(heads)})(?!\p{{L}})", unit, regex.V1):
+        for level, pat in LEVEL_UNIT:
+            if pat.match(unit):
                 return level
     return None
 
@@ -164,6 +166,7 @@ STAFF_CUE = regex.compile(rf"(?<!\p{{L}})(?:{_alt(ST['cues'])})(?!\p{{L}})", F)
 STAFF_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{_alt(ST['not_before'])})\s*$", F)
 CATEGORY = {w: cat for cat, ws in ST["categories"].items() for w in ws}
 CAT_RE = _alt(CATEGORY)
+CATEGORY_WORD = regex.compile(rf"(?<!đa\s+số\s+(?:là\s+)?)(?<!\p{{L}})(?:{CAT_RE})(?!\p{{L}})", F)
 SPLIT = regex.compile(rf"(?P<cat>{CAT_RE})\s*:?\s*(?P<n>{DIGITS})(?:\s*người)?|(?P<n2>{DIGITS})\s*(?:người\s+)?(?P<cat2>{CAT_RE})", F)
 PARTS_FOLLOW = regex.compile(rf"^[^.;]{{0,120}}?(?<!\p{{L}})(?:{_alt(ST['parts_follow'])})\s*:", F)
 
@@ -197,7 +200,7 @@ def find_staffing(text: str) -> list[Staffing]:
             elif cat == "kiêm nhiệm":
                 part = n
         if full is None and part is None:
-            cm = regex.search(rf"(?<!đa\s+số\s+(?:là\s+)?)(?<!\p{{L}})(?:{CAT_RE})(?!\p{{L}})", tail, F)
+            cm = CATEGORY_WORD.search(tail)
             if cm:
                 category = CATEGORY[regex.sub(r"\s+", " ", cm.group().lower())]
             elif m["noun"].lower() != "người" and m["noun"].lower() in CATEGORY:

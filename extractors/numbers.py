@@ -72,12 +72,16 @@ RANGE_LEFT = regex.compile(rf"(?:(?<!\p{{L}})từ\s+)?(?P<q>{QTY})(?:\s*(?P<cur>
 APPROX_LEFT = regex.compile(rf"(?<!\p{{L}})(?P<a>{_alt(W.approx)})\s+(?:(?:mức\s+)?từ\s+)?$", F)
 PER = regex.compile(r"\s*/\s*(?P<seg>(?!\d)\p{L}+(?:\s+(?:\p{Lu}[\p{L}]*|hiệp|tác\s+xã|vị|gia\s+đình))*)", regex.V1)
 PERCENT = regex.compile(rf"(?P<q>{QTY})\s*%", F)
+DIGITS_FULL = regex.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
+SCALED_FULL = regex.compile(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", F)
+SCALE_RE = regex.compile(SCALE, F)
+WORDS_FULL = regex.compile(rf"(?:{WORD})(?:\s(?:{WORD}))*", F)
 
 
 def parse_digits(s: str) -> Decimal | None:
     """``1.120`` → 1120, ``328.782,902`` → 328782.902, ``05`` → 5."""
     s = s.strip()
-    if not regex.fullmatch(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?", s):
+    if not DIGITS_FULL.fullmatch(s):
         return None
     try:
         return Decimal(s.replace(".", "").replace(",", "."))
@@ -131,13 +135,13 @@ def parse_words(ws: list[str]) -> int | None:
 def parse_number(s: str) -> Decimal | None:
     """Digits with optional scale words, or a number in words: the value, or None."""
     s = regex.sub(r"\s+", " ", s.strip())
-    m = regex.fullmatch(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", s, F)
+    m = SCALED_FULL.fullmatch(s)
     if m:
         value = parse_digits(m["d"])
-        for sc in regex.findall(SCALE, m["s"], F):
+        for sc in SCALE_RE.findall(m["s"]):
             value *= W.scales[regex.sub(r"\s+", " ", sc.lower())]
         return value
-    if not regex.fullmatch(rf"(?:{WORD})(?:\s(?:{WORD}))*", s, F):
+    if not WORDS_FULL.fullmatch(s):
         return None
     ws = s.split()
     if len(ws) == 1 and ws[0].lower() not in W.single_words:
@@ -168,7 +172,7 @@ def _quantity(m_start: int, surface: str) -> Quantity | None:
         if v is not None:
             scale = 1
             if sub[0].isdigit():
-                for sc in regex.findall(SCALE, sub, F):
+                for sc in SCALE_RE.findall(sub):
                     scale *= W.scales[regex.sub(r"\s+", " ", sc.lower())]
             return Quantity(m_start, m_start + len(sub), sub, v, scale)
     return None
