@@ -18,6 +18,9 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/vanban run data/raw --db $(DB)
+	$(BIN)/vanban flags --db $(DB)
+	$(BIN)/vanban compare --db $(DB) --by province_2025 --metric citations
+	$(BIN)/vanban compare --db $(DB) --by province_2025 --metric staffing
 
 test: $(STAMP)
 	VANBAN_CORPUS=$(CORPUS) $(BIN)/python -m pytest -q

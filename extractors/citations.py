@@ -252,7 +252,8 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
         name = law.name if law else None
         found.append(Citation(start, end, text[start:end], doc_type, ref=ref, number=number.lstrip("0") or number,
                               year=year, symbol=symbol, issuer=issuer, name=name, cited_date=cited,
-                              date_span=date_span, pinpoints=pins))
+                              date_span=date_span, pinpoints=pins, written_type=written if tw else None,
+                              code_type=None if m.group("pnum") else code_type))  # party codes name no state type
         prev_end = end
         prev_written = written or doc_type
     # laws cited by name only

@@ -24,8 +24,7 @@ def vocab() -> dict:
     return tables._yaml("figures.yaml")
 
 
-def _alt(ws) -> str:
-    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(ws, key=len, reverse=True))
+_alt = tables.alternation
 
 
 V = vocab()
@@ -413,6 +412,47 @@ def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
             continue
         end = q.end + pm.end()
         out.append(Count(q.start, end, text[q.start:end], int(q.value), phrase, head))
+    return _link_count_parts(text, out)
+
+
+COUNT_PARTS = regex.compile(r"^[^.;]{0,160}?(?<!\p{L})(?:gồm|bao\s+gồm|trong\s+đó)\s*:?\s*$", regex.V1 | regex.I)
+PART_JOIN = regex.compile(r"^\s*(?:,|;|và|,\s*và)?\s*$", regex.V1)
+ITEMS_FOLLOW = regex.compile(r"\s*,?\s*(?:cụ\s+thể|như\s+sau|gồm\s+các\s+văn\s+bản)\s*:", regex.V1 | regex.I)
+LIST_END = regex.compile(r"\n\s*(?:\d+\.|[IVX]+\.|[a-zđ]\))\s+\p{Lu}", regex.V1)
+
+
+def _link_count_parts(text: str, counts: list[Count]) -> list[Count]:
+    """'10 văn bản, gồm: 03 chỉ thị, 05 kế hoạch, 02 công văn': the three are parts of the ten."""
+    from dataclasses import replace
+    out = list(counts)
+    for i, c in enumerate(counts):
+        nxt = counts[i + 1] if i + 1 < len(counts) else None
+        if nxt is None or not COUNT_PARTS.search(text[c.end:nxt.start]):
+            continue
+        j, prev = i + 1, c
+        while j < len(counts) and (j == i + 1 or PART_JOIN.match(text[prev.end:counts[j].start])):
+            out[j] = replace(out[j], parent=i)
+            prev = counts[j]
+            j += 1
+    return out
+
+
+def count_list_items(text: str, counts: list[Count], cites: list) -> list[tuple[int, int]]:
+    """(count, citation) pairs for a stated number of documents followed by the list of them:
+    '… 10 văn bản, gồm: …, cụ thể:' then one document per row.  A row's first citation is its item."""
+    out = []
+    for i, c in enumerate(counts):
+        if c.parent is not None or not regex.match(r"văn\s+bản", c.head, regex.V1 | regex.I):
+            continue
+        last = max([k for k, p in enumerate(counts) if p.parent == i] + [i])
+        im = ITEMS_FOLLOW.match(text, counts[last].end)
+        if not im:
+            continue
+        end_m = LIST_END.search(text, im.end(), min(len(text), im.end() + 6000))
+        hi = end_m.start() if end_m else min(len(text), im.end() + 6000)
+        for k, cite in enumerate(cites):
+            if im.end() <= cite.start < hi and regex.search(r"(?:^|\n)[ \t]*(?:\d{1,3}[.)]?[ \t]*\n?[ \t]*)?$", text[max(0, cite.start - 8):cite.start]):
+                out.append((i, k))
     return out
 
 

@@ -74,6 +74,8 @@ class Citation:
     date_span: Span | None = None
     pinpoints: tuple[Pinpoint, ...] = field(default_factory=tuple)
     nested: bool = False            # a law named inside the name of an amending law
+    written_type: str | None = None  # the type named by the word written right before the number
+    code_type: str | None = None     # the type named by the code in the symbol (NĐ → Nghị định)
 
     @property
     def article(self) -> str | None:
@@ -120,6 +122,7 @@ class Count:
     value: int
     unit: str               # the counted phrase as written ('đợt khảo sát tại')
     head: str               # its head ('đợt khảo sát', 'cuộc', 'lượt người')
+    parent: int | None = None   # the total this count is a part of ('10 văn bản, gồm: 03 chỉ thị, …')
 
 
 @dataclass(frozen=True, slots=True)

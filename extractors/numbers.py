@@ -47,8 +47,7 @@ def words() -> NumberWords:
                        tuple(d["currency"]), tuple((str(a), b) for a, b in d["examples"]))
 
 
-def _alt(ws) -> str:
-    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(ws, key=len, reverse=True))
+_alt = tables.alternation
 
 
 W = words()

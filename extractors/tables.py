@@ -20,6 +20,11 @@ def _yaml(name: str):
     return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
+def alternation(words) -> str:
+    """A regex alternation of literal words, longest first, any whitespace between their parts."""
+    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
 def _csv(name: str) -> list[dict[str, str]]:
     lines = [ln for ln in (DATA / name).read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
     return list(csv.DictReader(io.StringIO("\n".join(lines))))
@@ -59,6 +64,7 @@ class Issuer:
     matcher: regex.Pattern
     issuer: str
     examples: tuple[str, ...]
+    local: bool = False      # a body every province has: its numbers repeat from province to province
 
 
 @functools.cache
@@ -66,8 +72,15 @@ def issuers() -> tuple[Issuer, ...]:
     out = []
     for d in _yaml("issuers.yaml"):
         pat = d.get("pattern") or regex.escape(d["code"])
-        out.append(Issuer(regex.compile(rf"(?:{pat})", regex.V1 | regex.IGNORECASE), d["issuer"], tuple(d.get("examples") or ())))
+        out.append(Issuer(regex.compile(rf"(?:{pat})", regex.V1 | regex.IGNORECASE), d["issuer"],
+                          tuple(d.get("examples") or ()), bool(d.get("local"))))
     return tuple(out)
+
+
+@functools.cache
+def national_issuers() -> frozenset[str]:
+    """Issuers whose số hiệu name one document nationwide (Chính phủ, Bộ Tư pháp …)."""
+    return frozenset(i.issuer for i in issuers() if not i.local)
 
 
 def issuer_for_segment(segment: str) -> str | None:

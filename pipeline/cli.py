@@ -1,6 +1,7 @@
 """The ``vanban`` command: a thin layer over :mod:`pipeline.run`."""
 from __future__ import annotations
 
+import numbers
 import sys
 from collections import Counter
 from pathlib import Path
@@ -10,7 +11,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .load import StoreError
+from . import report
+from .check import CatalogError, compute_flags
+from .load import StoreError, connect, connect_read
 from .run import DocResult, iter_files, run as run_archive
 
 DEFAULT_DB = Path("data/processed/vanban.duckdb")
@@ -26,7 +29,7 @@ err = Console(stderr=True)
 @app.callback()
 def _root() -> None:
     """vanban: Vietnamese administrative documents into DuckDB."""
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 160)  # a pipe or a file gets wide rows
 
 
 @app.command(help="Read every document under PATH... and load metadata, citations and figures (counts, "
@@ -35,6 +38,7 @@ out = Console()
                   "Running it again on the same files changes nothing; changed files replace their old rows.")
 def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default: data/raw)."),
         db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to write."),
+        catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")) -> None:
     paths = paths or [DEFAULT_RAW]
     missing = [p for p in paths if not p.exists()]
@@ -55,12 +59,15 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     try:
         with progress:
             task = progress.add_task("reading", total=len(files))
-            summary = run_archive(paths, db, on_doc=on_doc, files=files)
-    except StoreError as e:
+            summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog)
+    except (StoreError, CatalogError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if not quiet:
         _print_summary(summary.results, db)
+        flags = ", ".join(f"{k} {n}" for k, n in summary.flags.most_common()) or "none"
+        out.print(f"flags: {sum(summary.flags.values())} ({flags}); list them with: vanban flags --db {db}",
+                  markup=False, highlight=False, soft_wrap=True)
     if summary.n_ok == 0:
         raise typer.Exit(1)
 
@@ -113,6 +120,140 @@ GROUP BY 1 ORDER BY 1 NULLS LAST
 
 def _fmt(v) -> str:
     return "" if v is None else f"{int(v):,}".replace(",", ".")
+
+
+FORMATS = ("table", "csv", "json")
+
+
+def _emit(frame, fmt: str, title: str | None = None, wide: tuple[str, ...] = ()) -> None:
+    """A DataFrame as a rich table, CSV or JSON lines on stdout."""
+    if fmt == "csv":
+        sys.stdout.write(frame.to_csv(index=False))
+    elif fmt == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso", lines=True))
+    else:
+        t = Table(title=title)
+        for col in frame.columns:
+            t.add_column(str(col), overflow="fold", ratio=3 if col in wide else None,
+                         justify="right" if frame[col].dtype.kind in "iuf" else "left")
+        for row in frame.itertuples(index=False):
+            t.add_row(*("" if _missing(v) else _cell(v) for v in row))
+        out.print(t)
+
+
+def _missing(v) -> bool:
+    import pandas as pd
+    return not isinstance(v, (list, tuple, dict)) and bool(pd.isna(v))
+
+
+def _cell(v) -> str:
+    """Integers the Vietnamese way (1.500.000.000), shares as written."""
+    if isinstance(v, numbers.Real) and not isinstance(v, (bool, numbers.Integral)) and float(v).is_integer():
+        v = int(v)
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return f"{int(v):,}".replace(",", ".")
+    return str(v)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        err.print(f"error: --format must be one of {', '.join(FORMATS)}, not {fmt!r}", markup=False)
+        raise typer.Exit(2)
+
+
+def _fail(e: Exception) -> None:
+    err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+@app.command(help="Recompute the consistency flags of the archive and list them.\n\n"
+                  "Example:\n\n  vanban flags --kind citation_date_conflict --province 'An Giang' --format csv")
+def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
+          kind: str = typer.Option(None, "--kind", help="Only this kind (citation_date_conflict, catalog_date_mismatch, …)."),
+          province: str = typer.Option(None, "--province", help="Only documents of this province (as written or after the merger)."),
+          catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
+          fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+          evidence: bool = typer.Option(False, "--evidence", help="Add the evidence column (the sentence, the other documents).")) -> None:
+    from .check import RULES
+    _check_format(fmt)
+    if kind and kind not in RULES:
+        _fail(ValueError(f"--kind must be one of {', '.join(RULES)}, not {kind!r}"))
+    if not db.exists():
+        _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
+    try:
+        con = connect(db)
+        try:
+            compute_flags(con, catalog)
+            frame = report.list_flags(con, kind, province)
+        finally:
+            con.close()
+    except (StoreError, CatalogError) as e:
+        _fail(e)
+    cols = ["kind", "severity", "file", "province", "ref", "message"] + (["evidence"] if evidence else [])
+    _emit(frame if fmt != "table" else frame[cols], fmt, title=f"flags ({len(frame)})", wide=("message", "evidence"))
+
+
+@app.command(help="Compare provinces on one metric.\n\n"
+                  "Example:\n\n  vanban compare --by province_2025 --metric staffing --format csv")
+def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
+            by: str = typer.Option("province", "--by", help="province (as written) | province_2025 (after the 1 July 2025 merger)"),
+            metric: str = typer.Option("staffing", "--metric", help="staffing | budget | citations | flags"),
+            fmt: str = typer.Option("table", "--format", help="table | csv | json")) -> None:
+    _check_format(fmt)
+    try:
+        con = connect_read(db)
+        try:
+            frame = report.compare(con, by, metric)
+        finally:
+            con.close()
+    except (StoreError, ValueError) as e:
+        _fail(e)
+    _emit(frame, fmt, title=f"{metric} by {by}")
+
+
+@app.command(help="Run one SQL query on the database (read only).\n\n"
+                  "Example:\n\n  vanban query \"SELECT province, count(*) FROM documents GROUP BY 1\" --format csv")
+def query(sql: str = typer.Argument(..., help="The SQL to run."),
+          db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
+          fmt: str = typer.Option("table", "--format", help="table | csv | json")) -> None:
+    import duckdb
+    _check_format(fmt)
+    try:
+        con = connect_read(db)
+        try:
+            frame = con.execute(sql).df()
+        finally:
+            con.close()
+    except StoreError as e:
+        _fail(e)
+    except duckdb.Error as e:
+        _fail(ValueError(f"query failed: {str(e).splitlines()[0]}"))
+    _emit(frame, fmt)
+
+
+EXPORT = ["documents", "citations", "dates", "citation_links", "counts", "count_items", "staffing", "budget",
+          "deadlines", "flags", "catalog", "provinces", "province_summary", "province_staffing", "province_budget",
+          "citation_network"]
+
+
+@app.command(help="Write every table and view as Parquet, one file each.\n\n"
+                  "Example:\n\n  vanban export --to data/processed/parquet")
+def export(to: Path = typer.Option(..., "--to", help="Folder to write (created if missing)."),
+           db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")) -> None:
+    try:
+        to.mkdir(parents=True, exist_ok=True)
+        con = connect_read(db)
+        try:
+            for name in EXPORT:
+                target = (to / f"{name}.parquet").resolve()
+                con.execute(f"COPY (SELECT * FROM {name}) TO '{str(target).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+        finally:
+            con.close()
+    except StoreError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(ValueError(f"{to}: cannot write ({e.strerror or e})"))
+    out.print(f"wrote {len(EXPORT)} Parquet files to {to}", markup=False, highlight=False)
 
 
 def main() -> None:

@@ -9,7 +9,8 @@ from extractors.citations import find_citations
 from extractors.dates import find_dates
 from extractors.grids import Grid, locate_table
 from extractors.metadata import extract_metadata
-from extractors.models import Budget, Citation, Count, Deadline, DocumentMeta, Staffing
+from extractors.models import Budget, Citation, Count, DateMention, Deadline, DocumentMeta, Staffing
+from extractors.relations import Link, find_implements
 
 from .normalize import Normalized
 from .read import RawTable
@@ -19,6 +20,9 @@ from .read import RawTable
 class Extraction:
     meta: DocumentMeta
     citations: list[Citation] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    count_items: list[tuple[int, int]] = field(default_factory=list)
     budget: list[Budget] = field(default_factory=list)
     staffing: list[Staffing] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
@@ -36,12 +40,14 @@ def extract(norm: Normalized, tables: Sequence[RawTable] = ()) -> Extraction:
     staffing = figures.find_staffing(text)
     deadlines = figures.find_deadlines(text)
     # a number already read as a date, a số hiệu, money, a share, staff or a table cell is not a count
-    taken = [(c.start, c.end) for c in cites] + [(d.start, d.end) for d in find_dates(text)]
+    dates = find_dates(text)
+    taken = [(c.start, c.end) for c in cites] + [(d.start, d.end) for d in dates]
     taken += [(b.start, b.end) for b in budget] + figures.percent_spans(text)
     taken += [(s.start, s.end) for s in staffing] + figures.staffing_split_spans(text, staffing)
     taken += [(d.start, d.end) for d in deadlines] + [(g.start, g.end) for g in grids]
     counts = figures.find_counts(text, taken)
-    return Extraction(meta, cites, budget, staffing, deadlines, counts)
+    return Extraction(meta, cites, dates, find_implements(text, cites), figures.count_list_items(text, counts, cites),
+                      budget, staffing, deadlines, counts)
 
 
 def _pdf_grids(norm: Normalized, tables: Sequence[RawTable]) -> list[Grid]:
@@ -66,15 +72,22 @@ def citation_rows(doc_id: str, norm: Normalized, cites: list[Citation]) -> list[
         "doc_id": doc_id, "seq": seq, "doc_type": c.doc_type, "ref": c.ref, "number": c.number, "year": c.year,
         "symbol": c.symbol, "issuer": c.issuer, "name": c.name, "cited_date": c.cited_date,
         "article": c.article, "clause": c.clause, "point": c.point, "section": c.section,
-        "pinpoints": [str(p) for p in c.pinpoints], "nested": c.nested, **_where(norm, c.start, c.end, c.surface),
+        "pinpoints": [str(p) for p in c.pinpoints], "nested": c.nested, "written_type": c.written_type,
+        "code_type": c.code_type, **_where(norm, c.start, c.end, c.surface),
     } for seq, c in enumerate(cites)]
 
 
 def figure_rows(doc_id: str, norm: Normalized, ex: Extraction) -> dict[str, list[dict]]:
-    """The rows of the four figure tables for one document."""
+    """The rows of the figure tables (and dates, links, list items) for one document."""
     return {
-        "counts": [{"doc_id": doc_id, "seq": i, "value": c.value, "unit": c.unit, "head": c.head,
+        "counts": [{"doc_id": doc_id, "seq": i, "value": c.value, "unit": c.unit, "head": c.head, "parent_id": c.parent,
                     **_where(norm, c.start, c.end, c.surface)} for i, c in enumerate(ex.counts)],
+        "dates": [{"doc_id": doc_id, "seq": i, "day": d.day, "month": d.month, "year": d.year, "value": d.value,
+                   **_where(norm, d.start, d.end, d.surface)} for i, d in enumerate(ex.dates)],
+        "citation_links": [{"doc_id": doc_id, "seq": i, "relation": k.relation, "from_seq": k.implementer,
+                            "to_seq": k.implemented, **_where(norm, k.start, k.end, k.surface)}
+                           for i, k in enumerate(ex.links)],
+        "count_items": [{"doc_id": doc_id, "count_seq": a, "citation_seq": b} for a, b in ex.count_items],
         "staffing": [{"doc_id": doc_id, "id": i, "count": s.count, "unit": s.unit, "level": s.level,
                       "category": s.category, "full_time": s.full_time, "part_time": s.part_time,
                       "parent_id": s.parent, **_where(norm, s.start, s.end, s.surface)}

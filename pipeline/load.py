@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-PIPELINE_VERSION = "3"  # bump when extraction changes, so re-runs recompute old rows
+PIPELINE_VERSION = "4"  # bump when extraction changes, so re-runs recompute old rows
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_documents_citations", """
@@ -98,21 +98,112 @@ MIGRATIONS: list[tuple[str, str]] = [
         PRIMARY KEY (doc_id, seq)
     );
     """),
+    ("0003_checks", """
+    ALTER TABLE citations ADD COLUMN written_type VARCHAR;
+    ALTER TABLE citations ADD COLUMN code_type VARCHAR;
+    ALTER TABLE counts ADD COLUMN parent_id INTEGER;
+    CREATE TABLE IF NOT EXISTS dates (
+        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+        day INTEGER, month INTEGER, year INTEGER, value DATE,
+        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
+        raw_start INTEGER, raw_end INTEGER,
+        PRIMARY KEY (doc_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS citation_links (
+        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
+        relation VARCHAR NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL,
+        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
+        raw_start INTEGER, raw_end INTEGER,
+        PRIMARY KEY (doc_id, seq)
+    );
+    CREATE TABLE IF NOT EXISTS count_items (
+        doc_id VARCHAR NOT NULL, count_seq INTEGER NOT NULL, citation_seq INTEGER NOT NULL,
+        PRIMARY KEY (doc_id, count_seq, citation_seq)
+    );
+    CREATE TABLE IF NOT EXISTS flags (
+        flag_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, severity VARCHAR NOT NULL,
+        doc_id VARCHAR, ref VARCHAR, message VARCHAR NOT NULL, evidence VARCHAR,
+        expected VARCHAR, found VARCHAR, char_start INTEGER, char_end INTEGER
+    );
+    CREATE TABLE IF NOT EXISTS catalog (
+        ref VARCHAR, ref_key VARCHAR PRIMARY KEY, type VARCHAR, issue_date DATE, issuer VARCHAR, title VARCHAR,
+        source VARCHAR
+    );
+    CREATE TABLE IF NOT EXISTS provinces (
+        province VARCHAR PRIMARY KEY, kind VARCHAR, province_2025 VARCHAR, merged BOOLEAN
+    );
+    CREATE TABLE IF NOT EXISTS issuers (issuer VARCHAR PRIMARY KEY, local BOOLEAN);
+    """),
+    ("0004_comparison_views", """
+    CREATE OR REPLACE VIEW document_provinces AS
+    SELECT d.doc_id, d.province, coalesce(p.province_2025, d.province) AS province_2025,
+           year(coalesce(d.issue_date, d.issue_date_not_before)) AS year
+    FROM documents d LEFT JOIN provinces p ON p.province = d.province
+    WHERE d.status = 'ok';
+
+    CREATE OR REPLACE VIEW province_summary AS
+    WITH c AS (SELECT doc_id, count(*) AS n FROM citations GROUP BY 1),
+         f AS (SELECT doc_id, count(*) AS n FROM flags GROUP BY 1)
+    SELECT dp.province, dp.province_2025, dp.year, count(*) AS documents,
+           coalesce(sum(c.n), 0) AS citations, coalesce(sum(f.n), 0) AS flags
+    FROM document_provinces dp LEFT JOIN c USING (doc_id) LEFT JOIN f USING (doc_id)
+    GROUP BY ALL;
+
+    CREATE OR REPLACE VIEW province_staffing AS
+    SELECT dp.province, dp.province_2025, dp.year, coalesce(s.level, 'không rõ cấp') AS level,
+           count(DISTINCT s.doc_id) AS documents, sum(s.count) AS people,
+           sum(coalesce(s.full_time, CASE WHEN s.category = 'chuyên trách' THEN s.count END)) AS full_time,
+           sum(coalesce(s.part_time, CASE WHEN s.category = 'kiêm nhiệm' THEN s.count END)) AS part_time
+    FROM staffing s JOIN document_provinces dp USING (doc_id)
+    WHERE NOT EXISTS (SELECT 1 FROM staffing c WHERE c.doc_id = s.doc_id AND c.parent_id = s.id)
+    GROUP BY ALL;
+
+    CREATE OR REPLACE VIEW province_budget AS
+    SELECT dp.province, dp.province_2025, dp.year, coalesce(b.level, 'không rõ cấp') AS level,
+           count(*) FILTER (WHERE NOT b.in_table) AS amounts_in_text,
+           sum(b.amount_min_vnd) FILTER (WHERE NOT b.in_table) AS text_min_vnd,
+           sum(b.amount_max_vnd) FILTER (WHERE NOT b.in_table) AS text_max_vnd,
+           sum(b.amount_max_vnd) FILTER (WHERE NOT b.in_table AND b.per LIKE 'năm%') AS per_year_max_vnd,
+           count(*) FILTER (WHERE b.in_table) AS table_cells,
+           max(b.amount_max_vnd) FILTER (WHERE b.in_table) AS largest_table_amount_vnd
+    FROM budget b JOIN document_provinces dp USING (doc_id)
+    GROUP BY ALL;
+
+    CREATE OR REPLACE VIEW citation_network AS
+    WITH m AS (
+        SELECT c.doc_id, c.seq, c.char_start, c.char_end, c.doc_type, c.issuer, coalesce(c.ref, c.name) AS written,
+               coalesce(regexp_replace(regexp_replace(upper(c.ref), '[[:space:].-]', '', 'g'), '^0+([0-9])', '\\1'),
+                        lower(c.name)) AS document_key
+        FROM citations c
+        WHERE (c.ref IS NOT NULL AND c.issuer IN (SELECT issuer FROM issuers WHERE NOT local))
+           OR (c.ref IS NULL AND c.name IS NOT NULL)
+    ),
+    flagged AS (SELECT DISTINCT m.doc_id, m.seq FROM m JOIN flags f
+                ON f.doc_id = m.doc_id AND f.char_start = m.char_start AND f.char_end = m.char_end)
+    SELECT dp.province, dp.province_2025, m.document_key, mode(m.written) AS document, mode(m.doc_type) AS doc_type,
+           mode(m.issuer) AS issuer, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents,
+           count(flagged.seq) AS flagged_mentions
+    FROM m JOIN document_provinces dp USING (doc_id) LEFT JOIN flagged USING (doc_id, seq)
+    GROUP BY ALL;
+    """),
 ]
 
 WHERE_COLUMNS = ["char_start", "char_end", "page", "surface", "raw_start", "raw_end"]
 CITATION_COLUMNS = ["doc_id", "seq", "doc_type", "ref", "number", "year", "symbol", "issuer", "name", "cited_date",
                     "article", "clause", "point", "section", "pinpoints", "nested", "char_start", "char_end", "page",
-                    "surface", "raw_start", "raw_end"]
+                    "surface", "raw_start", "raw_end", "written_type", "code_type"]
 # every table that holds rows of one document, with its columns in insert order
 ROW_TABLES: dict[str, list[str]] = {
     "citations": CITATION_COLUMNS,
-    "counts": ["doc_id", "seq", "value", "unit", "head", *WHERE_COLUMNS],
+    "counts": ["doc_id", "seq", "value", "unit", "head", "parent_id", *WHERE_COLUMNS],
     "staffing": ["doc_id", "id", "count", "unit", "level", "category", "full_time", "part_time", "parent_id",
                  *WHERE_COLUMNS],
     "budget": ["doc_id", "seq", "amount_min_vnd", "amount_max_vnd", "per", "approx", "purpose", "unit", "level",
                "in_table", "table_caption", "table_row", "table_column", *WHERE_COLUMNS],
     "deadlines": ["doc_id", "seq", "due_date", "recurring", "precision", "what", "who", *WHERE_COLUMNS],
+    "dates": ["doc_id", "seq", "day", "month", "year", "value", *WHERE_COLUMNS],
+    "citation_links": ["doc_id", "seq", "relation", "from_seq", "to_seq", *WHERE_COLUMNS],
+    "count_items": ["doc_id", "count_seq", "citation_seq"],
 }
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
@@ -124,9 +215,23 @@ class StoreError(Exception):
 
 
 def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (or create) the database for writing and bring its schema up to date."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(db_path, read_only=False)
+    migrate(con)
+    return con
+
+
+def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """Open an existing database for reading (queries, comparisons, export)."""
+    if not db_path.exists():
+        raise StoreError(f"{db_path}: no such database (run 'vanban run' first)")
+    return _open(db_path, read_only=True)
+
+
+def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        con = duckdb.connect(str(db_path))
+        return duckdb.connect(str(db_path), read_only=read_only)
     except duckdb.IOException as e:
         first = str(e).splitlines()[0]
         if "lock" in first.lower():
@@ -134,8 +239,6 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"{db_path}: cannot open database ({first})") from None
     except duckdb.Error as e:
         raise StoreError(f"{db_path}: cannot open database ({str(e).splitlines()[0]})") from None
-    migrate(con)
-    return con
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
@@ -175,14 +278,19 @@ def load_document(con: duckdb.DuckDBPyConnection, doc: dict, rows: dict[str, lis
         con.execute(f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})",
                     [row[c] for c in DOCUMENT_COLUMNS])
         for table, records in rows.items():
-            if not records:
-                continue
-            columns = ROW_TABLES[table]
-            frame = pd.DataFrame(records, columns=columns)
-            con.register("_rows", frame)
-            con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
-            con.unregister("_rows")
+            insert_rows(con, table, ROW_TABLES[table], records)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], records: list[dict]) -> None:
+    """Insert dict rows through one DataFrame (``executemany`` is a thousand times slower)."""
+    if not records:
+        return
+    con.register("_rows", pd.DataFrame(records, columns=columns))
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
+    finally:
+        con.unregister("_rows")

@@ -1,12 +1,14 @@
 """Run the stages over an archive: read → normalize → extract → load."""
 from __future__ import annotations
 
+import collections
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
+from .check import compute_flags
 from .extract import citation_rows, extract, figure_rows
 from .load import connect, is_loaded, load_document
 from .normalize import normalize
@@ -73,6 +75,7 @@ def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
 @dataclass
 class RunSummary:
     results: list[DocResult] = field(default_factory=list)
+    flags: collections.Counter = field(default_factory=collections.Counter)
 
     @property
     def n_ok(self) -> int:
@@ -80,7 +83,8 @@ class RunSummary:
 
 
 def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | None = None,
-        files: list[Path] | None = None) -> RunSummary:
+        files: list[Path] | None = None, catalog_files: Sequence[Path] = ()) -> RunSummary:
+    """Load every file, then recompute the archive's consistency flags."""
     con = connect(db_path)
     summary = RunSummary()
     try:
@@ -89,6 +93,7 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
             summary.results.append(result)
             if on_doc:
                 on_doc(result)
+        summary.flags = compute_flags(con, catalog_files)
     finally:
         con.close()
     return summary

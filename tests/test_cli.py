@@ -93,8 +93,28 @@ def test_readme_queries_run_on_the_sample_database(sample_db):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     sql = re.search(r"## Example queries\s+```sql\n(.*?)```", readme, re.S).group(1)
     queries = [q for q in sql.split(";") if q.strip() and not all(ln.startswith("--") for ln in q.strip().splitlines())]
-    assert len(queries) >= 10
+    assert len(queries) >= 12
     con = duckdb.connect(str(sample_db), read_only=True)
     results = {q.strip().splitlines()[0]: con.execute(q).fetchall() for q in queries}  # every query runs
     empty = [title for title, rows in results.items() if not rows]
     assert empty == ["-- 5. Files that could not be read, and why"]  # the sample archive reads cleanly
+
+
+def test_notebook_runs_end_to_end_on_the_sample_archive(sample_db, tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(ROOT / "notebooks" / "cross_province.ipynb", as_version=4)
+    import os
+    os.environ["VANBAN_DB"] = str(sample_db)
+    try:
+        NotebookClient(nb, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    finally:
+        del os.environ["VANBAN_DB"]
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 4  # staffing, money, flags, citation network
+    text = " ".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    assert "catalog_date_mismatch" in text and "Bình Định" in text
