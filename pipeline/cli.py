@@ -39,7 +39,15 @@ out = Console(width=None if sys.stdout.isatty() else 160)  # a pipe or a file ge
 def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default: data/raw)."),
         db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to write."),
         catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
+        workers: int = typer.Option(0, "--workers", "-j", help="Processes reading files (default: all cores)."),
+        prune: bool = typer.Option(False, "--prune", help="Delete documents whose file is gone from under PATH."),
+        batch: int = typer.Option(64, "--batch", help="Documents per transaction."),
+        executor: str = typer.Option("local", "--executor", help="local | dask"),
+        scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
+        parquet_dir: Path = typer.Option(None, "--parquet-dir", help="Where the dask executor writes Parquet (default: next to --db)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")) -> None:
+    if executor not in ("local", "dask"):
+        _fail(ValueError(f"--executor must be local or dask, not {executor!r}"))
     paths = paths or [DEFAULT_RAW]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
@@ -59,12 +67,18 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     try:
         with progress:
             task = progress.add_task("reading", total=len(files))
-            summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog)
+            summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog, workers=workers or None,
+                                  prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
+                                  batch_docs=max(1, batch))
     except (StoreError, CatalogError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if not quiet:
         _print_summary(summary.results, db)
+        skipped = sum(r.skipped for r in summary.results)
+        out.print(f"files: {len(summary.results) - skipped} read, {skipped} unchanged", markup=False, highlight=False)
+        if summary.pruned:
+            out.print(f"pruned: {summary.pruned} documents whose file is gone", markup=False)
         flags = ", ".join(f"{k} {n}" for k, n in summary.flags.most_common()) or "none"
         out.print(f"flags: {sum(summary.flags.values())} ({flags}); list them with: vanban flags --db {db}",
                   markup=False, highlight=False, soft_wrap=True)
@@ -120,6 +134,26 @@ GROUP BY 1 ORDER BY 1 NULLS LAST
 
 def _fmt(v) -> str:
     return "" if v is None else f"{int(v):,}".replace(",", ".")
+
+
+@app.command(help="Write a realistic archive with its ground truth (OUT/raw, OUT/gold).\n\n"
+                  "Example:\n\n  vanban synth --docs 2000 --out /tmp/archive --seed 7")
+def synth(docs: int = typer.Option(..., "--docs", help="How many documents."),
+          out_dir: Path = typer.Option(..., "--out", help="Folder to write (raw/ and gold/ inside)."),
+          seed: int = typer.Option(0, "--seed", help="Same seed, same archive."),
+          inconsistent: float = typer.Option(0.1, "--inconsistent", help="Chance of each planted inconsistency.")) -> None:
+    from .synth import synth as write_archive
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err, disable=not err.is_terminal, transient=True)
+    try:
+        with progress:
+            task = progress.add_task("writing", total=docs)
+            files = write_archive(docs, out_dir, seed=seed, plant_rate=inconsistent, on_file=lambda _: progress.advance(task))
+    except OSError as e:
+        _fail(ValueError(f"{out_dir}: cannot write ({e.strerror or e})"))
+    by = Counter(f.suffix.lstrip(".") for f in files)
+    out.print(f"wrote {len(files)} documents ({', '.join(f'{n} {k}' for k, n in sorted(by.items()))}) to {out_dir / 'raw'}, "
+              f"ground truth in {out_dir / 'gold'}", markup=False, highlight=False)
 
 
 FORMATS = ("table", "csv", "json")

@@ -253,36 +253,47 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("COMMIT")
 
 
-def is_loaded(con: duckdb.DuckDBPyConnection, doc_id: str) -> bool:
-    row = con.execute("SELECT pipeline_version FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
-    return bool(row) and row[0] == PIPELINE_VERSION
+def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str, list[dict]]]]) -> None:
+    """Replace everything known about these documents (and their paths) in one transaction.
 
-
-def load_document(con: duckdb.DuckDBPyConnection, doc: dict, rows: dict[str, list[dict]]) -> None:
-    """Replace everything known about this document (and this path) in one transaction.
-
-    ``rows`` maps a table of :data:`ROW_TABLES` to the document's rows in it.
+    Each item is a document row and its rows in the tables of :data:`ROW_TABLES`.  A batch is
+    written whole or not at all, so a killed run leaves only whole documents.
     """
+    if not batch:
+        return
+    now = dt.datetime.now()
+    docs = [{**{c: doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION, "loaded_at": now}
+            for doc, _ in batch]
+    ids = [d["doc_id"] for d in docs]
+    paths = [d["source_path"] for d in docs]
     con.execute("BEGIN TRANSACTION")
     try:
         stale = [r[0] for r in con.execute(
-            "SELECT doc_id FROM documents WHERE doc_id = ? OR (source_path = ? AND doc_id <> ?)",
-            [doc["doc_id"], doc["source_path"], doc["doc_id"]]).fetchall()]
-        for old in stale:
-            for table in ROW_TABLES:
-                con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [old])
-            con.execute("DELETE FROM documents WHERE doc_id = ?", [old])
-        row = {c: doc.get(c) for c in DOCUMENT_COLUMNS}
-        row["pipeline_version"] = PIPELINE_VERSION
-        row["loaded_at"] = dt.datetime.now()
-        con.execute(f"INSERT INTO documents ({', '.join(DOCUMENT_COLUMNS)}) VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})",
-                    [row[c] for c in DOCUMENT_COLUMNS])
-        for table, records in rows.items():
-            insert_rows(con, table, ROW_TABLES[table], records)
+            "SELECT doc_id FROM documents WHERE list_contains(?, doc_id) OR list_contains(?, source_path)",
+            [ids, paths]).fetchall()]
+        if stale:
+            for table in (*ROW_TABLES, "documents"):
+                con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [stale])
+        insert_rows(con, "documents", DOCUMENT_COLUMNS, docs)
+        for table, columns in ROW_TABLES.items():
+            insert_rows(con, table, columns, [r for _, rows in batch for r in rows.get(table, ())])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
+
+
+def prune_documents(con: duckdb.DuckDBPyConnection, roots: list[Path], present: set[str]) -> int:
+    """Delete the documents whose file, under one of ``roots``, is no longer there."""
+    prefixes = [str(r) for r in roots]
+    gone = [doc_id for doc_id, path in con.execute("SELECT doc_id, source_path FROM documents").fetchall()
+            if path not in present and any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)]
+    if gone:
+        con.execute("BEGIN TRANSACTION")
+        for table in (*ROW_TABLES, "documents"):
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [gone])
+        con.execute("COMMIT")
+    return len(gone)
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], records: list[dict]) -> None:

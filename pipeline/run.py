@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import hashlib
+import itertools
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .check import compute_flags
 from .extract import citation_rows, extract, figure_rows
-from .load import connect, is_loaded, load_document
+from .load import PIPELINE_VERSION, connect, load_batch, prune_documents
 from .normalize import normalize
 from .read import RawDocument, read_document
 
@@ -76,39 +78,33 @@ def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
 class RunSummary:
     results: list[DocResult] = field(default_factory=list)
     flags: collections.Counter = field(default_factory=collections.Counter)
+    pruned: int = 0
 
     @property
     def n_ok(self) -> int:
         return sum(1 for r in self.results if r.status == "ok")
 
 
-def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | None = None,
-        files: list[Path] | None = None, catalog_files: Sequence[Path] = ()) -> RunSummary:
-    """Load every file, then recompute the archive's consistency flags."""
-    con = connect(db_path)
-    summary = RunSummary()
-    try:
-        for path in files if files is not None else iter_files(paths):
-            result = _one(con, path)
-            summary.results.append(result)
-            if on_doc:
-                on_doc(result)
-        summary.flags = compute_flags(con, catalog_files)
-    finally:
-        con.close()
-    return summary
+@dataclass
+class Outcome:
+    """What a worker sends back for one file: its rows, or that its bytes are already loaded."""
+
+    path: Path
+    doc: dict | None
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    skipped_id: str | None = None
 
 
-def _one(con, path: Path) -> DocResult:
+def work(path: Path, loaded: frozenset[str] = frozenset()) -> Outcome:
+    """Read and extract one file (in whichever process runs it); never raises for a bad file."""
     try:
         data = path.read_bytes()
     except OSError:
         data = None
     if data is not None:
-        data_id = hashlib.sha256(data).hexdigest()
-        if is_loaded(con, data_id):
-            row = con.execute("SELECT status, format, error FROM documents WHERE doc_id = ?", [data_id]).fetchone()
-            return DocResult(path, row[0], row[1], row[2], skipped=True)
+        doc_id = hashlib.sha256(data).hexdigest()
+        if doc_id in loaded:
+            return Outcome(path, None, skipped_id=doc_id)
     raw = read_document(path, data)
     try:
         doc, rows = process(raw)
@@ -117,6 +113,97 @@ def _one(con, path: Path) -> DocResult:
                       "status": "unreadable", "error": f"extraction failed: {type(e).__name__}: {e}"}, {})
     if not doc["doc_id"]:
         doc["doc_id"] = f"unreadable:{path}"
-    load_document(con, doc, rows)
-    return DocResult(path, doc["status"], doc["format"], doc.get("error"), len(rows.get("citations", ())),
-                     n_figures={t: len(r) for t, r in rows.items() if t != "citations"})
+    return Outcome(path, doc, rows)
+
+
+_LOADED: frozenset[str] = frozenset()
+
+
+def _init_worker(loaded: frozenset[str]) -> None:
+    global _LOADED
+    _LOADED = loaded
+
+
+def _work_in_pool(path: Path) -> Outcome:
+    return work(path, _LOADED)
+
+
+def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | None = None,
+        files: list[Path] | None = None, catalog_files: Sequence[Path] = (), workers: int | None = None,
+        batch_docs: int = 64, prune: bool = False, executor: str = "local", scheduler: str | None = None,
+        parquet_dir: Path | None = None) -> RunSummary:
+    """Load every file (in parallel, one writer, in batches), then recompute the consistency flags.
+
+    A file whose bytes are already loaded is skipped; a changed file replaces its old rows;
+    with ``prune``, documents whose file is gone from under ``paths`` are deleted.  Each batch is
+    one transaction, so an interrupted run keeps every whole batch and a re-run finishes the rest.
+    """
+    con = connect(db_path)
+    summary = RunSummary()
+    files = list(files if files is not None else iter_files(paths))
+    try:
+        known = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
+            "SELECT doc_id, status, format, error FROM documents WHERE pipeline_version = ?", [PIPELINE_VERSION]).fetchall()}
+        loaded = frozenset(known)
+
+        def record(o: Outcome) -> None:
+            if o.skipped_id is not None:
+                status, fmt, error = known[o.skipped_id]
+                result = DocResult(o.path, status, fmt, error, skipped=True)
+            else:
+                result = DocResult(o.path, o.doc["status"], o.doc["format"], o.doc.get("error"),
+                                   len(o.rows.get("citations", ())),
+                                   n_figures={t: len(r) for t, r in o.rows.items() if t != "citations"})
+            summary.results.append(result)
+            if on_doc:
+                on_doc(result)
+
+        if executor == "dask":
+            from .distributed import run_dask
+            run_dask(con, files, loaded, record, scheduler=scheduler, workers=workers,
+                     parquet_dir=parquet_dir or db_path.with_suffix(".parquet"))
+        else:
+            _run_local(con, files, loaded, record, workers or os.cpu_count() or 1, batch_docs)
+        if prune:
+            summary.pruned = prune_documents(con, paths, {str(f) for f in files})
+        summary.flags = compute_flags(con, catalog_files)
+    finally:
+        con.close()
+    return summary
+
+
+def _run_local(con, files: list[Path], loaded: frozenset[str], record: Callable[[Outcome], None], workers: int,
+               batch_docs: int) -> None:
+    batch: list[tuple[dict, dict]] = []
+    pending: list[Outcome] = []
+
+    def take(o: Outcome) -> None:
+        if o.doc is not None:
+            batch.append((o.doc, o.rows))
+        pending.append(o)
+        if len(batch) >= batch_docs or sum(len(r) for _, rows in batch for r in rows.values()) > 50_000:
+            flush()
+
+    def flush() -> None:
+        load_batch(con, batch)
+        batch.clear()
+        for o in pending:   # reported once their batch is in the database
+            record(o)
+        pending.clear()
+
+    try:
+        if workers <= 1:
+            for path in files:
+                take(work(path, loaded))
+        else:
+            with concurrent.futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(loaded,)) as pool:
+                window = 4 * workers     # files in flight: memory stays flat however large the archive
+                it = iter(files)
+                running = {pool.submit(_work_in_pool, p) for p in itertools.islice(it, window)}
+                while running:
+                    done, running = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+                    for fut in done:
+                        take(fut.result())
+                    running |= {pool.submit(_work_in_pool, p) for p in itertools.islice(it, len(done))}
+    finally:
+        flush()

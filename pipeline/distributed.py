@@ -1,0 +1,126 @@
+"""Past one machine: the per-document work on a Dask cluster, results as Parquet partitioned by province.
+
+Each Dask task reads and extracts a chunk of files and writes one Parquet file per table and
+province (``DIR/<table>/province=<name>/part-<chunk>.parquet``).  The single writer then loads
+every part into DuckDB, replacing the rows of the documents (and paths) it holds; the Parquet
+tree stays where it is for querying in place (``read_parquet('DIR/citations/**/*.parquet',
+hive_partitioning = true)``).  Without a scheduler address a LocalCluster is started.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+from .load import DOCUMENT_COLUMNS, PIPELINE_VERSION, ROW_TABLES
+from .run import Outcome, work
+
+UNKNOWN = "_unknown"
+CHUNK = 16
+
+
+def _safe(province: str | None) -> str:
+    return (province or UNKNOWN).replace("/", "_")
+
+
+def process_chunk(paths: list[str], loaded: frozenset[str], out: str, chunk_id: int) -> list[tuple[str, str | None, dict | None]]:
+    """Run on a Dask worker: extract the files, write their rows as Parquet, return a summary per file."""
+    import datetime as dt
+
+    outcomes = [work(Path(p), loaded) for p in paths]
+    now = dt.datetime.now()
+    frames: dict[str, list[dict]] = {t: [] for t in ("documents", *ROW_TABLES)}
+    summary = []
+    for o in outcomes:
+        if o.doc is None:
+            summary.append((str(o.path), o.skipped_id, None))
+            continue
+        prov = _safe(o.doc.get("province"))
+        frames["documents"].append({**{c: o.doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION,
+                                    "loaded_at": now, "_province": prov})
+        for table, rows in o.rows.items():
+            frames[table].extend({**r, "_province": prov} for r in rows)
+        summary.append((str(o.path), None, {"status": o.doc["status"], "format": o.doc["format"], "error": o.doc.get("error"),
+                                            "n_citations": len(o.rows.get("citations", ())),
+                                            "n_figures": {t: len(r) for t, r in o.rows.items() if t != "citations"}}))
+    for table, rows in frames.items():
+        if not rows:
+            continue
+        columns = (DOCUMENT_COLUMNS if table == "documents" else ROW_TABLES[table])
+        frame = pd.DataFrame(rows, columns=[*columns, "_province"])
+        for prov, part in frame.groupby("_province"):
+            target = Path(out) / table / f"province={prov}"
+            target.mkdir(parents=True, exist_ok=True)
+            drop = ["_province", "province"] if table == "documents" else ["_province"]   # the folder says it
+            part.drop(columns=drop).to_parquet(target / f"part-{chunk_id:06d}.parquet", index=False)
+    return summary
+
+
+def run_dask(con: duckdb.DuckDBPyConnection, files: list[Path], loaded: frozenset[str],
+             record: Callable[[Outcome], None], scheduler: str | None, workers: int | None, parquet_dir: Path) -> None:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    if parquet_dir.exists():
+        shutil.rmtree(parquet_dir)   # this run's results only
+    parquet_dir.mkdir(parents=True)
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        client = Client(cluster)
+    try:
+        chunks = [[str(p) for p in files[i:i + CHUNK]] for i in range(0, len(files), CHUNK)]
+        loaded_f = client.scatter([loaded], broadcast=True)[0]   # one object, sent to every worker once
+        futures = [client.submit(process_chunk, c, loaded_f, str(parquet_dir.resolve()), i, pure=False)
+                   for i, c in enumerate(chunks)]
+        summaries = []
+        for fut in as_completed(futures):
+            summaries.extend(fut.result())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    load_parquet(con, parquet_dir)
+    for path, skipped_id, info in sorted(summaries):
+        if skipped_id is not None:
+            record(Outcome(Path(path), None, skipped_id=skipped_id))
+        else:
+            doc = {"status": info["status"], "format": info["format"], "error": info["error"]}
+            rows = {"citations": [None] * info["n_citations"], **{t: [None] * n for t, n in info["n_figures"].items()}}
+            record(Outcome(Path(path), doc, rows))
+
+
+def load_parquet(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> None:
+    """Load a Parquet tree written by :func:`process_chunk` into the database, in one transaction."""
+    def src(table: str) -> str:
+        pattern = str((parquet_dir / table / "**" / "*.parquet").resolve()).replace("'", "''")
+        return f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = true)"
+
+    if not (parquet_dir / "documents").exists():
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE TEMP TABLE _new AS SELECT doc_id, source_path FROM {src('documents')}")
+        stale = "SELECT d.doc_id FROM documents d WHERE d.doc_id IN (SELECT doc_id FROM _new) " \
+                "OR d.source_path IN (SELECT source_path FROM _new)"
+        for table in ROW_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN ({stale})")
+        con.execute(f"DELETE FROM documents WHERE doc_id IN ({stale})")
+        cols = ", ".join(DOCUMENT_COLUMNS)
+        picked = cols.replace("province,", f"nullif(province, '{UNKNOWN}'),", 1)
+        con.execute(f"INSERT INTO documents ({cols}) SELECT {picked} FROM {src('documents')}")
+        for table, columns in ROW_TABLES.items():
+            if (parquet_dir / table).exists():
+                cols = ", ".join(columns)
+                con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {src(table)}")
+        con.execute("DROP TABLE _new")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
