@@ -23,19 +23,28 @@ from . import patterns as P
 from . import tables
 from .dates import from_match
 from .models import Citation, Pinpoint, Span
+from .tables import WS
 
 NOT_DOCUMENT_CODES = frozenset({"GP", "GCN", "GPXD", "GPMT", "GPKD", "CCHN", "GXN", "GPLX", "CN", "HĐ", "HĐLĐ"})
 PARTY_ORGS = frozenset({"TW", "TU", "HU", "ĐU", "ĐUK", "BTGTW", "BTCTW", "UBKTTW", "VPTW", "BCĐ"})
 
 
+LEADING_ZEROS = regex.compile(r"^0+(?=\d)")
+URL_BEFORE = regex.compile(r"(?:https?://|www\.)\S*$")
+SENTENCE_BREAK = regex.compile(r"[.;!?]\s|\n\n")
+ISSUED_WORD = regex.compile(r"ban\s+hành|ký|phê\s+duyệt", regex.V1 | regex.I)
+GAP_SO = regex.compile(r"\s*(?:(?:số|so)\s*:?\s*)?$", regex.V1 | regex.I)
+QH_END = regex.compile(r"QH\d*$")
+
+
 def norm_ref(ref: str) -> str:
     """Comparison key of a số hiệu: no spaces, upper case, Đ unified, no leading zeros."""
-    r = regex.sub(r"\s+", "", ref).replace("Ð", "Đ").replace("đ", "Đ").upper()
-    return regex.sub(r"^0+(?=\d)", "", r)
+    r = WS.sub("", ref).replace("Ð", "Đ").replace("đ", "Đ").upper()
+    return LEADING_ZEROS.sub("", r)
 
 
 def _clean_ref(s: str) -> str:
-    return regex.sub(r"\s+", "", s)
+    return WS.sub("", s)
 
 
 def _type_from_symbol(segments: list[str]) -> str | None:
@@ -81,7 +90,7 @@ class _NamedLaw:
 
 
 def _law_type(word: str) -> str:
-    w = regex.sub(r"\s+", " ", word).lower()
+    w = WS.sub(" ", word).lower()
     return {"hiến pháp": "Hiến pháp", "bộ luật": "Bộ luật", "luật": "Luật", "pháp lệnh": "Pháp lệnh"}[w]
 
 
@@ -125,7 +134,7 @@ def _named_laws(text: str) -> list[_NamedLaw]:
         if _law_type(word) == "Hiến pháp":
             hm = regex.match(r"(?:\s+nước\s+Cộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?(?:\s+năm\s+\d{4})?", text[pos:], regex.V1 | regex.I)
             end = pos + hm.end()
-            out.append(_NamedLaw(m.start(), end, word, "Hiến pháp" + regex.sub(r"\s+", " ", text[pos:end])))
+            out.append(_NamedLaw(m.start(), end, word, "Hiến pháp" + WS.sub(" ", text[pos:end])))
             continue
         am = P.AMENDING.match(text, pos)
         if am:
@@ -133,16 +142,16 @@ def _named_laws(text: str) -> list[_NamedLaw]:
             if inner:
                 inner_end = _name_after(text, inner.end() + 1)
                 if inner_end > inner.end() + 1:
-                    name = regex.sub(r"\s+", " ", text[m.start():inner_end])
+                    name = WS.sub(" ", text[m.start():inner_end])
                     out.append(_NamedLaw(m.start(), inner_end, word, _sentence_case(name, caps)))
                     out.append(_NamedLaw(inner.start(), inner_end, inner.group("w"),
-                                         _sentence_case(regex.sub(r"\s+", " ", text[inner.start():inner_end]), caps), nested=True))
+                                         _sentence_case(WS.sub(" ", text[inner.start():inner_end]), caps), nested=True))
                     continue
         start_name = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
         end = _name_after(text, start_name)
         if end <= start_name:
             continue
-        name = regex.sub(r"\s+", " ", text[m.start():end]).rstrip(" ,.;:-")
+        name = WS.sub(" ", text[m.start():end]).rstrip(" ,.;:-")
         out.append(_NamedLaw(m.start(), end, word, _sentence_case(name, caps)))
     # a law named inside another law's name is dropped unless marked nested
     keep: list[_NamedLaw] = []
@@ -209,7 +218,7 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
         written = None
         tw = P.TYPE_BEFORE.search(text, max(prev_end, s - 60), s)
         law = None
-        gap_m = regex.search(r"\s*(?:(?:số|so)\s*:?\s*)?$", text[max(0, s - 12):s], regex.V1 | regex.I)
+        gap_m = GAP_SO.search(text[max(0, s - 12):s])
         law_end = max(0, s - 12) + gap_m.start() if gap_m else s
         if law_end in law_by_end:
             law = law_by_end[law_end]
@@ -217,7 +226,7 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
             start, written = law.start, _law_type(law.word)
         elif tw:
             start = tw.start()
-            written = tables.type_by_word()[regex.sub(r"\s+", " ", tw.group("tw")).lower()]
+            written = tables.type_by_word()[WS.sub(" ", tw.group("tw")).lower()]
         elif found and prev_written and P.LIST_JOIN.search(text[prev_end:s]):
             written = prev_written
         elif P.SO_BEFORE.search(before):
@@ -229,7 +238,7 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
             doc_type = code_type
         elif written:
             doc_type = written
-        elif symbol and regex.search(r"QH\d*$", symbol):
+        elif symbol and QH_END.search(symbol):
             doc_type = "Luật"
         else:
             doc_type = "Công văn"
@@ -282,7 +291,7 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
 
 def _in_url(text: str, s: int, e: int) -> bool:
     left = text[max(0, s - 60):s]
-    return bool(regex.search(r"(?:https?://|www\.)\S*$", left))
+    return bool(URL_BEFORE.search(left))
 
 
 def _date_leading_sentence(text: str, start: int, floor: int):
@@ -295,7 +304,7 @@ def _date_leading_sentence(text: str, start: int, floor: int):
     if not best:
         return None, None
     between = text[best.end():start]
-    if regex.search(r"[.;!?]\s|\n\n", between) or not regex.search(r"ban\s+hành|ký|phê\s+duyệt", between, regex.V1 | regex.I):
+    if SENTENCE_BREAK.search(between) or not ISSUED_WORD.search(between):
         return None, None
     dm = from_match(best)
     return dm.value, Span(best.start(), best.end(), best.group())

@@ -6,6 +6,7 @@ Numbers are read by extractors/numbers.py; vocabulary is in data/figures.yaml.
 from __future__ import annotations
 
 import functools
+import re
 
 import regex
 
@@ -14,7 +15,8 @@ from . import patterns as P
 from . import tables
 from .dates import to_date
 from .models import Budget, Count, Deadline, Staffing
-from .numbers import DIGITS, QTY, _quantity, find_money, find_percents, find_quantities
+from .numbers import DIGITS, QTY, _quantity, anchored, find_money, find_percents, find_quantities
+from .tables import WS
 
 F = regex.V1 | regex.VERBOSE | regex.IGNORECASE
 
@@ -64,7 +66,7 @@ def sentence_bounds(text: str, start: int, end: int, limit: int = 400) -> tuple[
 
 
 def _flat(s: str) -> str:
-    return regex.sub(r"\s+", " ", s).strip(" ,;:-–(")
+    return WS.sub(" ", s).strip(" ,;:-–(")
 
 
 TRAILING = regex.compile(r"(?:\s+|^)(?:là|hiện\s+nay|hiện|đạt|ước\s+đạt|ước|khoảng|từ|với|được|bằng|chỉ|có|gồm|trên|gần|hơn|dưới|"
@@ -161,6 +163,7 @@ def find_grids(text: str) -> list[G.Grid]:
 
 ST = V["staffing"]
 STAFF_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{_alt(ST['nouns'])})(?!\p{{L}})", F)
+STAFF_NOUN = re.compile(r"(?<!\w)(?:" + _alt(ST["nouns"]) + r")(?!\w)", re.I)
 STAFF_CUE = regex.compile(rf"(?<!\p{{L}})(?:{_alt(ST['cues'])})(?!\p{{L}})", F)
 STAFF_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{_alt(ST['not_before'])})\s*$", F)
 CATEGORY = {w: cat for cat, ws in ST["categories"].items() for w in ws}
@@ -172,7 +175,7 @@ PARTS_FOLLOW = regex.compile(rf"^[^.;]{{0,120}}?(?<!\p{{L}})(?:{_alt(ST['parts_f
 
 def find_staffing(text: str) -> list[Staffing]:
     found: list[Staffing] = []
-    for m in STAFF_RE.finditer(text):
+    for m in anchored(STAFF_RE, STAFF_NOUN, text):
         q = _quantity(m.start("q"), m["q"])
         if q is None or q.end != m.end("q") or q.value != int(q.value) or q.value <= 0:
             continue
@@ -192,7 +195,7 @@ def find_staffing(text: str) -> list[Staffing]:
         category = None
         splits = list(SPLIT.finditer(tail))
         for s in splits:
-            cat = CATEGORY[regex.sub(r"\s+", " ", (s["cat"] or s["cat2"]).lower())]
+            cat = CATEGORY[WS.sub(" ", (s["cat"] or s["cat2"]).lower())]
             n = int((s["n"] or s["n2"]).replace(".", ""))
             if cat == "chuyên trách":
                 full = n
@@ -201,7 +204,7 @@ def find_staffing(text: str) -> list[Staffing]:
         if full is None and part is None:
             cm = CATEGORY_WORD.search(tail)
             if cm:
-                category = CATEGORY[regex.sub(r"\s+", " ", cm.group().lower())]
+                category = CATEGORY[WS.sub(" ", cm.group().lower())]
             elif m["noun"].lower() != "người" and m["noun"].lower() in CATEGORY:
                 category = CATEGORY[m["noun"].lower()]
         cs = clause_start(text, q.start, 200, stops=".;!?(")
@@ -368,6 +371,12 @@ CT = V["counts"]
 CLASSIFIERS = frozenset(CT["classifiers"])
 NOT_UNIT = regex.compile(rf"\s*(?:{_alt(CT['not_units'])})(?!\p{{L}})", F)
 NOT_AFTER = regex.compile(rf"(?<!\p{{L}})(?:{_alt(CT['not_after'])})\s*:?\s*$", regex.V1)
+TAG_WORDS = 8          # words after a number given to the tagger
+DIGIT = re.compile(r"\d")
+AFTER_RANGE_OR_LIST = regex.compile(r"(?:[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
+YEAR = regex.compile(r"(?:19|20)\d\d")
+WORD_NEXT = regex.compile(r"[ \t]*\n?[ \t]*\p{L}", regex.V1)
+FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
 STOP_WORDS = {"của", "tại", "với", "và", "trên", "cho", "theo", "là", "được", "để", "trong", "từ", "đến", "có",
               "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những"}
@@ -389,21 +398,22 @@ def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
         if _overlaps(taken, q.start, q.end):
             continue
         before = text[max(0, q.start - 25):q.start]
-        if NOT_AFTER.search(before) or regex.search(r"(?:[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", before):
+        if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before):
             continue
-        if regex.fullmatch(r"(?:19|20)\d\d", q.surface):
+        if YEAR.fullmatch(q.surface):
             continue  # a year
         rest = text[q.end:q.end + 80]
-        if not regex.match(r"[ \t]*\n?[ \t]*\p{L}", rest) or NOT_UNIT.match(rest):
+        if not WORD_NEXT.match(rest) or NOT_UNIT.match(rest):
             continue
         if rest.startswith("\n") and (q.start == 0 or text[q.start - 1] == "\n"):
             continue  # a number alone on its line: a row number (STT) of a table
         # the tagger reads a phrase better with what follows it: tag up to a paragraph break
-        stop = regex.search(r"\n\s*\n|[.;!?](?:\s|$)", rest)
-        fragment = regex.sub(r"\s+", " ", rest[:stop.start() if stop else len(rest)]).strip()
+        stop = FRAGMENT_END.search(rest)
+        fragment = " ".join(WS.sub(" ", rest[:stop.start() if stop else len(rest)]).split()[:TAG_WORDS])
         if not fragment:
             continue
-        phrase, head = _phrase(regex.sub(r"\s+", " ", q.surface), fragment)
+        # the tagger reads the words, not the value: one stand-in number and digit shape keep its cache warm
+        phrase, head = _phrase("5" if q.surface[0].isdigit() else WS.sub(" ", q.surface), DIGIT.sub("5", fragment))
         if not phrase:
             continue
         # the phrase as written: the same words in the text (line breaks kept)

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 
 import regex
 
+
 from .models import Span
 from .numbers import parse_digits
+from .tables import WS
 
 NUM_CELL = regex.compile(r"\s*(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*", regex.V1)
 # column-index cells under a header (A, B, (1), 1, I, II …) and row-number cells (STT)
@@ -37,7 +39,7 @@ def money_scale(unit: str | None) -> int | None:
     """đồng per unit for a money unit ('Triệu đồng' → 10⁶); None when the unit is not money."""
     if not unit:
         return None
-    return MONEY_SCALE.get(regex.sub(r"\s+", " ", unit.strip().lower()))
+    return MONEY_SCALE.get(WS.sub(" ", unit.strip().lower()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +321,7 @@ def _caption(text: str, start: int, header: list[list[Span]]) -> tuple[str | Non
 
 
 def _clean(s: str) -> str:
-    return regex.sub(r"\s+", " ", s).strip(" :.-")
+    return WS.sub(" ", s).strip(" :.-")
 
 
 def cell_value(cell: Span):

@@ -18,6 +18,7 @@ import regex
 from . import patterns as P
 from . import tables
 from .models import Citation, DocumentMeta, Span
+from .tables import WS
 
 I = regex.V1 | regex.IGNORECASE
 MOTTO = regex.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", I)
@@ -62,7 +63,7 @@ def _province_patterns():
 
 
 def _province_of(m: regex.Match) -> str:
-    return _province_patterns()[1][_fold(regex.sub(r"\s+", " ", m.group()))].name
+    return _province_patterns()[1][_fold(WS.sub(" ", m.group()))].name
 
 
 def find_province(text: str) -> str | None:
@@ -103,7 +104,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 def _collapse(s: str) -> str:
-    return regex.sub(r"\s+", " ", s).strip(" |-*")
+    return WS.sub(" ", s).strip(" |-*")
 
 
 def extract_metadata(text: str, citations: list[Citation] | None = None) -> DocumentMeta:
@@ -117,7 +118,7 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
     om = OWN_REF.search(text, 0, min(len(text), 1500))
     if om:
         raw = om.group("ref")
-        ref = regex.sub(r"\s+", "", raw)
+        ref = WS.sub("", raw)
         if ref.startswith("/"):
             ref = None  # number left blank
         else:

@@ -10,6 +10,7 @@ words (``hai mươi lăm``, ``một trăm linh năm``) and scale words (``triệ
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -17,6 +18,7 @@ import regex
 
 from . import tables
 from .models import Money
+from .tables import WS
 
 F = regex.V1 | regex.VERBOSE | regex.IGNORECASE
 
@@ -74,6 +76,7 @@ PERCENT = regex.compile(rf"(?P<q>{QTY})\s*%", F)
 DIGITS_FULL = regex.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 SCALED_FULL = regex.compile(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", F)
 SCALE_RE = regex.compile(SCALE, F)
+WORD_RUN = regex.compile(r"\S+")
 WORDS_FULL = regex.compile(rf"(?:{WORD})(?:\s(?:{WORD}))*", F)
 
 
@@ -133,12 +136,12 @@ def parse_words(ws: list[str]) -> int | None:
 
 def parse_number(s: str) -> Decimal | None:
     """Digits with optional scale words, or a number in words: the value, or None."""
-    s = regex.sub(r"\s+", " ", s.strip())
+    s = WS.sub(" ", s.strip())
     m = SCALED_FULL.fullmatch(s)
     if m:
         value = parse_digits(m["d"])
         for sc in SCALE_RE.findall(m["s"]):
-            value *= W.scales[regex.sub(r"\s+", " ", sc.lower())]
+            value *= W.scales[WS.sub(" ", sc.lower())]
         return value
     if not WORDS_FULL.fullmatch(s):
         return None
@@ -164,7 +167,7 @@ class Quantity:
 
 def _quantity(m_start: int, surface: str) -> Quantity | None:
     """The longest prefix of a QTY match that parses (a word run may end in ordinary words)."""
-    ws = list(regex.finditer(r"\S+", surface))
+    ws = list(WORD_RUN.finditer(surface))
     for k in range(len(ws), 0, -1):
         sub = surface[: ws[k - 1].end()]
         v = parse_number(sub)
@@ -172,18 +175,44 @@ def _quantity(m_start: int, surface: str) -> Quantity | None:
             scale = 1
             if sub[0].isdigit():
                 for sc in SCALE_RE.findall(sub):
-                    scale *= W.scales[regex.sub(r"\s+", " ", sc.lower())]
+                    scale *= W.scales[WS.sub(" ", sc.lower())]
             return Quantity(m_start, m_start + len(sub), sub, v, scale)
     return None
+
+
+# Where a number, a currency word or a staff noun may stand, found by the stdlib engine, which scans
+# plain alternations several times faster than the full patterns can; those are then tried only there.
+NUMBER_START = re.compile(r"(?<![\w.,/])\d|(?<!\w)(?:" + WORD + r")(?!\w)", re.I)
+CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?:" + _alt(W.currency) + r")(?!\w)")   # '50.000đ' too
+
+
+def anchored(pattern: regex.Pattern, anchors: re.Pattern, text: str, reach: int = 80):
+    """The matches of ``pattern`` that end where an anchor (a word ``pattern`` must end with) ends,
+    in order: ``pattern`` is only tried in the ``reach`` characters before each anchor."""
+    last = 0
+    for a in anchors.finditer(text):
+        lo = max(last, a.start() - reach)
+        for m in pattern.finditer(text, lo, a.end()):
+            if m.end() == a.end():
+                yield m
+                last = m.end()
+                break
 
 
 def find_quantities(text: str) -> list[Quantity]:
     """Every number in the text (digits or words), with its span; dates and số hiệu are not numbers."""
     out = []
-    for m in QTY_RE.finditer(text):
+    end = 0
+    for c in NUMBER_START.finditer(text):
+        if c.start() < end:
+            continue
+        m = QTY_RE.match(text, c.start())
+        if m is None:
+            continue
         q = _quantity(m.start(), m.group())
         if q is not None:
             out.append(q)
+            end = q.end
     return out
 
 
@@ -204,7 +233,7 @@ def _left_value(text: str, m: regex.Match, scale_from: Quantity) -> Decimal | No
 def find_money(text: str) -> list[Money]:
     """Every amount of money in đồng, reading ranges and 'A/B' pairs as written."""
     heads = []
-    for m in MONEY_HEAD.finditer(text):
+    for m in anchored(MONEY_HEAD, CURRENCY_WORD, text):
         q = _quantity(m.start("q"), m["q"])
         if q is None or q.end != m.end("q"):
             continue
@@ -236,7 +265,7 @@ def find_money(text: str) -> list[Money]:
                 if out and out[-1].end > start:
                     out.pop()
         am = APPROX_LEFT.search(text[max(0, start - 30):start])
-        approx = W.approx[regex.sub(r"\s+", " ", am["a"].lower())] if am else None
+        approx = W.approx[WS.sub(" ", am["a"].lower())] if am else None
         per = []
         while pm2 := PER.match(text, end):
             per.append(pm2["seg"])

@@ -14,6 +14,7 @@ import regex
 import yaml
 
 DATA = Path(__file__).with_name("data")
+WS = regex.compile(r"\s+")   # a run of whitespace, compiled once for the many places that collapse it
 
 
 def _yaml(name: str):
@@ -83,6 +84,7 @@ def national_issuers() -> frozenset[str]:
     return frozenset(i.issuer for i in issuers() if not i.local)
 
 
+@functools.lru_cache(maxsize=4096)
 def issuer_for_segment(segment: str) -> str | None:
     for i in issuers():
         if i.matcher.fullmatch(segment):

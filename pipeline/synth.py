@@ -251,7 +251,8 @@ def make_doc(rng: random.Random, n: int, plant_rate: float) -> Doc:
         name = rng.choice(sorted({p.name_2025 for p in ps}))
     else:
         name = rng.choice([p.name for p in ps])
-    kind = next(p.kind for p in ps if p.name == name)
+    # a merged-away name keeps its kind; a renamed one (Thừa Thiên Huế → Huế) is a centrally-run city
+    kind = next((p.kind for p in ps if p.name == name), "thành phố")
     doc_type = rng.choice(list(v["doc_types"]))
     code = v["doc_types"][doc_type]["code"]
     number = rng.randint(1, 3000)
