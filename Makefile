@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= data/processed/vanban.duckdb
 CORPUS ?= ../shared/corpus
 
-.PHONY: run test install score clean
+.PHONY: run test install score bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ score: $(STAMP)
 	rm -f /tmp/vanban-score.duckdb
 	$(BIN)/vanban run $(CORPUS)/raw --db /tmp/vanban-score.duckdb --quiet
 	$(BIN)/python $(CORPUS)/../score.py /tmp/vanban-score.duckdb $(CORPUS)/gold
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py --docs $(or $(DOCS),2000) --keep
 
 clean:
 	rm -rf $(VENV) data/processed/*.duckdb *.egg-info

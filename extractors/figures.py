@@ -59,9 +59,12 @@ def clause_start(text: str, pos: int, limit: int = 220, stops: str = ".;!?(:") -
     return best
 
 
+SENTENCE_END = regex.compile(r"[.!?](?=\s|$)")
+
+
 def sentence_bounds(text: str, start: int, end: int, limit: int = 400) -> tuple[int, int]:
     lo = clause_start(text, start, limit, stops=".!?")
-    m = regex.compile(r"[.!?](?=\s|$)").search(text, end, min(len(text), end + limit))
+    m = SENTENCE_END.search(text, end, min(len(text), end + limit))
     return lo, (m.end() if m else min(len(text), end + limit))
 
 

@@ -161,11 +161,11 @@ def locate_table(text: str, lo: int, hi: int, rows) -> Grid | None:
             if not cell or not cell.strip():
                 out_row.append(None)
                 continue
-            pat = regex.compile(r"(?<![\p{L}\d])" + r"\s*".join(regex.escape(w) for w in cell.split()) + r"(?![\p{L}\d])")
-            m = pat.search(text, cursor, hi) or pat.search(text, lo, hi)
-            if m:
-                out_row.append(Span(m.start(), m.end(), m.group()))
-                cursor = max(cursor, m.end())
+            words = cell.split()
+            found = _find_words(text, words, cursor, hi) or _find_words(text, words, lo, hi)
+            if found:
+                out_row.append(Span(found[0], found[1], text[found[0]:found[1]]))
+                cursor = max(cursor, found[1])
             elif NUM_CELL.fullmatch(cell):
                 out_row.append(None)
             else:
@@ -174,6 +174,27 @@ def locate_table(text: str, lo: int, hi: int, rows) -> Grid | None:
     if not any(c is not None and c.start >= 0 for r in located for c in r):
         return None
     return grid_from_rows(text, located)
+
+
+def _find_words(text: str, words: list[str], lo: int, hi: int) -> tuple[int, int] | None:
+    """Where ``words`` stand in ``text[lo:hi]`` one after the other, any whitespace (or none) between
+    them, not inside a longer word or number: a plain string search, no pattern to compile per cell."""
+    first = words[0]
+    pos = text.find(first, lo, hi)
+    while pos != -1:
+        end = pos + len(first)
+        ok = pos == 0 or not (text[pos - 1].isalnum())
+        for w in words[1:]:
+            if not ok:
+                break
+            while end < hi and text[end].isspace():
+                end += 1
+            ok = text.startswith(w, end) and end + len(w) <= hi
+            end += len(w)
+        if ok and (end >= len(text) or not text[end].isalnum()):
+            return pos, end
+        pos = text.find(first, pos + 1, hi)
+    return None
 
 
 def _header_labels(header: list[list[str | None]], width: int) -> tuple[str | None, ...]:

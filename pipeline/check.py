@@ -21,7 +21,7 @@ import regex
 
 from extractors import tables
 
-from .load import insert_rows
+from .load import insert_rows, mark_flags_stale
 
 FLAG_COLUMNS = ["flag_id", "kind", "severity", "doc_id", "ref", "message", "evidence", "expected", "found",
                 "char_start", "char_end"]
@@ -373,6 +373,7 @@ def compute_flags(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Path] 
     try:
         con.execute("DELETE FROM flags")
         insert_rows(con, "flags", FLAG_COLUMNS, list(rows.values()))
+        mark_flags_stale(con, False)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

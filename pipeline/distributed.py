@@ -16,7 +16,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from .load import DOCUMENT_COLUMNS, PIPELINE_VERSION, ROW_TABLES
+from .load import DOCUMENT_COLUMNS, PIPELINE_VERSION, ROW_TABLES, mark_flags_stale
 from .run import Outcome, work
 
 UNKNOWN = "_unknown"
@@ -120,6 +120,7 @@ def load_parquet(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> None:
                 cols = ", ".join(columns)
                 con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {src(table)}")
         con.execute("DROP TABLE _new")
+        mark_flags_stale(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

@@ -186,6 +186,10 @@ MIGRATIONS: list[tuple[str, str]] = [
     FROM m JOIN document_provinces dp USING (doc_id) LEFT JOIN flagged USING (doc_id, seq)
     GROUP BY ALL;
     """),
+    ("0005_state", """
+    CREATE TABLE IF NOT EXISTS state (key VARCHAR PRIMARY KEY, value VARCHAR);
+    INSERT INTO state VALUES ('flags_stale', 'true') ON CONFLICT DO NOTHING;
+    """),
 ]
 
 WHERE_COLUMNS = ["char_start", "char_end", "page", "surface", "raw_start", "raw_end"]
@@ -275,6 +279,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
             for table in (*ROW_TABLES, "documents"):
                 con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [stale])
         insert_rows(con, "documents", DOCUMENT_COLUMNS, docs)
+        mark_flags_stale(con)
         for table, columns in ROW_TABLES.items():
             insert_rows(con, table, columns, [r for _, rows in batch for r in rows.get(table, ())])
         con.execute("COMMIT")
@@ -292,6 +297,7 @@ def prune_documents(con: duckdb.DuckDBPyConnection, roots: list[Path], present: 
         con.execute("BEGIN TRANSACTION")
         for table in (*ROW_TABLES, "documents"):
             con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [gone])
+        mark_flags_stale(con)
         con.execute("COMMIT")
     return len(gone)
 
@@ -305,3 +311,13 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
     finally:
         con.unregister("_rows")
+
+
+def mark_flags_stale(con: duckdb.DuckDBPyConnection, stale: bool = True) -> None:
+    """Documents changed (or flags were just recomputed): kept in the same transaction as the change."""
+    con.execute("UPDATE state SET value = ? WHERE key = 'flags_stale'", ["true" if stale else "false"])
+
+
+def flags_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT value FROM state WHERE key = 'flags_stale'").fetchone()
+    return row is None or row[0] == "true"

@@ -12,7 +12,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .check import compute_flags
 from .extract import citation_rows, extract, figure_rows
-from .load import PIPELINE_VERSION, connect, load_batch, prune_documents
+from .load import PIPELINE_VERSION, connect, flags_stale, load_batch, prune_documents
 from .normalize import normalize
 from .read import RawDocument, read_document
 
@@ -116,6 +116,14 @@ def work(path: Path, loaded: frozenset[str] = frozenset()) -> Outcome:
     return Outcome(path, doc, rows)
 
 
+def _digest(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
 _LOADED: frozenset[str] = frozenset()
 
 
@@ -166,7 +174,10 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
             _run_local(con, files, loaded, record, workers or os.cpu_count() or 1, batch_docs)
         if prune:
             summary.pruned = prune_documents(con, paths, {str(f) for f in files})
-        summary.flags = compute_flags(con, catalog_files)
+        if catalog_files or flags_stale(con):
+            summary.flags = compute_flags(con, catalog_files)
+        else:   # nothing loaded or removed since the flags were computed
+            summary.flags = collections.Counter(dict(con.execute("SELECT kind, count(*) FROM flags GROUP BY 1").fetchall()))
     finally:
         con.close()
     return summary
@@ -191,8 +202,18 @@ def _run_local(con, files: list[Path], loaded: frozenset[str], record: Callable[
             record(o)
         pending.clear()
 
+    todo = []
+    for path in files:   # bytes already loaded are known here, without starting a worker
+        doc_id = _digest(path)
+        if doc_id is not None and doc_id in loaded:
+            record(Outcome(path, None, skipped_id=doc_id))
+        else:
+            todo.append(path)
+    files = todo
     try:
-        if workers <= 1:
+        if not files:
+            return
+        if workers <= 1 or len(files) == 1:
             for path in files:
                 take(work(path, loaded))
         else:
