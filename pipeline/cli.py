@@ -14,7 +14,8 @@ from rich.table import Table
 from . import report
 from .check import CatalogError, compute_flags
 from .load import StoreError, connect, connect_read
-from .run import DocResult, iter_files, run as run_archive
+from .read import OCR_MODES
+from .run import DocResult, Options, iter_files, run as run_archive
 
 DEFAULT_DB = Path("data/processed/vanban.duckdb")
 DEFAULT_RAW = Path("data/raw")
@@ -42,12 +43,17 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         workers: int = typer.Option(0, "--workers", "-j", help="Processes reading files (default: all cores)."),
         prune: bool = typer.Option(False, "--prune", help="Delete documents whose file is gone from under PATH."),
         batch: int = typer.Option(64, "--batch", help="Documents per transaction."),
+        ocr: str = typer.Option("auto", "--ocr", help="auto: OCR pages without a (readable) text layer | always | never. "
+                                                       "Needs tesseract-ocr and tesseract-ocr-vie."),
+        timeout: float = typer.Option(300, "--timeout", help="Seconds one file may take before it is stopped (0: no limit)."),
         executor: str = typer.Option("local", "--executor", help="local | dask"),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
         parquet_dir: Path = typer.Option(None, "--parquet-dir", help="Where the dask executor writes Parquet (default: next to --db)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")) -> None:
     if executor not in ("local", "dask"):
         _fail(ValueError(f"--executor must be local or dask, not {executor!r}"))
+    if ocr not in OCR_MODES:
+        _fail(ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}"))
     paths = paths or [DEFAULT_RAW]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
@@ -69,7 +75,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
             task = progress.add_task("reading", total=len(files))
             summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog, workers=workers or None,
                                   prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
-                                  batch_docs=max(1, batch))
+                                  batch_docs=max(1, batch), options=Options(ocr, timeout or None))
     except (StoreError, CatalogError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from .load import DOCUMENT_COLUMNS, PIPELINE_VERSION, ROW_TABLES, mark_flags_stale
-from .run import Outcome, work
+from .run import Options, Outcome, work
 
 UNKNOWN = "_unknown"
 CHUNK = 16
@@ -27,11 +27,12 @@ def _safe(province: str | None) -> str:
     return (province or UNKNOWN).replace("/", "_")
 
 
-def process_chunk(paths: list[str], loaded: frozenset[str], out: str, chunk_id: int) -> list[tuple[str, str | None, dict | None]]:
+def process_chunk(paths: list, loaded: frozenset[str], out: str, chunk_id: int,
+                  options: Options = Options()) -> list[tuple[str, str | None, dict | None]]:
     """Run on a Dask worker: extract the files, write their rows as Parquet, return a summary per file."""
     import datetime as dt
 
-    outcomes = [work(Path(p), loaded) for p in paths]
+    outcomes = [work(p, loaded, options) for p in paths]
     now = dt.datetime.now()
     frames: dict[str, list[dict]] = {t: [] for t in ("documents", *ROW_TABLES)}
     summary = []
@@ -61,7 +62,8 @@ def process_chunk(paths: list[str], loaded: frozenset[str], out: str, chunk_id: 
 
 
 def run_dask(con: duckdb.DuckDBPyConnection, files: list[Path], loaded: frozenset[str],
-             record: Callable[[Outcome], None], scheduler: str | None, workers: int | None, parquet_dir: Path) -> None:
+             record: Callable[[Outcome], None], scheduler: str | None, workers: int | None, parquet_dir: Path,
+             options: Options = Options()) -> None:
     from dask.distributed import Client, LocalCluster, as_completed
 
     if parquet_dir.exists():
@@ -75,9 +77,9 @@ def run_dask(con: duckdb.DuckDBPyConnection, files: list[Path], loaded: frozense
                                dashboard_address=None)
         client = Client(cluster)
     try:
-        chunks = [[str(p) for p in files[i:i + CHUNK]] for i in range(0, len(files), CHUNK)]
+        chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
         loaded_f = client.scatter([loaded], broadcast=True)[0]   # one object, sent to every worker once
-        futures = [client.submit(process_chunk, c, loaded_f, str(parquet_dir.resolve()), i, pure=False)
+        futures = [client.submit(process_chunk, c, loaded_f, str(parquet_dir.resolve()), i, options, pure=False)
                    for i, c in enumerate(chunks)]
         summaries = []
         for fut in as_completed(futures):
@@ -87,7 +89,7 @@ def run_dask(con: duckdb.DuckDBPyConnection, files: list[Path], loaded: frozense
         if cluster is not None:
             cluster.close()
     load_parquet(con, parquet_dir)
-    for path, skipped_id, info in sorted(summaries):
+    for path, skipped_id, info in sorted(summaries, key=lambda x: x[0]):
         if skipped_id is not None:
             record(Outcome(Path(path), None, skipped_id=skipped_id))
         else:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-PIPELINE_VERSION = "4"  # bump when extraction changes, so re-runs recompute old rows
+PIPELINE_VERSION = "5"  # bump when extraction changes, so re-runs recompute old rows
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_documents_citations", """
@@ -190,12 +190,23 @@ MIGRATIONS: list[tuple[str, str]] = [
     CREATE TABLE IF NOT EXISTS state (key VARCHAR PRIMARY KEY, value VARCHAR);
     INSERT INTO state VALUES ('flags_stale', 'true') ON CONFLICT DO NOTHING;
     """),
+    ("0006_text_source", """
+    ALTER TABLE documents ADD COLUMN text_source VARCHAR;
+    ALTER TABLE documents ADD COLUMN ocr_pages INTEGER[];
+    ALTER TABLE citations ADD COLUMN from_ocr BOOLEAN;
+    ALTER TABLE counts ADD COLUMN from_ocr BOOLEAN;
+    ALTER TABLE staffing ADD COLUMN from_ocr BOOLEAN;
+    ALTER TABLE budget ADD COLUMN from_ocr BOOLEAN;
+    ALTER TABLE deadlines ADD COLUMN from_ocr BOOLEAN;
+    ALTER TABLE dates ADD COLUMN from_ocr BOOLEAN;
+    ALTER TABLE citation_links ADD COLUMN from_ocr BOOLEAN;
+    """),
 ]
 
-WHERE_COLUMNS = ["char_start", "char_end", "page", "surface", "raw_start", "raw_end"]
+WHERE_COLUMNS = ["char_start", "char_end", "page", "surface", "raw_start", "raw_end", "from_ocr"]
 CITATION_COLUMNS = ["doc_id", "seq", "doc_type", "ref", "number", "year", "symbol", "issuer", "name", "cited_date",
                     "article", "clause", "point", "section", "pinpoints", "nested", "char_start", "char_end", "page",
-                    "surface", "raw_start", "raw_end", "written_type", "code_type"]
+                    "surface", "raw_start", "raw_end", "written_type", "code_type", "from_ocr"]
 # every table that holds rows of one document, with its columns in insert order
 ROW_TABLES: dict[str, list[str]] = {
     "citations": CITATION_COLUMNS,
@@ -211,7 +222,8 @@ ROW_TABLES: dict[str, list[str]] = {
 }
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
-                    "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at"]
+                    "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",
+                    "ocr_pages"]
 
 
 class StoreError(Exception):

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import regex
 
+from .encodings import convert, detect
+
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
@@ -37,6 +39,8 @@ class RawDocument:
     status: str = "ok"                # ok | unreadable | empty | no_text_layer | garbled_text_layer | unsupported_format
     error: str | None = None
     tables: list[RawTable] = field(default_factory=list)   # ruled PDF tables, cell by cell
+    text_source: str = "text"         # text | ocr | text+ocr | tcvn3 | vni (how the text was obtained)
+    ocr_pages: tuple[int, ...] = ()   # 0-based pages read by OCR
 
     @property
     def raw_text(self) -> str:
@@ -116,6 +120,9 @@ def decode_text(data: bytes) -> str:
         # a file cut inside a multi-byte character still reads as UTF-8
         if e.start >= len(data) - 3:
             return data[:e.start].decode("utf-8")
+    latin = data.decode("latin-1")
+    if detect(latin):   # TCVN3 / VNI: converted by read_document
+        return latin
     text = data.decode("cp1258", errors="replace")
     if _CP1258_MARKS.search(text) or not regex.search(r"[\x80-\xff]", data.decode("latin-1")):
         return text
@@ -166,6 +173,7 @@ def read_docx(data: bytes) -> list[str]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
+    check_zip(data, "DOCX")
     try:
         d = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, zipfile.BadZipFile, ValueError) as e:
@@ -183,6 +191,39 @@ def read_docx(data: bytes) -> list[str]:
         lines.append("")
         lines.extend(notes)
     return ["\n".join(lines)]
+
+
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_BYTES = 512 * 2**20       # uncompressed, all entries
+MAX_ZIP_RATIO = 200               # uncompressed / compressed, any entry
+
+
+def check_zip(data: bytes | Path, what: str) -> list[zipfile.ZipInfo]:
+    """Refuse a zip that would expand beyond reason (a zip bomb) or name paths outside itself."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as z:
+            infos = z.infolist()
+    except zipfile.BadZipFile as e:
+        raise ReadError("unreadable", f"not a readable {what} ({e})")
+    problem = zip_problem(infos)
+    if problem:
+        raise ReadError("refused", f"{what} refused: {problem}")
+    return infos
+
+
+def zip_problem(infos: list[zipfile.ZipInfo]) -> str | None:
+    if len(infos) > MAX_ZIP_ENTRIES:
+        return f"{len(infos)} entries (limit {MAX_ZIP_ENTRIES})"
+    total = sum(i.file_size for i in infos)
+    if total > MAX_ZIP_BYTES:
+        return f"{total / 2**20:.0f} MB uncompressed (limit {MAX_ZIP_BYTES // 2**20} MB)"
+    for i in infos:
+        if i.file_size > 1_000_000 and i.file_size > MAX_ZIP_RATIO * max(1, i.compress_size):
+            return f"{i.filename} expands {i.file_size // max(1, i.compress_size)}:1 (a zip bomb?)"
+        name = i.filename.replace("\\", "/")
+        if name.startswith("/") or ".." in name.split("/") or (len(name) > 1 and name[1] == ":"):
+            return f"entry {i.filename!r} points outside the archive"
+    return None
 
 
 def _para_text(p) -> str:
@@ -219,8 +260,19 @@ def _docx_footnotes(d) -> list[str]:
 
 # --- pdf -------------------------------------------------------------------------------------
 
-def read_pdf(data: bytes) -> list[str]:
+OCR_MODES = ("auto", "always", "never")
+MIN_PAGE_LETTERS = 20         # a page with fewer letters in its text layer is a scan
+
+
+def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
+    """Page texts, and the pages read by OCR.
+
+    ``ocr``: ``auto`` reads a page by OCR when it has no text layer or a garbled one (and
+    tesseract is installed); ``always`` reads every page by OCR; ``never`` does not.
+    """
     import pypdfium2 as pdfium
+
+    from . import ocr as O
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -234,7 +286,10 @@ def read_pdf(data: bytes) -> list[str]:
             pdf.init_forms()
         except Exception:  # noqa: BLE001 - forms are optional; text still reads without them
             pass
-        pages = []
+        if len(pdf) == 0:
+            raise ReadError("unreadable", "PDF has no pages")
+        pages, ocr_pages = [], []
+        use_ocr = ocr != "never" and O.available()
         for i in range(len(pdf)):
             page = pdf[i]
             flattened = False
@@ -246,13 +301,18 @@ def read_pdf(data: bytes) -> list[str]:
                 page.close()
                 page = pdf[i]
             tp = page.get_textpage()
-            if i == 0:
-                pages.append(layout_text(tp, page.get_width()))
-            else:
-                pages.append(tp.get_text_range())
+            text = layout_text(tp, page.get_width()) if i == 0 else tp.get_text_range()
             tp.close()
+            scan = len(regex.findall(r"\p{L}", text[:2000])) < MIN_PAGE_LETTERS
+            if use_ocr and (ocr == "always" or scan or garbled_share(text) > GARBLED_SHARE):
+                try:
+                    text = O.ocr_page(page)
+                    ocr_pages.append(i)
+                except O.OcrError:
+                    pass   # the page keeps its text layer; the document's status says what it is worth
+            pages.append(text)
             page.close()
-        return pages
+        return pages, ocr_pages
     finally:
         pdf.close()
 
@@ -429,7 +489,7 @@ def garbled_share(text: str) -> float:
 READERS = {"pdf": read_pdf, "docx": read_docx, "html": read_html, "txt": read_text, "md": read_text}
 
 
-def read_document(path: Path, data: bytes | None = None) -> RawDocument:
+def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> RawDocument:
     """Read one file; never raises for a bad file (the status and error say what went wrong)."""
     if data is None:
         try:
@@ -444,15 +504,27 @@ def read_document(path: Path, data: bytes | None = None) -> RawDocument:
     if reader is None:
         what = {"zip": "a zip archive that is not DOCX", "ole": "a legacy Office file (.doc/.xls)"}.get(fmt, "unrecognised content")
         return RawDocument(path, doc_id, fmt, status="unsupported_format", error=f"unsupported format: {what}")
+    ocr_pages: list[int] = []
     try:
-        pages = reader(data)
+        if fmt == "pdf":
+            pages, ocr_pages = read_pdf(data, ocr)
+        else:
+            pages = reader(data)
     except ReadError as e:
         return RawDocument(path, doc_id, fmt, status=e.status, error=str(e))
-    doc = RawDocument(path, doc_id, fmt, pages)
+    doc = RawDocument(path, doc_id, fmt, pages, ocr_pages=tuple(ocr_pages))
+    if ocr_pages:
+        doc.text_source = "ocr" if len(ocr_pages) == len(pages) else "text+ocr"
+    if fmt in ("pdf", "txt", "md"):
+        legacy = detect(doc.raw_text)
+        if legacy:   # TCVN3 / VNI fonts or files: the same text in Unicode
+            doc.pages = [convert(p, legacy) for p in doc.pages]
+            doc.text_source = legacy
     share = garbled_share(doc.raw_text)
     if fmt == "pdf" and share > GARBLED_SHARE:
         doc.status = "garbled_text_layer"
-        doc.error = f"text layer maps glyphs to wrong characters ({share:.0%} impossible code points; OCR needed)"
+        doc.error = (f"text layer maps glyphs to wrong characters ({share:.0%} impossible code points; "
+                     + ("OCR could not read it)" if ocr_pages else "install tesseract-ocr and tesseract-ocr-vie to OCR it)"))
     elif fmt == "pdf":
         try:
             doc.tables = pdf_tables(data)
@@ -460,7 +532,8 @@ def read_document(path: Path, data: bytes | None = None) -> RawDocument:
             doc.error = f"tables not read: {type(e).__name__}: {str(e).splitlines()[0][:80] if str(e) else ''}"
     if doc.status == "ok" and not regex.search(r"\p{L}", doc.raw_text):
         if fmt == "pdf":
-            doc.status, doc.error = "no_text_layer", f"PDF has no text layer ({len(pages)} pages; OCR needed)"
+            doc.status, doc.error = "no_text_layer", (f"PDF has no text layer ({len(pages)} pages; "
+                                                      + ("OCR found no text)" if ocr_pages else "install tesseract-ocr and tesseract-ocr-vie to OCR it)"))
         else:
             doc.status, doc.error = "empty", "no text found"
     return doc

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
 import hashlib
 import itertools
 import os
+import signal
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -14,32 +17,43 @@ from .check import compute_flags
 from .extract import citation_rows, extract, figure_rows
 from .load import PIPELINE_VERSION, connect, flags_stale, load_batch, prune_documents
 from .normalize import normalize
-from .read import RawDocument, read_document
+from .inputs import Refused, Source, iter_sources
+from .read import RawDocument, ReadError, read_document
 
-SKIP_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep"}
+def iter_files(paths: Iterable[Path]) -> Iterator[Source]:
+    """Every input under the given paths (files, zip entries, refused special files), in a stable order."""
+    return iter_sources(paths)
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Every file under the given paths, in a stable order; hidden files and symlink loops skipped."""
-    for root in paths:
-        if root.is_file():
-            yield root
-            continue
-        if not root.is_dir():
-            continue
-        seen: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
-            st = os.stat(dirpath)
-            key = (st.st_dev, st.st_ino)
-            if key in seen:
-                dirnames[:] = []
-                continue
-            seen.add(key)
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                if name.startswith(".") or name in SKIP_NAMES:
-                    continue
-                yield Path(dirpath) / name
+@dataclass(frozen=True)
+class Options:
+    """How each file is read: OCR mode and the time one file may take."""
+
+    ocr: str = "auto"
+    timeout: float | None = 300.0
+
+
+class FileTimeout(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None):
+    """Stop the work on one file after ``seconds`` (only where signals can be used: a process's main thread)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise FileTimeout()
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 @dataclass
@@ -55,8 +69,10 @@ class DocResult:
 
 def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
     """The rows of one document (pure apart from the read that produced ``raw``)."""
+    ocr_pages = frozenset(p + 1 for p in raw.ocr_pages)
     doc = {"doc_id": raw.doc_id, "source_path": str(raw.path), "format": raw.format, "status": raw.status,
-           "error": raw.error, "n_pages": len(raw.pages) or None}
+           "error": raw.error, "n_pages": len(raw.pages) or None, "text_source": raw.text_source,
+           "ocr_pages": sorted(ocr_pages) or None}
     if raw.status not in ("ok", "garbled_text_layer"):
         return doc, {}
     norm = normalize(raw.raw_text, raw.format, raw.page_starts)
@@ -71,7 +87,8 @@ def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
                n_chars=len(norm.text), text=norm.text)
     if raw.status != "ok":
         return doc, {}  # metadata from the readable parts only; no citations or figures from a garbled layer
-    return doc, {"citations": citation_rows(raw.doc_id, norm, ex.citations), **figure_rows(raw.doc_id, norm, ex)}
+    return doc, {"citations": citation_rows(raw.doc_id, norm, ex.citations, ocr_pages),
+                 **figure_rows(raw.doc_id, norm, ex, ocr_pages)}
 
 
 @dataclass
@@ -95,28 +112,43 @@ class Outcome:
     skipped_id: str | None = None
 
 
-def work(path: Path, loaded: frozenset[str] = frozenset()) -> Outcome:
+def work(path: Source, loaded: frozenset[str] = frozenset(), options: Options = Options()) -> Outcome:
     """Read and extract one file (in whichever process runs it); never raises for a bad file."""
+    def failed(status: str, error: str, doc_id: str | None = None, fmt: str = "unknown") -> Outcome:
+        return Outcome(path, {"doc_id": doc_id or f"unreadable:{path}", "source_path": str(path), "format": fmt,
+                              "status": status, "error": error}, {})
+
+    if isinstance(path, Refused):
+        return failed(path.status, path.reason)
     try:
         data = path.read_bytes()
-    except OSError:
-        data = None
-    if data is not None:
-        doc_id = hashlib.sha256(data).hexdigest()
-        if doc_id in loaded:
-            return Outcome(path, None, skipped_id=doc_id)
-    raw = read_document(path, data)
+    except ReadError as e:
+        return failed(e.status, str(e))
+    except OSError as e:
+        return failed("unreadable", f"cannot open: {e.strerror or e}")
+    except Exception as e:  # noqa: BLE001 - a zip entry can fail in many ways; the row says how
+        return failed("unreadable", f"cannot read: {type(e).__name__}: {e}")
+    doc_id = hashlib.sha256(data).hexdigest()
+    if doc_id in loaded:
+        return Outcome(path, None, skipped_id=doc_id)
+    raw = None
     try:
-        doc, rows = process(raw)
+        with time_limit(options.timeout):
+            raw = read_document(path, data, options.ocr)
+            doc, rows = process(raw)
+    except FileTimeout:
+        return failed("timeout", f"stopped after {options.timeout:g} s (--timeout); the rest of the run went on",
+                      doc_id, raw.format if raw else "unknown")
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch; the error is recorded
-        doc, rows = ({"doc_id": raw.doc_id or f"unreadable:{path}", "source_path": str(path), "format": raw.format,
-                      "status": "unreadable", "error": f"extraction failed: {type(e).__name__}: {e}"}, {})
+        return failed("unreadable", f"extraction failed: {type(e).__name__}: {e}", doc_id, raw.format if raw else "unknown")
     if not doc["doc_id"]:
         doc["doc_id"] = f"unreadable:{path}"
     return Outcome(path, doc, rows)
 
 
-def _digest(path: Path) -> str | None:
+def _digest(path: Source) -> str | None:
+    if not isinstance(path, Path):
+        return None   # zip entries and refused inputs are hashed (or not) by the worker
     try:
         with open(path, "rb") as f:
             return hashlib.file_digest(f, "sha256").hexdigest()
@@ -125,21 +157,23 @@ def _digest(path: Path) -> str | None:
 
 
 _LOADED: frozenset[str] = frozenset()
+_OPTIONS = Options()
 
 
-def _init_worker(loaded: frozenset[str]) -> None:
-    global _LOADED
-    _LOADED = loaded
+def _init_worker(loaded: frozenset[str], options: Options) -> None:
+    global _LOADED, _OPTIONS
+    _LOADED, _OPTIONS = loaded, options
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the writer, which keeps what is done
 
 
-def _work_in_pool(path: Path) -> Outcome:
-    return work(path, _LOADED)
+def _work_in_pool(path: Source) -> Outcome:
+    return work(path, _LOADED, _OPTIONS)
 
 
 def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | None = None,
         files: list[Path] | None = None, catalog_files: Sequence[Path] = (), workers: int | None = None,
         batch_docs: int = 64, prune: bool = False, executor: str = "local", scheduler: str | None = None,
-        parquet_dir: Path | None = None) -> RunSummary:
+        parquet_dir: Path | None = None, options: Options = Options()) -> RunSummary:
     """Load every file (in parallel, one writer, in batches), then recompute the consistency flags.
 
     A file whose bytes are already loaded is skipped; a changed file replaces its old rows;
@@ -169,9 +203,9 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
         if executor == "dask":
             from .distributed import run_dask
             run_dask(con, files, loaded, record, scheduler=scheduler, workers=workers,
-                     parquet_dir=parquet_dir or db_path.with_suffix(".parquet"))
+                     parquet_dir=parquet_dir or db_path.with_suffix(".parquet"), options=options)
         else:
-            _run_local(con, files, loaded, record, workers or os.cpu_count() or 1, batch_docs)
+            _run_local(con, files, loaded, record, workers or os.cpu_count() or 1, batch_docs, options)
         if prune:
             summary.pruned = prune_documents(con, paths, {str(f) for f in files})
         if catalog_files or flags_stale(con):
@@ -183,8 +217,8 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
     return summary
 
 
-def _run_local(con, files: list[Path], loaded: frozenset[str], record: Callable[[Outcome], None], workers: int,
-               batch_docs: int) -> None:
+def _run_local(con, files: list[Source], loaded: frozenset[str], record: Callable[[Outcome], None], workers: int,
+               batch_docs: int, options: Options) -> None:
     batch: list[tuple[dict, dict]] = []
     pending: list[Outcome] = []
 
@@ -215,9 +249,9 @@ def _run_local(con, files: list[Path], loaded: frozenset[str], record: Callable[
             return
         if workers <= 1 or len(files) == 1:
             for path in files:
-                take(work(path, loaded))
+                take(work(path, loaded, options))
         else:
-            with concurrent.futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(loaded,)) as pool:
+            with concurrent.futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(loaded, options)) as pool:
                 window = 4 * workers     # files in flight: memory stays flat however large the archive
                 it = iter(files)
                 running = {pool.submit(_work_in_pool, p) for p in itertools.islice(it, window)}

@@ -1,0 +1,54 @@
+"""OCR of PDF pages with tesseract and its Vietnamese data, for scans and garbled text layers.
+
+Needs the Debian packages ``tesseract-ocr`` and ``tesseract-ocr-vie``; without them a page
+without text stays ``no_text_layer`` and a garbled one ``garbled_text_layer``.  One page is
+rendered at 300 dpi and read by one tesseract process (``OMP_THREAD_LIMIT=1``: the workers
+already use every core).
+"""
+from __future__ import annotations
+
+import functools
+import io
+import os
+import shutil
+import subprocess
+
+DPI = 300
+LANG = "vie"
+PAGE_SECONDS = 120
+
+
+class OcrError(Exception):
+    """tesseract failed on a page (the message says why)."""
+
+
+@functools.cache
+def available() -> bool:
+    """Whether tesseract and its Vietnamese data are installed."""
+    if not shutil.which("tesseract"):
+        return False
+    try:
+        res = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return LANG in res.stdout.split()
+
+
+def ocr_png(png: bytes) -> str:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        res = subprocess.run(["tesseract", "stdin", "stdout", "-l", LANG, "--psm", "4"], input=png,
+                             capture_output=True, timeout=PAGE_SECONDS, env=env)
+    except subprocess.TimeoutExpired:
+        raise OcrError(f"tesseract took over {PAGE_SECONDS} s on a page") from None
+    if res.returncode != 0:
+        raise OcrError(f"tesseract failed: {res.stderr.decode(errors='replace').strip().splitlines()[-1:]}")
+    return res.stdout.decode("utf-8", errors="replace")
+
+
+def ocr_page(page) -> str:
+    """The text of one pypdfium2 page, read from its image."""
+    bitmap = page.render(scale=DPI / 72, grayscale=True)
+    buf = io.BytesIO()
+    bitmap.to_pil().save(buf, format="PNG")
+    return ocr_png(buf.getvalue())
