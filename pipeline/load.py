@@ -277,6 +277,17 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
     """
     if not batch:
         return
+    # the same bytes twice (or one path twice) in a batch: the later one wins, as if loaded one by one
+    seen_ids: set[str] = set()
+    seen_paths: set[str] = set()
+    kept = []
+    for doc, rows in reversed(batch):
+        if doc["doc_id"] in seen_ids or doc["source_path"] in seen_paths:
+            continue
+        seen_ids.add(doc["doc_id"])
+        seen_paths.add(doc["source_path"])
+        kept.append((doc, rows))
+    batch = kept[::-1]
     now = dt.datetime.now()
     docs = [{**{c: doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION, "loaded_at": now}
             for doc, _ in batch]

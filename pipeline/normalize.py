@@ -80,7 +80,7 @@ _CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]
 _NEWLINES = regex.compile(r"\r\n?|\u2028|\u2029", V)
 _NBSP = regex.compile(r"[\u00a0\u2007\u202f\t]", V)
 _COMBINING = regex.compile(r"\P{M}\p{M}+", V)
-_LOOKALIKE = {"\u00d0": "\u0110", "\ufffe": "-", "\u00ad": ""}  # Icelandic Eth → Đ; pdfium hyphen
+_LOOKALIKE = {"\u00d0": "\u0110", "\ufffe": "-", "\u00ad": "", "\u2044": "/", "\u2215": "/"}  # Eth → Đ; pdfium hyphen; OCR fraction slash
 _LOOKALIKE_RE = regex.compile("[" + "".join(_LOOKALIKE) + "]", V)
 
 

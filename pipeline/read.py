@@ -158,7 +158,7 @@ def read_html(data: bytes) -> list[str]:
             tree = lxml_html.fromstring(text)
         except Exception:  # lxml raises several kinds on broken markup
             raise ReadError("unreadable", "HTML could not be parsed")
-        for bad in tree.xpath("//script|//style|//nav|//header|//footer"):
+        for bad in tree.xpath("//head|//script|//style|//nav|//header|//footer"):
             bad.drop_tree()
         body = tree.text_content() if tree is not None else ""
     return [body or ""]

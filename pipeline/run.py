@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
 
+import duckdb
+
 from .check import compute_flags
 from .extract import citation_rows, extract, figure_rows
 from .load import PIPELINE_VERSION, connect, flags_stale, load_batch, prune_documents
@@ -146,6 +148,17 @@ def work(path: Source, loaded: frozenset[str] = frozenset(), options: Options = 
     return Outcome(path, doc, rows)
 
 
+def store_one_by_one(con, batch: list[tuple[dict, dict]]) -> None:
+    """A batch the database refused: each document alone, and one that still fails is stored as
+    a row that says why (the rest of the batch is not lost with it)."""
+    for doc, rows in batch:
+        try:
+            load_batch(con, [(doc, rows)])
+        except duckdb.Error as e:
+            load_batch(con, [({"doc_id": doc["doc_id"], "source_path": doc["source_path"], "format": doc.get("format"),
+                               "status": "unreadable", "error": f"could not be stored: {str(e).splitlines()[0][:160]}"}, {})])
+
+
 def _digest(path: Source) -> str | None:
     if not isinstance(path, Path):
         return None   # zip entries and refused inputs are hashed (or not) by the worker
@@ -230,7 +243,10 @@ def _run_local(con, files: list[Source], loaded: frozenset[str], record: Callabl
             flush()
 
     def flush() -> None:
-        load_batch(con, batch)
+        try:
+            load_batch(con, batch)
+        except duckdb.Error:
+            store_one_by_one(con, batch)
         batch.clear()
         for o in pending:   # reported once their batch is in the database
             record(o)
