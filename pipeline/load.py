@@ -234,6 +234,10 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Open (or create) the database for writing and bring its schema up to date."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(db_path, read_only=False)
+    # the writer shares the machine with the workers: one thread, and a bounded cache so memory
+    # stays flat as the database grows
+    con.execute("SET threads TO 1")
+    con.execute("SET memory_limit = '512MB'")
     migrate(con)
     return con
 
@@ -269,7 +273,32 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("COMMIT")
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str, list[dict]]]]) -> None:
+class Index:
+    """What the database holds (document ids and paths), kept by the one writer, so that loading a
+    new document does not scan the tables for old rows to replace."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.refresh(con)
+
+    def refresh(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.by_path: dict[str, str] = dict(con.execute("SELECT source_path, doc_id FROM documents").fetchall())
+        self.ids: set[str] = set(self.by_path.values())
+
+    def stale(self, ids: list[str], paths: list[str]) -> list[str]:
+        old = {i for i in ids if i in self.ids} | {self.by_path[p] for p in paths if p in self.by_path}
+        return sorted(old)
+
+    def loaded(self, stale: list[str], docs: list[dict]) -> None:
+        gone = set(stale)
+        self.ids -= gone
+        self.by_path = {p: i for p, i in self.by_path.items() if i not in gone} if gone else self.by_path
+        for d in docs:
+            self.ids.add(d["doc_id"])
+            self.by_path[d["source_path"]] = d["doc_id"]
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str, list[dict]]]],
+               index: Index | None = None) -> None:
     """Replace everything known about these documents (and their paths) in one transaction.
 
     Each item is a document row and its rows in the tables of :data:`ROW_TABLES`.  A batch is
@@ -295,7 +324,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
     paths = [d["source_path"] for d in docs]
     con.execute("BEGIN TRANSACTION")
     try:
-        stale = [r[0] for r in con.execute(
+        stale = index.stale(ids, paths) if index is not None else [r[0] for r in con.execute(
             "SELECT doc_id FROM documents WHERE list_contains(?, doc_id) OR list_contains(?, source_path)",
             [ids, paths]).fetchall()]
         if stale:
@@ -309,6 +338,8 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
     except Exception:
         con.execute("ROLLBACK")
         raise
+    if index is not None:
+        index.loaded(stale, docs)
 
 
 def prune_documents(con: duckdb.DuckDBPyConnection, roots: list[Path], present: set[str]) -> int:

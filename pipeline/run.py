@@ -17,7 +17,7 @@ import duckdb
 
 from .check import compute_flags
 from .extract import citation_rows, extract, figure_rows
-from .load import PIPELINE_VERSION, connect, flags_stale, load_batch, prune_documents
+from .load import PIPELINE_VERSION, Index, connect, flags_stale, load_batch, prune_documents
 from .normalize import normalize
 from .inputs import Refused, Source, iter_sources
 from .read import RawDocument, ReadError, read_document
@@ -234,6 +234,7 @@ def _run_local(con, files: list[Source], loaded: frozenset[str], record: Callabl
                batch_docs: int, options: Options) -> None:
     batch: list[tuple[dict, dict]] = []
     pending: list[Outcome] = []
+    index = Index(con)
 
     def take(o: Outcome) -> None:
         if o.doc is not None:
@@ -244,9 +245,10 @@ def _run_local(con, files: list[Source], loaded: frozenset[str], record: Callabl
 
     def flush() -> None:
         try:
-            load_batch(con, batch)
+            load_batch(con, batch, index)
         except duckdb.Error:
             store_one_by_one(con, batch)
+            index.refresh(con)   # the batch was rolled back and stored one by one: read what is there
         batch.clear()
         for o in pending:   # reported once their batch is in the database
             record(o)
