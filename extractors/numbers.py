@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 import regex
@@ -253,7 +253,7 @@ def find_money(text: str) -> list[Money]:
             if left is not None:
                 pair = True
                 if out and out[-1].end > start - len(before) + pm.start():
-                    out[-1] = _with(out[-1], pair=True)
+                    out[-1] = replace(out[-1], pair=True)
                 else:
                     s = start - len(before) + pm.start()
                     out.append(Money(s, s + len(pm["q"]), pm["q"], _vnd(left), _vnd(left), pair=True))
@@ -274,9 +274,7 @@ def find_money(text: str) -> list[Money]:
     return out
 
 
-def _with(m: Money, **kw) -> Money:
-    from dataclasses import replace
-    return replace(m, **kw)
+
 
 
 def find_percents(text: str) -> list[Quantity]:

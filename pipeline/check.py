@@ -26,6 +26,7 @@ from .load import insert_rows, mark_flags_stale
 FLAG_COLUMNS = ["flag_id", "kind", "severity", "doc_id", "ref", "message", "evidence", "expected", "found",
                 "char_start", "char_end"]
 CATALOG_COLUMNS = ["type", "ref", "issue_date", "issuer", "title"]
+EVIDENCE_FILES = 20   # other documents named in one flag's evidence (their total is given too)
 
 
 class CatalogError(Exception):
@@ -162,17 +163,23 @@ def citation_date_conflict(con, texts: _Texts) -> Iterable[dict]:
         else:
             consensus, basis = None, "no majority"
         dates = {_d(k): v for k, v in ranked}
+        files_by_date: dict = collections.defaultdict(set)
+        forms_by_key: dict = collections.defaultdict(set)
+        for o in group:   # once per group: a much-cited document has thousands of mentions
+            files_by_date[o.cited_date].add(_file(o.source_path))
+            forms_by_key[ref_key(o.ref)].add(o.ref)
         for r in group:
             if consensus is not None and r.cited_date == consensus:
                 continue
-            others = [o.source_path for o in group if o.cited_date != r.cited_date]
-            written = sorted({o.ref for o in group if ref_key(o.ref) != ref_key(r.ref)})
+            others = sorted(set().union(*(f for d, f in files_by_date.items() if d != r.cited_date)))
+            written = sorted(set().union(*(f for k, f in forms_by_key.items() if k != ref_key(r.ref))))
             message = (f"{r.ref} cited with {_d(r.cited_date)}; " + ", ".join(f"{n} mention(s) say {d}" for d, n in dates.items())
                        + (f"; consensus {_d(consensus)} ({basis})" if consensus else "; no consensus"))
             yield flag("citation_date_conflict", "warning", r.doc_id, r.ref, message,
                        {"file": _file(r.source_path), "sentence": texts.sentence(r.doc_id, r.char_start, r.char_end),
                         "dates": dates, "consensus": _d(consensus), "basis": basis, "also_written_as": written,
-                        "documents_with_other_dates": sorted({_file(p) for p in others})},
+                        "documents_with_other_dates": others[:EVIDENCE_FILES],
+                        "documents_with_other_dates_total": len(others)},
                        expected=consensus, found=r.cited_date, char_start=r.char_start, char_end=r.char_end)
 
 
@@ -191,16 +198,17 @@ def _merge_near_refs(groups: dict[tuple, list]) -> dict[tuple, list]:
     written right ('27/CT-TTg'), into the larger group."""
     keys = sorted(groups, key=lambda k: -len(groups[k]))
     merged: dict[tuple, list] = {}
+    buckets: dict[tuple, list[tuple]] = collections.defaultdict(list)   # same number, scope and issuer
     for k in keys:
         key, scope = k
         number, _, symbol = key.partition("/")
-        target = next((m for m in merged if m[1] == scope and m[0].split("/", 1)[0] == number
-                       and groups[k][0].issuer == merged[m][0].issuer
-                       and _one_edit(m[0].split("/", 1)[-1], symbol)), None)
+        bucket = buckets[(number, scope, groups[k][0].issuer)]
+        target = next((m for m in bucket if _one_edit(m[0].split("/", 1)[-1], symbol)), None)
         if target:
             merged[target] = merged[target] + groups[k]
         else:
             merged[k] = list(groups[k])
+            bucket.append(k)
     return merged
 
 

@@ -237,7 +237,7 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     # the writer shares the machine with the workers: one thread, and a bounded cache so memory
     # stays flat as the database grows
     con.execute("SET threads TO 1")
-    con.execute("SET memory_limit = '512MB'")
+    con.execute("SET memory_limit = '128MB'")
     migrate(con)
     return con
 

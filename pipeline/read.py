@@ -486,7 +486,8 @@ def garbled_share(text: str) -> float:
 
 # --- entry point -----------------------------------------------------------------------------
 
-READERS = {"pdf": read_pdf, "docx": read_docx, "html": read_html, "txt": read_text, "md": read_text}
+# readers that turn bytes into page texts (PDF, which also reports its OCR'd pages, is read apart)
+READERS = {"docx": read_docx, "html": read_html, "txt": read_text, "md": read_text}
 
 
 def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> RawDocument:
@@ -501,7 +502,7 @@ def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> R
         return RawDocument(path, doc_id, "unknown", status="empty", error="file is empty (0 bytes)")
     fmt = sniff(data, path.suffix.lower())
     reader = READERS.get(fmt)
-    if reader is None:
+    if reader is None and fmt != "pdf":
         what = {"zip": "a zip archive that is not DOCX", "ole": "a legacy Office file (.doc/.xls)"}.get(fmt, "unrecognised content")
         return RawDocument(path, doc_id, fmt, status="unsupported_format", error=f"unsupported format: {what}")
     ocr_pages: list[int] = []

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import time
 import zipfile
-from pathlib import Path
 
 import duckdb
 import pytest

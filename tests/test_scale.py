@@ -1,7 +1,6 @@
 """Archive scale: the generator's archive through the real CLI, parallel and incremental runs,
 kill and resume, and the Dask executor."""
 import json
-import os
 import random
 import signal
 import subprocess
