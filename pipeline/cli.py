@@ -11,7 +11,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import report
 from .check import CatalogError, compute_flags
 from .load import StoreError, connect, connect_read
 from .read import OCR_MODES
@@ -214,6 +213,7 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
           fmt: str = typer.Option("table", "--format", help="table | csv | json"),
           evidence: bool = typer.Option(False, "--evidence", help="Add the evidence column (the sentence, the other documents).")) -> None:
+    from . import report
     from .check import RULES
     _check_format(fmt)
     if kind and kind not in RULES:
@@ -239,6 +239,7 @@ def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
             by: str = typer.Option("province", "--by", help="province (as written) | province_2025 (after the 1 July 2025 merger)"),
             metric: str = typer.Option("staffing", "--metric", help="staffing | budget | citations | flags"),
             fmt: str = typer.Option("table", "--format", help="table | csv | json")) -> None:
+    from . import report
     _check_format(fmt)
     try:
         con = connect_read(db)

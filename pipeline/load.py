@@ -10,7 +10,6 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 PIPELINE_VERSION = "5"  # bump when extraction changes, so re-runs recompute old rows
 
@@ -360,6 +359,8 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
     """Insert dict rows through one DataFrame (``executemany`` is a thousand times slower)."""
     if not records:
         return
+    import pandas as pd   # imported on first use: an unchanged re-run never needs it
+
     con.register("_rows", pd.DataFrame(records, columns=columns))
     try:
         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")

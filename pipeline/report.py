@@ -6,8 +6,12 @@ views of migration 0004 (``province_summary``, ``province_staffing``, ``province
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BY = ("province", "province_2025")
 METRICS = ("staffing", "budget", "citations", "flags")
@@ -46,7 +50,7 @@ def compare(con: duckdb.DuckDBPyConnection, by: str = "province", metric: str = 
     frame = con.execute(_SQL[metric].format(by=by)).df()
     if metric == "flags":
         if frame.empty:
-            return pd.DataFrame(columns=[by, "total"])
+            return frame.reindex(columns=[by, "total"])
         frame = frame.pivot_table(index=by, columns="kind", values="n", aggfunc="sum", fill_value=0)
         frame["total"] = frame.sum(axis=1)
         frame = frame.reset_index()
@@ -83,7 +87,7 @@ def budget_by_level(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.
     frame = con.execute(f"SELECT {by}, level, sum(text_max_vnd)::BIGINT AS vnd FROM province_budget "
                         f"WHERE text_max_vnd IS NOT NULL GROUP BY ALL").df()
     if frame.empty:
-        return pd.DataFrame(columns=[by])
+        return frame.reindex(columns=[by])
     frame = frame.pivot_table(index=by, columns="level", values="vnd", aggfunc="sum", fill_value=0).reset_index()
     frame.columns.name = None
     return frame

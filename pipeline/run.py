@@ -16,9 +16,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 import duckdb
 
 from .check import compute_flags
-from .extract import citation_rows, extract, figure_rows
 from .load import PIPELINE_VERSION, Index, connect, flags_stale, load_batch, prune_documents
-from .normalize import normalize
 from .inputs import Refused, Source, iter_sources
 from .read import RawDocument, ReadError, read_document
 
@@ -71,6 +69,9 @@ class DocResult:
 
 def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
     """The rows of one document (pure apart from the read that produced ``raw``)."""
+    from .extract import citation_rows, extract, figure_rows   # the extractors load when there is work
+    from .normalize import normalize
+
     ocr_pages = frozenset(p + 1 for p in raw.ocr_pages)
     doc = {"doc_id": raw.doc_id, "source_path": str(raw.path), "format": raw.format, "status": raw.status,
            "error": raw.error, "n_pages": len(raw.pages) or None, "text_source": raw.text_source,
