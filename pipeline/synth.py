@@ -258,7 +258,7 @@ def make_doc(rng: random.Random, n: int, plant_rate: float) -> Doc:
     number = rng.randint(1, 3000)
     ref = f"{number}/{code}-UBND" if code else f"{number}/UBND-{rng.choice(['NC', 'VP', 'TH'])}"
     subject = rng.choice(v["subjects"][doc_type]).format(year=date.year, prev=date.year - 1)
-    file = f"{n:06d}_{tables_slug(name)}_{(code or 'CV').lower()}{number}.{fmt}"
+    file = f"{n:06d}_{_slug(name)}_{(code or 'CV').lower()}{number}.{fmt}"
     doc = Doc(file, fmt, name, kind, doc_type, ref, date, subject, signer=rng.choice(v["signers"]))
     b = _Builder(rng, doc, plant_rate)
     paras = [b.citations_paragraph()]
@@ -279,7 +279,7 @@ def make_doc(rng: random.Random, n: int, plant_rate: float) -> Doc:
     return doc
 
 
-def tables_slug(name: str) -> str:
+def _slug(name: str) -> str:
     import unicodedata
     s = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
     return "".join(c for c in s if c.isalnum() and ord(c) < 128).lower()
