@@ -20,6 +20,7 @@ import duckdb
 import regex
 
 from extractors import tables
+from extractors.tables import WS
 
 from .load import insert_rows, mark_flags_stale
 
@@ -86,6 +87,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Pa
 
 # --- helpers -----------------------------------------------------------------------------------
 
+_SENTENCE_CUT = regex.compile(r"[.;!?](?=\s)|\n\s*\n")
+_SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)")
+
+
 class _Texts:
     """Document texts fetched once, for the sentence each flag quotes."""
 
@@ -98,11 +103,11 @@ class _Texts:
             self.cache[doc_id] = (row[0] if row else None) or ""
         text = self.cache[doc_id]
         lo = max(0, start - 300)
-        cut = [m.end() for m in regex.finditer(r"[.;!?](?=\s)|\n\s*\n", text[lo:start])]
-        s = lo + cut[-1] if cut else lo
-        m = regex.search(r"[.;!?](?=\s|$)", text[end:end + 300])
-        e = end + m.end() if m else min(len(text), end + 300)
-        return regex.sub(r"\s+", " ", text[s:e]).strip()
+        cut = [m.end() for m in _SENTENCE_CUT.finditer(text, lo, start)]
+        s = cut[-1] if cut else lo
+        m = _SENTENCE_END.search(text, end, end + 300)
+        e = m.end() if m else min(len(text), end + 300)
+        return WS.sub(" ", text[s:e]).strip()
 
 
 def _file(path: str | None) -> str | None:

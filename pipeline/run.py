@@ -237,14 +237,20 @@ def _run_local(con, files: list[Source], loaded: frozenset[str], record: Callabl
     pending: list[Outcome] = []
     index = Index(con)
 
+    n_rows = 0
+
     def take(o: Outcome) -> None:
+        nonlocal n_rows
         if o.doc is not None:
             batch.append((o.doc, o.rows))
+            n_rows += sum(len(r) for r in o.rows.values())
         pending.append(o)
-        if len(batch) >= batch_docs or sum(len(r) for _, rows in batch for r in rows.values()) > 50_000:
+        if len(batch) >= batch_docs or n_rows > 50_000:
             flush()
 
     def flush() -> None:
+        nonlocal n_rows
+        n_rows = 0
         try:
             load_batch(con, batch, index)
         except duckdb.Error:
@@ -257,7 +263,8 @@ def _run_local(con, files: list[Source], loaded: frozenset[str], record: Callabl
 
     todo = []
     for path in files:   # bytes already loaded are known here, without starting a worker
-        doc_id = _digest(path)
+        # a path the database has never seen goes straight to a worker, which hashes it anyway
+        doc_id = _digest(path) if str(path) in index.by_path else None
         if doc_id is not None and doc_id in loaded:
             record(Outcome(path, None, skipped_id=doc_id))
         else:
