@@ -119,7 +119,7 @@ def _list_item_lead(text: str, pos: int) -> str:
 
 def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
     """Money in running text, then every amount cell of a money table."""
-    grids = find_grids(text) if grids is None else grids
+    grids = G.find_grids(text) if grids is None else grids
     spans = [(g.start, g.end, g) for g in grids]
     out = []
     for m in find_money(text):
@@ -156,10 +156,6 @@ def _grid_budget(g: G.Grid) -> list[Budget]:
                               level=level_of(row.label, unit), in_table=True, table_row=row.label or None,
                               table_column=col, table_caption=g.caption))
     return out
-
-
-def find_grids(text: str) -> list[G.Grid]:
-    return G.find_grids(text)
 
 
 # --- staffing ----------------------------------------------------------------------------------

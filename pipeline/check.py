@@ -34,12 +34,13 @@ class CatalogError(Exception):
     """A catalog file that cannot be used (missing, wrong columns, bad date)."""
 
 
+_SEPARATORS = regex.compile(r"[\-.]")
+
+
 def ref_key(ref: str | None) -> str | None:
     """The form two writings of one số hiệu share: '27/CTTg' and '27/CT-TTg', '05/KH' and '5/KH'."""
-    if not ref:
-        return None
-    key = regex.sub(r"[\s\-.]", "", ref).upper().replace("Ð", "Đ")
-    return regex.sub(r"^0+(?=\d)", "", key)
+    from extractors.citations import norm_ref   # loaded when flags are computed, not at start-up
+    return _SEPARATORS.sub("", norm_ref(ref)) if ref else None
 
 
 # --- reference tables --------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from rich.table import Table
 from .check import CatalogError, compute_flags
 from .load import StoreError, connect, connect_read
 from .read import OCR_MODES
-from .run import DocResult, Options, iter_files, run as run_archive
+from .inputs import iter_sources
+from .run import DocResult, Options, run as run_archive
 
 DEFAULT_DB = Path("data/processed/vanban.duckdb")
 DEFAULT_RAW = Path("data/raw")
@@ -57,7 +58,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"[yellow]{p}: no such file or folder[/yellow]")
-    files = list(iter_files([p for p in paths if p.exists()]))
+    files = list(iter_sources([p for p in paths if p.exists()]))
     if not files:
         err.print("[red]no input files found[/red]")
         raise typer.Exit(2)

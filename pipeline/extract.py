@@ -7,7 +7,7 @@ from typing import Sequence
 from extractors import figures
 from extractors.citations import find_citations
 from extractors.dates import find_dates
-from extractors.grids import Grid, locate_table
+from extractors.grids import Grid, find_grids, locate_table
 from extractors.metadata import extract_metadata
 from extractors.models import Budget, Citation, Count, DateMention, Deadline, DocumentMeta, Staffing
 from extractors.relations import Link, find_implements
@@ -35,7 +35,7 @@ def extract(norm: Normalized, tables: Sequence[RawTable] = ()) -> Extraction:
     first = extract_metadata(text)
     cites = find_citations(text, own_ref=first.ref)
     meta = extract_metadata(text, cites) if first.issue_date is None else first
-    grids = figures.find_grids(text) + _pdf_grids(norm, tables)
+    grids = find_grids(text) + _pdf_grids(norm, tables)
     budget = figures.find_budget(text, grids)
     staffing = figures.find_staffing(text)
     deadlines = figures.find_deadlines(text)

@@ -326,9 +326,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
         stale = index.stale(ids, paths) if index is not None else [r[0] for r in con.execute(
             "SELECT doc_id FROM documents WHERE list_contains(?, doc_id) OR list_contains(?, source_path)",
             [ids, paths]).fetchall()]
-        if stale:
-            for table in (*ROW_TABLES, "documents"):
-                con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [stale])
+        delete_documents(con, stale)
         insert_rows(con, "documents", DOCUMENT_COLUMNS, docs)
         mark_flags_stale(con)
         for table, columns in ROW_TABLES.items():
@@ -348,8 +346,7 @@ def prune_documents(con: duckdb.DuckDBPyConnection, roots: list[Path], present: 
             if path not in present and any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)]
     if gone:
         con.execute("BEGIN TRANSACTION")
-        for table in (*ROW_TABLES, "documents"):
-            con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [gone])
+        delete_documents(con, gone)
         mark_flags_stale(con)
         con.execute("COMMIT")
     return len(gone)
@@ -367,6 +364,13 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
     finally:
         con.unregister("_rows")
+
+
+def delete_documents(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Delete documents and every row they own (inside the caller's transaction)."""
+    if ids:
+        for table in (*ROW_TABLES, "documents"):
+            con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [ids])
 
 
 def mark_flags_stale(con: duckdb.DuckDBPyConnection, stale: bool = True) -> None:

@@ -318,7 +318,6 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
 
 
 MIN_RULE_PATHS = 6            # fewer vector paths than this on a page: no ruled table to look for
-_NUMBER_CELL = regex.compile(r"\s*(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*")
 
 
 def pdf_tables(data: bytes) -> list[RawTable]:
@@ -331,6 +330,8 @@ def pdf_tables(data: bytes) -> list[RawTable]:
     """
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
+
+    from extractors.grids import NUM_CELL   # the extractors' patterns load with the first PDF, not at start-up
 
     pdf = pdfium.PdfDocument(data)
     out = []
@@ -346,7 +347,7 @@ def pdf_tables(data: bytes) -> list[RawTable]:
                 for cells in _ruled_cells(paths, height):
                     rows = _cell_rows(cells, lambda x0, top, x1, bottom: tp.get_text_bounded(
                         left=x0, bottom=height - bottom, right=x1, top=height - top))
-                    numeric = sum(1 for row in rows for c in row[1:] if c and _NUMBER_CELL.fullmatch(c))
+                    numeric = sum(1 for row in rows for c in row[1:] if c and NUM_CELL.fullmatch(c))
                     wide = sum(1 for row in rows if sum(1 for c in row if c) >= 2)
                     if len(rows) >= 2 and numeric >= 2 and wide >= 2:
                         out.append(RawTable(i, tuple(rows)))

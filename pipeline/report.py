@@ -41,10 +41,14 @@ _SQL = {
 }
 
 
-def compare(con: duckdb.DuckDBPyConnection, by: str = "province", metric: str = "staffing") -> pd.DataFrame:
-    """One row per province (as written, or as after the 1 July 2025 merger) for one metric."""
+def _check_by(by: str) -> None:
     if by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}, not {by!r}")
+
+
+def compare(con: duckdb.DuckDBPyConnection, by: str = "province", metric: str = "staffing") -> pd.DataFrame:
+    """One row per province (as written, or as after the 1 July 2025 merger) for one metric."""
+    _check_by(by)
     if metric not in METRICS:
         raise ValueError(f"--metric must be one of {', '.join(METRICS)}, not {metric!r}")
     frame = con.execute(_SQL[metric].format(by=by)).df()
@@ -71,8 +75,7 @@ def list_flags(con: duckdb.DuckDBPyConnection, kind: str | None = None, province
 
 def network(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.DataFrame:
     """Which national documents each province cites, how often, and how many of those mentions are flagged."""
-    if by not in BY:
-        raise ValueError(f"--by must be one of {', '.join(BY)}, not {by!r}")
+    _check_by(by)
     return con.execute(f"""
         SELECT {by}, document, doc_type, issuer, sum(mentions)::BIGINT AS mentions, sum(documents)::BIGINT AS documents,
                sum(flagged_mentions)::BIGINT AS flagged_mentions
@@ -82,8 +85,7 @@ def network(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.DataFram
 
 def budget_by_level(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.DataFrame:
     """Money written in running text (upper bound of ranges), one column per level of government."""
-    if by not in BY:
-        raise ValueError(f"--by must be one of {', '.join(BY)}, not {by!r}")
+    _check_by(by)
     frame = con.execute(f"SELECT {by}, level, sum(text_max_vnd)::BIGINT AS vnd FROM province_budget "
                         f"WHERE text_max_vnd IS NOT NULL GROUP BY ALL").df()
     if frame.empty:

@@ -11,19 +11,14 @@ import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Sequence
 
 import duckdb
 
 from .check import compute_flags
-from .load import PIPELINE_VERSION, Index, connect, flags_stale, load_batch, prune_documents
 from .inputs import Refused, Source, iter_sources
+from .load import PIPELINE_VERSION, Index, connect, flags_stale, load_batch, prune_documents
 from .read import RawDocument, ReadError, read_document
-
-def iter_files(paths: Iterable[Path]) -> Iterator[Source]:
-    """Every input under the given paths (files, zip entries, refused special files), in a stable order."""
-    return iter_sources(paths)
-
 
 @dataclass(frozen=True)
 class Options:
@@ -196,7 +191,7 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
     """
     con = connect(db_path)
     summary = RunSummary()
-    files = list(files if files is not None else iter_files(paths))
+    files = list(files if files is not None else iter_sources(paths))
     try:
         known = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
             "SELECT doc_id, status, format, error FROM documents WHERE pipeline_version = ?", [PIPELINE_VERSION]).fetchall()}
