@@ -111,7 +111,7 @@ def main() -> None:
     mb_files = sum(f.stat().st_size for f in files) / 1e6
 
     # --- the PDF text engine against pdftotext, one process each ---------------------------------
-    from pipeline.read import read_document, read_pdf
+    from pipeline.ingest.read import read_document, read_pdf
     t = time.perf_counter()
     pdf_pages = sum(len(read_pdf(p.read_bytes())) for p in pdfs)
     engine = pdf_pages / (time.perf_counter() - t)
@@ -132,7 +132,7 @@ def main() -> None:
     from extractors import figures
     from extractors.citations import find_citations
     from extractors.dates import find_dates
-    from pipeline.extract import extract
+    from pipeline.store.rows import extract
     from pipeline.normalize import normalize
     raws = [read_document(f) for f in files]
     norms = [normalize(r.raw_text, r.format, r.page_starts) for r in raws if r.status == "ok"]

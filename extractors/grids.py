@@ -20,7 +20,7 @@ import regex
 
 from .models import Span
 from .numbers import parse_digits
-from .tables import WS
+from .vocab import WS
 
 NUM_CELL = regex.compile(r"\s*(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*", regex.V1)
 # column-index cells under a header (A, B, (1), 1, I, II …) and row-number cells (STT)

@@ -16,9 +16,9 @@ import unicodedata
 import regex
 
 from . import patterns as P
-from . import tables
+from . import vocab
 from .models import Citation, DocumentMeta, Span
-from .tables import WS
+from .vocab import WS
 
 I = regex.V1 | regex.IGNORECASE
 MOTTO = regex.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", I)
@@ -53,7 +53,7 @@ def _fold(s: str) -> str:
 @functools.cache
 def _province_patterns():
     pats = []
-    for p in tables.provinces():
+    for p in vocab.provinces():
         for name in (p.name,) + p.aliases:
             pats.append((name, p))
     pats.sort(key=lambda x: -len(x[0]))
@@ -86,7 +86,7 @@ def _provinces_in_body(text: str) -> str | None:
 
 
 def _province_from_email(text: str) -> str | None:
-    domains = {d: p.name for p in tables.provinces() for d in p.domains}
+    domains = {d: p.name for p in vocab.provinces() for d in p.domains}
     for m in regex.finditer(r"[\w.\-]+@(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn", text):
         if m.group(1).lower() in domains:
             return domains[m.group(1).lower()]
@@ -105,6 +105,12 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 def _collapse(s: str) -> str:
     return WS.sub(" ", s).strip(" |-*")
+
+
+def latest_cited_date(citations: list[Citation] | None) -> dt.date | None:
+    """For an undated document: the latest date it cites (it cannot be older)."""
+    dates = [c.cited_date for c in citations or () if c.cited_date]
+    return max(dates) if dates else None
 
 
 def extract_metadata(text: str, citations: list[Citation] | None = None) -> DocumentMeta:
@@ -165,13 +171,13 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
     if ref:
         segs = regex.split(r"[/\-]", ref)
         for seg in segs[1:3]:
-            t = tables.type_by_code().get(seg.upper())
+            t = vocab.type_by_code().get(seg.upper())
             if t:
                 doc_type = t
                 break
     heading = TYPE_HEADING.search(text, 0, head_end)
     if doc_type is None and heading:
-        doc_type = tables.type_by_word().get(heading.group("t").lower(), heading.group("t").capitalize())
+        doc_type = vocab.type_by_word().get(heading.group("t").lower(), heading.group("t").capitalize())
     vv = VV.search(text, 0, head_end)
     if doc_type is None and (ref or vv) and (vv or KINH_GUI.search(head)):
         doc_type = "Công văn"
@@ -224,10 +230,7 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
     recipients = _recipients(text, head_end)
     signer, signer_title = _signature(text)
 
-    not_before = None
-    if issue_date is None and citations:
-        dates = [c.cited_date for c in citations if c.cited_date]
-        not_before = max(dates) if dates else None
+    not_before = latest_cited_date(citations) if issue_date is None else None
 
     return DocumentMeta(doc_type=doc_type, ref=ref, issue_date=issue_date, issue_date_not_before=not_before,
                         issuer=issuer, province=province, province_source=source, signer=signer,

@@ -16,11 +16,11 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
-from . import tables
+from . import vocab
 from .models import Money
-from .tables import WS
+from .vocab import WS
 
-F = regex.V1 | regex.VERBOSE | regex.IGNORECASE
+RULE_FLAGS = regex.V1 | regex.VERBOSE | regex.IGNORECASE
 
 
 @dataclass(frozen=True)
@@ -43,41 +43,41 @@ class NumberWords:
 
 @functools.cache
 def words() -> NumberWords:
-    d = tables._yaml("numbers.yaml")
+    d = vocab.load("numbers.yaml")
     return NumberWords(d["units"], d["only_after_tens"], frozenset(d["ten"]), frozenset(d["tens"]),
                        frozenset(d["fillers"]), d["scales"], frozenset(d["single_words"]), d["approx"],
                        tuple(d["currency"]), tuple((str(a), b) for a, b in d["examples"]))
 
 
-_alt = tables.alternation
+from .vocab import alternation
 
 
-W = words()
+NUMBER_WORDS = words()
 # digits, Vietnamese style: 1.120 / 60.000.000 / 328.782,902 / 1,5 / 05 (never part of a date,
 # a số hiệu or a dotted section number: 23/7/2012, 59/2012, 1.5)
 DIGITS = r"(?<![\p{L}\d.,/])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?(?!\d|[.,/]\d)(?!(?!đ(?!\p{L}))\p{L})"  # '50.000đ' is money
-SCALE = _alt(W.scales)
-WORD = _alt(W.all_words)
+SCALE = alternation(NUMBER_WORDS.scales)
+WORD = alternation(NUMBER_WORDS.all_words)
 WORDNUM = rf"(?<!\p{{L}})(?:{WORD})(?:\s+(?:{WORD}))*(?!\p{{L}})"
 # a quantity: digits with optional scale words (1,5 tỷ; 5 nghìn tỷ), or a number in words
 QTY = rf"(?:{DIGITS}(?:\s*(?:{SCALE})(?!\p{{L}}))*|{WORDNUM})"
-QTY_RE = regex.compile(QTY, F)
+QTY_RE = regex.compile(QTY, RULE_FLAGS)
 # after a '/', a number may be the second amount of a pair (560 tỷ đồng/690 tỷ đồng)
 QTY_AFTER_SLASH = QTY.replace(r"(?<![\p{L}\d.,/])", r"(?<![\p{L}\d.,])", 1)
-CURRENCY = rf"(?:{_alt(W.currency)})(?!\p{{L}})(?!\s+(?:chí|bộ|thời|ý|nghiệp|bào|hồ|loạt|tình|đều|thuận|minh|ruộng|lòng|tâm|phục|nhất|hương|dạng|bằng|khởi|chủ|hành|sở\s+hữu|thừa\s+kế)(?!\p{{L}}))"
-MONEY_HEAD = regex.compile(rf"(?P<q>{QTY_AFTER_SLASH})\s*(?P<cur>{CURRENCY})", F)
+CURRENCY = rf"(?:{alternation(NUMBER_WORDS.currency)})(?!\p{{L}})(?!\s+(?:chí|bộ|thời|ý|nghiệp|bào|hồ|loạt|tình|đều|thuận|minh|ruộng|lòng|tâm|phục|nhất|hương|dạng|bằng|khởi|chủ|hành|sở\s+hữu|thừa\s+kế)(?!\p{{L}}))"
+MONEY_HEAD = regex.compile(rf"(?P<q>{QTY_AFTER_SLASH})\s*(?P<cur>{CURRENCY})", RULE_FLAGS)
 FOOT = r"(?:\[\d{1,2}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)"
 # what may stand before a money head to make it the second half of a pair or a range
-PAIR_LEFT = regex.compile(rf"(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?(?:\s*{FOOT})?\s*/\s*$", F)
-RANGE_LEFT = regex.compile(rf"(?:(?<!\p{{L}})từ\s+)?(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?\s*(?:-|–|—|đến|tới)\s*$", F)
-APPROX_LEFT = regex.compile(rf"(?<!\p{{L}})(?P<a>{_alt(W.approx)})\s+(?:(?:mức\s+)?từ\s+)?$", F)
+PAIR_LEFT = regex.compile(rf"(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?(?:\s*{FOOT})?\s*/\s*$", RULE_FLAGS)
+RANGE_LEFT = regex.compile(rf"(?:(?<!\p{{L}})từ\s+)?(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?\s*(?:-|–|—|đến|tới)\s*$", RULE_FLAGS)
+APPROX_LEFT = regex.compile(rf"(?<!\p{{L}})(?P<a>{alternation(NUMBER_WORDS.approx)})\s+(?:(?:mức\s+)?từ\s+)?$", RULE_FLAGS)
 PER = regex.compile(r"\s*/\s*(?P<seg>(?!\d)\p{L}+(?:\s+(?:\p{Lu}[\p{L}]*|hiệp|tác\s+xã|vị|gia\s+đình))*)", regex.V1)
-PERCENT = regex.compile(rf"(?P<q>{QTY})\s*%", F)
+PERCENT = regex.compile(rf"(?P<q>{QTY})\s*%", RULE_FLAGS)
 DIGITS_FULL = regex.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
-SCALED_FULL = regex.compile(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", F)
-SCALE_RE = regex.compile(SCALE, F)
+SCALED_FULL = regex.compile(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", RULE_FLAGS)
+SCALE_RE = regex.compile(SCALE, RULE_FLAGS)
 WORD_RUN = regex.compile(r"\S+")
-WORDS_FULL = regex.compile(rf"(?:{WORD})(?:\s(?:{WORD}))*", F)
+WORDS_FULL = regex.compile(rf"(?:{WORD})(?:\s(?:{WORD}))*", RULE_FLAGS)
 
 
 def parse_digits(s: str) -> Decimal | None:
@@ -93,14 +93,14 @@ def parse_digits(s: str) -> Decimal | None:
 
 def _small(ws: list[str]) -> int | None:
     """0–99 in words: ba, mười lăm, hai mươi mốt, ba chục."""
-    u, extra = W.units, {**W.units, **W.only_after_tens}
+    u, extra = NUMBER_WORDS.units, {**NUMBER_WORDS.units, **NUMBER_WORDS.only_after_tens}
     if len(ws) == 1:
         return u.get(ws[0])
-    if ws[0] in W.ten:
+    if ws[0] in NUMBER_WORDS.ten:
         if len(ws) == 2 and ws[1] in extra and ws[1] not in ("năm", "không", "mốt"):
             return 10 + extra[ws[1]]
         return None
-    if ws[0] in u and u[ws[0]] > 0 and ws[1] in W.tens:
+    if ws[0] in u and u[ws[0]] > 0 and ws[1] in NUMBER_WORDS.tens:
         if len(ws) == 2:
             return u[ws[0]] * 10
         if len(ws) == 3 and ws[2] in extra and ws[2] not in ("năm", "không"):
@@ -115,7 +115,7 @@ def parse_words(ws: list[str]) -> int | None:
         return None
     if ws == ["mười"]:
         return 10
-    scaled = [(W.scales[w], i) for i, w in enumerate(ws) if w in W.scales]
+    scaled = [(NUMBER_WORDS.scales[w], i) for i, w in enumerate(ws) if w in NUMBER_WORDS.scales]
     if not scaled:
         return _small(ws)
     scale, i = max(scaled)
@@ -125,11 +125,11 @@ def parse_words(ws: list[str]) -> int | None:
         return None
     if not right:
         return lv * scale
-    if right[0] in W.fillers:
+    if right[0] in NUMBER_WORDS.fillers:
         rv = _small(right[1:]) if len(right) == 2 else None
         return lv * scale + rv if rv is not None and rv < 10 else None
-    if len(right) == 1 and right[0] in W.units and scale >= 100:
-        return lv * scale + W.units[right[0]] * scale // 10  # một trăm hai = 120
+    if len(right) == 1 and right[0] in NUMBER_WORDS.units and scale >= 100:
+        return lv * scale + NUMBER_WORDS.units[right[0]] * scale // 10  # một trăm hai = 120
     rv = parse_words(right)
     return lv * scale + rv if rv is not None and rv < scale else None
 
@@ -141,12 +141,12 @@ def parse_number(s: str) -> Decimal | None:
     if m:
         value = parse_digits(m["d"])
         for sc in SCALE_RE.findall(m["s"]):
-            value *= W.scales[WS.sub(" ", sc.lower())]
+            value *= NUMBER_WORDS.scales[WS.sub(" ", sc.lower())]
         return value
     if not WORDS_FULL.fullmatch(s):
         return None
     ws = s.split()
-    if len(ws) == 1 and ws[0].lower() not in W.single_words:
+    if len(ws) == 1 and ws[0].lower() not in NUMBER_WORDS.single_words:
         return None
     v = parse_words(ws)
     return Decimal(v) if v is not None else None
@@ -175,7 +175,7 @@ def _quantity(m_start: int, surface: str) -> Quantity | None:
             scale = 1
             if sub[0].isdigit():
                 for sc in SCALE_RE.findall(sub):
-                    scale *= W.scales[WS.sub(" ", sc.lower())]
+                    scale *= NUMBER_WORDS.scales[WS.sub(" ", sc.lower())]
             return Quantity(m_start, m_start + len(sub), sub, v, scale)
     return None
 
@@ -183,7 +183,7 @@ def _quantity(m_start: int, surface: str) -> Quantity | None:
 # Where a number, a currency word or a staff noun may stand, found by the stdlib engine, which scans
 # plain alternations several times faster than the full patterns can; those are then tried only there.
 NUMBER_START = re.compile(r"(?<![\w.,/])\d|(?<!\w)(?:" + WORD + r")(?!\w)", re.I)
-CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?:" + _alt(W.currency) + r")(?!\w)")   # '50.000đ' too
+CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?:" + alternation(NUMBER_WORDS.currency) + r")(?!\w)")   # '50.000đ' too
 
 
 def anchored(pattern: regex.Pattern, anchors: re.Pattern, text: str, reach: int = 80):
@@ -265,7 +265,7 @@ def find_money(text: str) -> list[Money]:
                 if out and out[-1].end > start:
                     out.pop()
         am = APPROX_LEFT.search(text[max(0, start - 30):start])
-        approx = W.approx[WS.sub(" ", am["a"].lower())] if am else None
+        approx = NUMBER_WORDS.approx[WS.sub(" ", am["a"].lower())] if am else None
         per = []
         while pm2 := PER.match(text, end):
             per.append(pm2["seg"])

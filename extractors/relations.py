@@ -11,22 +11,22 @@ from dataclasses import dataclass
 
 import regex
 
-from . import tables
+from . import vocab
 from .models import Citation
 
-F = regex.V1 | regex.IGNORECASE
+RULE_FLAGS = regex.V1 | regex.IGNORECASE
 
 
 @functools.cache
-def vocab() -> dict:
-    return tables._yaml("relations.yaml")
+def relation_words() -> dict:
+    return vocab.load("relations.yaml")
 
 
-_alt = tables.alternation
-V = vocab()
-IMPLEMENTING_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{_alt(V['implementing'])})\s*$", F)
-ISSUING_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{_alt(V['issuing'])})\s*$", F)
-PURPOSE_BETWEEN = regex.compile(rf"^[^.;]{{0,160}}?(?<!\p{{L}})(?:{_alt(V['purpose'])})\s*$", F)
+from .vocab import alternation
+WORDS = relation_words()
+IMPLEMENTING_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(WORDS['implementing'])})\s*$", RULE_FLAGS)
+ISSUING_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(WORDS['issuing'])})\s*$", RULE_FLAGS)
+PURPOSE_BETWEEN = regex.compile(rf"^[^.;]{{0,160}}?(?<!\p{{L}})(?:{alternation(WORDS['purpose'])})\s*$", RULE_FLAGS)
 SENTENCE_BREAK = regex.compile(r"[.;!?](?:\s|$)")
 
 

@@ -11,10 +11,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .check import CatalogError, compute_flags
-from .load import StoreError, connect, connect_read
-from .read import OCR_MODES
-from .inputs import iter_sources
+from .checks import CatalogError
+from .store import StoreError, connect, connect_read
+from .ingest.read import OCR_MODES
+from .ingest.sources import iter_sources
 from .run import DocResult, Options, run as run_archive
 
 DEFAULT_DB = Path("data/processed/vanban.duckdb")
@@ -93,19 +93,17 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
 
 
 def _print_summary(results: list[DocResult], db: Path) -> None:
-    import duckdb
-
     by = Counter((r.status, r.format) for r in results)
     t = Table(title=f"documents ({len(results)} files, {sum(r.skipped for r in results)} unchanged)")
     t.add_column("status"); t.add_column("format"); t.add_column("files", justify="right")
     for (status, fmt), n in sorted(by.items()):
         t.add_row(status, fmt, str(n))
     out.print(t)
-    con = duckdb.connect(str(db), read_only=True)
+    from . import report
+    con = connect_read(db)
     try:
-        rows = con.execute("SELECT doc_type, count(*) n, count(cited_date) dated FROM citations "
-                           "WHERE doc_id IN (SELECT doc_id FROM documents) GROUP BY 1 ORDER BY 2 DESC").fetchall()
-        figures = con.execute(FIGURES_BY_PROVINCE).fetchall()
+        rows = report.citations_by_type(con)
+        figures = report.figures_by_province(con)
     finally:
         con.close()
     c = Table(title="citations by type")
@@ -123,19 +121,6 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
     out.print(f)
 
 
-FIGURES_BY_PROVINCE = """
-WITH d AS (SELECT doc_id, province FROM documents),
-s AS (SELECT doc_id, sum(count) FILTER (WHERE parent_id IS NULL) staff,
-             sum(coalesce(part_time, CASE WHEN category = 'kiêm nhiệm' THEN count END)) part
-      FROM staffing GROUP BY 1),
-b AS (SELECT doc_id, count(*) FILTER (WHERE NOT in_table) n_text, count(*) FILTER (WHERE in_table) n_table
-      FROM budget GROUP BY 1),
-l AS (SELECT doc_id, count(*) n FROM deadlines GROUP BY 1),
-c AS (SELECT doc_id, count(*) n FROM counts GROUP BY 1)
-SELECT d.province, sum(s.staff), sum(s.part), sum(b.n_text), sum(b.n_table), sum(l.n), sum(c.n)
-FROM d LEFT JOIN s USING (doc_id) LEFT JOIN b USING (doc_id) LEFT JOIN l USING (doc_id) LEFT JOIN c USING (doc_id)
-GROUP BY 1 ORDER BY 1 NULLS LAST
-"""
 
 
 def _fmt(v) -> str:
@@ -206,29 +191,48 @@ def _fail(e: Exception) -> None:
     raise typer.Exit(2)
 
 
-@app.command(help="Recompute the consistency flags of the archive and list them.\n\n"
-                  "Example:\n\n  vanban flags --kind citation_date_conflict --province 'An Giang' --format csv")
-def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
-          kind: str = typer.Option(None, "--kind", help="Only this kind (citation_date_conflict, catalog_date_mismatch, …)."),
-          province: str = typer.Option(None, "--province", help="Only documents of this province (as written or after the merger)."),
+@app.command(help="Recompute the consistency flags (after a change of catalog or rules; 'vanban run' does it "
+                  "after every load).\n\n"
+                  "Example:\n\n  vanban check --catalog my_catalog.csv")
+def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
-          fmt: str = typer.Option("table", "--format", help="table | csv | json"),
-          evidence: bool = typer.Option(False, "--evidence", help="Add the evidence column (the sentence, the other documents).")) -> None:
-    from . import report
-    from .check import RULES
-    _check_format(fmt)
-    if kind and kind not in RULES:
-        _fail(ValueError(f"--kind must be one of {', '.join(RULES)}, not {kind!r}"))
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary.")) -> None:
+    from .checks import compute_flags
     if not db.exists():
         _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
     try:
         con = connect(db)
         try:
-            compute_flags(con, catalog)
-            frame = report.list_flags(con, kind, province)
+            counts = compute_flags(con, catalog)
         finally:
             con.close()
     except (StoreError, CatalogError) as e:
+        _fail(e)
+    if not quiet:
+        out.print(f"flags: {sum(counts.values())} ({', '.join(f'{k} {n}' for k, n in sorted(counts.items())) or 'none'})",
+                  markup=False, highlight=False)
+
+
+@app.command(help="List the consistency flags (computed by 'vanban run' and 'vanban check'; the database is "
+                  "opened read-only).\n\n"
+                  "Example:\n\n  vanban flags --kind citation_date_conflict --province 'An Giang' --format csv")
+def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
+          kind: str = typer.Option(None, "--kind", help="Only this kind (citation_date_conflict, catalog_date_mismatch, …)."),
+          province: str = typer.Option(None, "--province", help="Only documents of this province (as written or after the merger)."),
+          fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+          evidence: bool = typer.Option(False, "--evidence", help="Add the evidence column (the sentence, the other documents).")) -> None:
+    from . import report
+    from .checks import RULES
+    _check_format(fmt)
+    if kind and kind not in RULES:
+        _fail(ValueError(f"--kind must be one of {', '.join(RULES)}, not {kind!r}"))
+    try:
+        con = connect_read(db)
+        try:
+            frame = report.list_flags(con, kind, province)
+        finally:
+            con.close()
+    except StoreError as e:
         _fail(e)
     cols = ["kind", "severity", "file", "province", "ref", "message"] + (["evidence"] if evidence else [])
     _emit(frame if fmt != "table" else frame[cols], fmt, title=f"flags ({len(frame)})", wide=("message", "evidence"))
@@ -258,44 +262,38 @@ def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
 def query(sql: str = typer.Argument(..., help="The SQL to run."),
           db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           fmt: str = typer.Option("table", "--format", help="table | csv | json")) -> None:
-    import duckdb
+    from . import report
     _check_format(fmt)
     try:
         con = connect_read(db)
         try:
-            frame = con.execute(sql).df()
+            frame = report.run_query(con, sql)
         finally:
             con.close()
-    except StoreError as e:
+    except (StoreError, report.QueryError) as e:
         _fail(e)
-    except duckdb.Error as e:
-        _fail(ValueError(f"query failed: {str(e).splitlines()[0]}"))
     _emit(frame, fmt)
 
 
-EXPORT = ["documents", "citations", "dates", "citation_links", "counts", "count_items", "staffing", "budget",
-          "deadlines", "flags", "catalog", "provinces", "province_summary", "province_staffing", "province_budget",
-          "citation_network"]
 
 
 @app.command(help="Write every table and view as Parquet, one file each.\n\n"
                   "Example:\n\n  vanban export --to data/processed/parquet")
 def export(to: Path = typer.Option(..., "--to", help="Folder to write (created if missing)."),
            db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")) -> None:
+    from . import report
     try:
         to.mkdir(parents=True, exist_ok=True)
         con = connect_read(db)
         try:
-            for name in EXPORT:
-                target = (to / f"{name}.parquet").resolve()
-                con.execute(f"COPY (SELECT * FROM {name}) TO '{str(target).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+            written = report.export_parquet(con, to)
         finally:
             con.close()
     except StoreError as e:
         _fail(e)
     except OSError as e:
         _fail(ValueError(f"{to}: cannot write ({e.strerror or e})"))
-    out.print(f"wrote {len(EXPORT)} Parquet files to {to}", markup=False, highlight=False)
+    out.print(f"wrote {len(written)} Parquet files to {to}", markup=False, highlight=False)
 
 
 def main() -> None:

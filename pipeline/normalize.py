@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 import numpy as np
 import regex
 
-from extractors import tables
+from extractors import vocab
 
 V = regex.V1
 
@@ -151,8 +151,8 @@ _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _glued_footnote_re() -> regex.Pattern:
-    codes = {c for d in tables.doc_types() for c in d.codes} | {"CP", "TTg", "TW", "TU"}
-    for i in tables.issuers():
+    codes = {c for d in vocab.doc_types() for c in d.codes} | {"CP", "TTg", "TW", "TU"}
+    for i in vocab.issuers():
         p = i.matcher.pattern
         if regex.fullmatch(r"\(\?:[\p{L}&]+\)", p):
             codes.add(p[3:-1])
@@ -188,7 +188,7 @@ def split_symbols(m: Mapped) -> Mapped:
 def web_furniture(m: Mapped) -> Mapped:
     """Portal furniture around the document body (see extractors/data/furniture.yaml)."""
     text = m.text
-    f = tables.furniture()
+    f = vocab.furniture()
     edits: list[Edit] = []
     # the end: first end marker, plus the title lines just above it
     end = len(text)

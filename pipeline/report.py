@@ -1,4 +1,5 @@
-"""Comparisons across provinces and the flag list: what the CLI, the notebook and SQL users read.
+"""Every read query: comparisons across provinces, the flag list, the run summary, any SQL, the
+export.  What the CLI, the notebook and the coming web app read; nothing here writes.
 
 Every function takes an open DuckDB connection and returns a pandas DataFrame built from the
 views of migration 0004 (``province_summary``, ``province_staffing``, ``province_budget``,
@@ -93,3 +94,51 @@ def budget_by_level(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.
     frame = frame.pivot_table(index=by, columns="level", values="vnd", aggfunc="sum", fill_value=0).reset_index()
     frame.columns.name = None
     return frame
+
+
+def citations_by_type(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(cited type, mentions, mentions with a date), most cited first."""
+    return con.execute("SELECT doc_type, count(*) n, count(cited_date) dated FROM citations "
+                       "WHERE doc_id IN (SELECT doc_id FROM documents) GROUP BY 1 ORDER BY 2 DESC").fetchall()
+
+
+_FIGURES_BY_PROVINCE = """
+WITH d AS (SELECT doc_id, province FROM documents),
+s AS (SELECT doc_id, sum(count) FILTER (WHERE parent_id IS NULL) staff,
+             sum(coalesce(part_time, CASE WHEN category = 'kiêm nhiệm' THEN count END)) part
+      FROM staffing GROUP BY 1),
+b AS (SELECT doc_id, count(*) FILTER (WHERE NOT in_table) n_text, count(*) FILTER (WHERE in_table) n_table
+      FROM budget GROUP BY 1),
+l AS (SELECT doc_id, count(*) n FROM deadlines GROUP BY 1),
+c AS (SELECT doc_id, count(*) n FROM counts GROUP BY 1)
+SELECT d.province, sum(s.staff), sum(s.part), sum(b.n_text), sum(b.n_table), sum(l.n), sum(c.n)
+FROM d LEFT JOIN s USING (doc_id) LEFT JOIN b USING (doc_id) LEFT JOIN l USING (doc_id) LEFT JOIN c USING (doc_id)
+GROUP BY 1 ORDER BY 1 NULLS LAST
+"""
+
+
+def figures_by_province(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(province, staff in totals, part-time, budget in text, budget in tables, deadlines, counts)."""
+    return con.execute(_FIGURES_BY_PROVINCE).fetchall()
+
+
+class QueryError(Exception):
+    """A query DuckDB refused (its first line)."""
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> "pd.DataFrame":
+    try:
+        return con.execute(sql).df()
+    except duckdb.Error as e:
+        raise QueryError(f"query failed: {str(e).splitlines()[0]}") from None
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, to) -> list[str]:
+    """Every table and view of :data:`pipeline.store.EXPORT` as ``to/<name>.parquet``."""
+    from pathlib import Path
+
+    from .store import EXPORT
+    for name in EXPORT:
+        target = (Path(to) / f"{name}.parquet").resolve()
+        con.execute(f"COPY (SELECT * FROM {name}) TO '{str(target).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+    return list(EXPORT)

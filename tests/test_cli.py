@@ -1,4 +1,7 @@
 """The command line as a user runs it."""
+import subprocess
+import sys
+
 import duckdb
 
 from conftest import ROOT, run_cli
@@ -118,3 +121,25 @@ def test_notebook_runs_end_to_end_on_the_sample_archive(sample_db, tmp_path):
     assert len(images) >= 4  # staffing, money, flags, citation network
     text = " ".join(str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "catalog_date_mismatch" in text and "Bình Định" in text
+
+
+def test_listing_commands_work_while_another_process_reads(sample_db, tmp_path):
+    """flags, compare, query and export open the database read-only: they work while another
+    process holds it open (read-only), which a command needing the write lock could not."""
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time\n"
+                               f"con = duckdb.connect({str(sample_db)!r}, read_only=True)\n"
+                               "print('open', flush=True)\ntime.sleep(120)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        before = sample_db.stat().st_mtime_ns
+        for args in (["flags", "--format", "json"], ["compare", "--metric", "flags", "--format", "csv"],
+                     ["query", "SELECT count(*) AS n FROM flags", "--format", "csv"],
+                     ["export", "--to", str(tmp_path / "parquet")]):
+            res = run_cli(*args, "--db", str(sample_db))
+            assert res.returncode == 0, (args, res.stderr)
+            assert "Traceback" not in res.stderr
+        assert len(list((tmp_path / "parquet").glob("*.parquet"))) == 16
+        assert sample_db.stat().st_mtime_ns == before
+    finally:
+        holder.kill()
+        holder.wait()

@@ -1,11 +1,11 @@
 """Every entry of the data tables is checked against its own examples."""
 import pytest
 
-from extractors import tables
+from extractors import vocab
 from extractors.citations import find_citations
 
-TYPE_EXAMPLES = [(d.type, ex) for d in tables.doc_types() for ex in d.examples]
-ISSUER_EXAMPLES = [(i.issuer, ex) for i in tables.issuers() for ex in i.examples]
+TYPE_EXAMPLES = [(d.type, ex) for d in vocab.doc_types() for ex in d.examples]
+ISSUER_EXAMPLES = [(i.issuer, ex) for i in vocab.issuers() for ex in i.examples]
 
 
 @pytest.mark.parametrize("doc_type,example", TYPE_EXAMPLES)
@@ -24,14 +24,14 @@ def test_issuer_examples(issuer, example):
 
 @pytest.mark.parametrize("kind", ["site_markers", "end_markers", "end_title", "lines"])
 def test_furniture_examples(kind):
-    for pat, examples in tables.furniture()[kind]:
+    for pat, examples in vocab.furniture()[kind]:
         assert examples, pat.pattern
         for ex in examples:
             assert pat.search(ex), (pat.pattern, ex)
 
 
 def test_provinces_cover_the_merger_table():
-    ps = tables.provinces()
+    ps = vocab.provinces()
     assert len(ps) == 63
     assert len({p.name_2025 for p in ps}) == 34
     assert {p.name_2025 for p in ps if p.name in ("Sóc Trăng", "Hậu Giang")} == {"Cần Thơ"}

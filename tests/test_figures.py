@@ -6,7 +6,7 @@ import pytest
 from extractors import figures as F
 from extractors.grids import find_grids
 
-V = F.vocab()
+WORDS = F.figure_words()
 
 
 def spans_ok(text, found):
@@ -15,23 +15,23 @@ def spans_ok(text, found):
 
 # --- data-file examples ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,count", V["staffing"]["examples"])
+@pytest.mark.parametrize("text,count", WORDS["staffing"]["examples"])
 def test_staffing_examples(text, count):
     assert [s.count for s in F.find_staffing(text)] == [count]
 
 
-@pytest.mark.parametrize("text,level", V["levels"]["examples"])
+@pytest.mark.parametrize("text,level", WORDS["levels"]["examples"])
 def test_level_examples(text, level):
     assert F.level_of(text, F.unit_in(text)) == level
 
 
-@pytest.mark.parametrize("text,value,head", V["counts"]["examples"])
+@pytest.mark.parametrize("text,value,head", WORDS["counts"]["examples"])
 def test_count_examples(text, value, head):
     got = F.find_counts(text)
     assert [(c.value, c.head) for c in got] == [(value, head)]
 
 
-@pytest.mark.parametrize("text,due", V["deadlines"]["examples"])
+@pytest.mark.parametrize("text,due", WORDS["deadlines"]["examples"])
 def test_deadline_examples(text, due):
     got = F.find_deadlines(text)
     assert len(got) == 1

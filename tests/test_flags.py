@@ -7,7 +7,7 @@ import pytest
 
 from conftest import run_cli
 from extractors.citations import find_citations
-from extractors.relations import find_implements, vocab
+from extractors.relations import find_implements, relation_words
 
 HEAD = "ỦY BAN NHÂN DÂN\nTỈNH {prov}\nSố: {ref}\n{prov_title}, ngày {day} tháng {month} năm {year}\n{kind}\n"
 
@@ -122,13 +122,15 @@ def test_user_catalog_adds_reference_dates(flagged, tmp_path):
     assert _flags(flagged, kind="catalog_date_mismatch", ref="99/BTP-PLHS") == []
     cat = tmp_path / "my_catalog.csv"
     cat.write_text("type,ref,issue_date,issuer,title\nCông văn,99/BTP-PLHS,2023-04-01,Bộ Tư pháp,hướng dẫn\n", encoding="utf-8")
-    res = run_cli("flags", "--db", str(flagged), "--catalog", str(cat), "--kind", "catalog_date_mismatch", "--format", "json")
+    res = run_cli("check", "--db", str(flagged), "--catalog", str(cat))
+    assert res.returncode == 0, res.stderr
+    res = run_cli("flags", "--db", str(flagged), "--kind", "catalog_date_mismatch", "--format", "json")
     assert res.returncode == 0, res.stderr
     rows = [json.loads(ln) for ln in res.stdout.splitlines() if ln.strip()]
     assert {r["ref"] for r in rows} == {"59/2012/NĐ-CP", "99/BTP-PLHS"}
     bad = tmp_path / "bad.csv"
     bad.write_text("ref,issue_date\n1/2020/NĐ-CP,23-07-2020\n", encoding="utf-8")
-    res = run_cli("flags", "--db", str(flagged), "--catalog", str(bad))
+    res = run_cli("check", "--db", str(flagged), "--catalog", str(bad))
     assert res.returncode == 2 and "not YYYY-MM-DD" in res.stderr and "Traceback" not in res.stderr
 
 
@@ -148,7 +150,7 @@ def test_compare_and_query_commands(flagged, tmp_path):
     assert con.execute(f"SELECT count(*) FROM '{tmp_path / 'pq' / 'flags.parquet'}'").fetchone()[0] == len(_flags(flagged))
 
 
-@pytest.mark.parametrize("example", vocab()["examples"])
+@pytest.mark.parametrize("example", relation_words()["examples"])
 def test_relation_examples(example):
     cites = find_citations(example["text"])
     links = find_implements(example["text"], cites)

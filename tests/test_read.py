@@ -5,7 +5,7 @@ from pathlib import Path
 
 import docx
 
-from pipeline.read import decode_text, read_document, sniff
+from pipeline.ingest.read import decode_text, read_document, sniff
 
 VI = "Căn cứ Nghị định số 59/2012/NĐ-CP ngày 23 tháng 7 năm 2012 của Chính phủ về theo dõi thi hành pháp luật"
 

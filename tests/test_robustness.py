@@ -16,8 +16,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from conftest import ROOT, VANBAN, run_cli
-from pipeline import ocr
-from pipeline.encodings import convert, detect, tables as legacy_tables
+from pipeline.ingest import ocr
+from pipeline.ingest.encodings import convert, detect, tables as legacy_tables
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 GOOD = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 15/KH-UBND\nBắc Ninh, ngày 02 tháng 3 năm 2024\nKẾ HOẠCH\n"
@@ -235,7 +235,7 @@ def test_database_in_use_fails_at_once(tmp_path):
 
 def test_old_database_is_migrated_forward(tmp_path):
     """A database made by the first version of vanban (documents and citations only) is brought up to date."""
-    from pipeline.load import MIGRATIONS
+    from pipeline.store import MIGRATIONS
     db = tmp_path / "old.duckdb"
     con = duckdb.connect(str(db))
     con.execute("CREATE TABLE schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
@@ -312,7 +312,7 @@ def test_normalizer_and_every_extractor_take_any_text(text):
     from extractors.dates import find_dates
     from extractors.metadata import extract_metadata
     from extractors.relations import find_implements
-    from pipeline.extract import extract
+    from pipeline.store.rows import extract
     from pipeline.normalize import normalize
 
     norm = normalize(text, "txt")

@@ -219,6 +219,10 @@ ROW_TABLES: dict[str, list[str]] = {
     "citation_links": ["doc_id", "seq", "relation", "from_seq", "to_seq", *WHERE_COLUMNS],
     "count_items": ["doc_id", "count_seq", "citation_seq"],
 }
+VIEWS = ["province_summary", "province_staffing", "province_budget", "citation_network"]
+# what 'vanban export' writes, one Parquet file each
+EXPORT = ["documents", "citations", "dates", "citation_links", "counts", "count_items", "staffing", "budget",
+          "deadlines", "flags", "catalog", "provinces", *VIEWS]
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parent
 ENCODINGS = ("tcvn3", "vni")
 # Latin-1 letters and signs that Vietnamese written in Unicode never uses
 JUNK = re.compile("[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce\u00cf\u00d1\u00d6-\u00d8\u00db\u00dc\u00de\u00df"

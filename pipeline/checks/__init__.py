@@ -19,10 +19,10 @@ from typing import Callable, Iterable, Sequence
 import duckdb
 import regex
 
-from extractors import tables
-from extractors.tables import WS
+from extractors import vocab
+from extractors.vocab import WS
 
-from .load import insert_rows, mark_flags_stale
+from ..store import insert_rows, mark_flags_stale
 
 FLAG_COLUMNS = ["flag_id", "kind", "severity", "doc_id", "ref", "message", "evidence", "expected", "found",
                 "char_start", "char_end"]
@@ -69,12 +69,12 @@ def read_catalog(path: Path) -> list[dict]:
 def refresh_reference(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Path] = ()) -> None:
     """Load the province table and the catalog (shipped seed, then the user's files, later ones winning)."""
     rows: dict[str, dict] = {}
-    for path in (tables.DATA / "national_documents.csv", *catalog_files):
+    for path in (vocab.DATA / "national_documents.csv", *catalog_files):
         for r in read_catalog(Path(path)):
             rows[r["ref_key"]] = r
     provinces = [{"province": p.name, "kind": p.kind, "province_2025": p.name_2025, "merged": p.merged}
-                 for p in tables.provinces()]
-    issuers = [{"issuer": k, "local": v} for k, v in sorted({i.issuer: i.local for i in tables.issuers()}.items())]
+                 for p in vocab.provinces()]
+    issuers = [{"issuer": k, "local": v} for k, v in sorted({i.issuer: i.local for i in vocab.issuers()}.items())]
     con.execute("BEGIN TRANSACTION")
     try:
         for table, records in (("provinces", provinces), ("issuers", issuers), ("catalog", list(rows.values()))):
@@ -145,7 +145,7 @@ def _rows(con, sql: str, params=()) -> list:
 def scope_key(ref: str | None, issuer: str | None, province: str | None) -> tuple[str | None, str | None]:
     """Which mentions name the same document: a national số hiệu names one document nationwide;
     '03/CT-UBND' of one province is not '03/CT-UBND' of another."""
-    national = issuer and all(part in tables.national_issuers() for part in issuer.split(", "))
+    national = issuer and all(part in vocab.national_issuers() for part in issuer.split(", "))
     return ref_key(ref), None if national else province
 
 
@@ -327,7 +327,7 @@ def total_mismatch(con, texts: _Texts) -> Iterable[dict]:
 
 def _listed_documents(con, texts: _Texts) -> Iterable[dict]:
     """'10 văn bản, gồm: 03 chỉ thị, 05 kế hoạch …, cụ thể:' against the documents listed after it."""
-    by_word = tables.type_by_word()
+    by_word = vocab.type_by_word()
     rows = con.execute("""
         SELECT t.doc_id, t.seq, t.value, t.char_start, t.char_end, t.surface, d.source_path,
                (SELECT list({'value': p.value, 'head': p.head} ORDER BY p.seq) FROM counts p

@@ -272,7 +272,7 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
     """
     import pypdfium2 as pdfium
 
-    from . import ocr as O
+    from . import ocr as ocr_engine
 
     try:
         pdf = pdfium.PdfDocument(data)
@@ -289,7 +289,7 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
         if len(pdf) == 0:
             raise ReadError("unreadable", "PDF has no pages")
         pages, ocr_pages = [], []
-        use_ocr = ocr != "never" and O.available()
+        use_ocr = ocr != "never" and ocr_engine.available()
         for i in range(len(pdf)):
             page = pdf[i]
             flattened = False
@@ -306,9 +306,9 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
             scan = len(regex.findall(r"\p{L}", text[:2000])) < MIN_PAGE_LETTERS
             if use_ocr and (ocr == "always" or scan or garbled_share(text) > GARBLED_SHARE):
                 try:
-                    text = O.ocr_page(page)
+                    text = ocr_engine.ocr_page(page)
                     ocr_pages.append(i)
-                except O.OcrError:
+                except ocr_engine.OcrError:
                     pass   # the page keeps its text layer; the document's status says what it is worth
             pages.append(text)
             page.close()
@@ -360,20 +360,20 @@ def pdf_tables(data: bytes) -> list[RawTable]:
 
 def _ruled_cells(paths: list[tuple[float, float, float, float]], height: float) -> list[list[tuple]]:
     """Tables (lists of cell boxes, top-down coordinates) from path bounding boxes, by pdfplumber's rules."""
-    from pdfplumber import table as T
-    from pdfplumber import utils as U
+    from pdfplumber import table as plumber_table
+    from pdfplumber import utils as plumber_utils
 
     edges = []
     for left, bottom, right, top in paths:
         rect = {"x0": left, "x1": right, "top": height - top, "bottom": height - bottom, "y0": bottom, "y1": top,
                 "doctop": height - top, "width": right - left, "height": top - bottom, "object_type": "rect"}
-        edges.extend(U.obj_to_edges(rect))
-    edges = U.filter_edges(edges, min_length=1)
-    edges = T.merge_edges(edges, snap_x_tolerance=T.DEFAULT_SNAP_TOLERANCE, snap_y_tolerance=T.DEFAULT_SNAP_TOLERANCE,
-                          join_x_tolerance=T.DEFAULT_JOIN_TOLERANCE, join_y_tolerance=T.DEFAULT_JOIN_TOLERANCE)
-    edges = U.filter_edges(edges, min_length=3)
-    cells = T.intersections_to_cells(T.edges_to_intersections(edges, 3, 3))
-    return T.cells_to_tables(cells)
+        edges.extend(plumber_utils.obj_to_edges(rect))
+    edges = plumber_utils.filter_edges(edges, min_length=1)
+    edges = plumber_table.merge_edges(edges, snap_x_tolerance=plumber_table.DEFAULT_SNAP_TOLERANCE, snap_y_tolerance=plumber_table.DEFAULT_SNAP_TOLERANCE,
+                          join_x_tolerance=plumber_table.DEFAULT_JOIN_TOLERANCE, join_y_tolerance=plumber_table.DEFAULT_JOIN_TOLERANCE)
+    edges = plumber_utils.filter_edges(edges, min_length=3)
+    cells = plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(edges, 3, 3))
+    return plumber_table.cells_to_tables(cells)
 
 
 def _cell_rows(cells: list[tuple], text_of) -> list[tuple[str | None, ...]]:

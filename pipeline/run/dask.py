@@ -16,8 +16,8 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from .load import DOCUMENT_COLUMNS, PIPELINE_VERSION, ROW_TABLES, mark_flags_stale
-from .run import Options, Outcome, work
+from ..store import DOCUMENT_COLUMNS, PIPELINE_VERSION, ROW_TABLES, mark_flags_stale
+from .work import Options, Outcome, work
 
 UNKNOWN = "_unknown"
 CHUNK = 16

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import regex
 
-from . import patterns as P
-from . import tables
-from .dates import from_match
-from .models import Citation, Pinpoint, Span
-from .tables import WS
+from .. import patterns as P
+from .. import vocab
+from ..dates import from_match
+from ..models import Citation, Pinpoint, Span
+from ..vocab import WS
 
 NOT_DOCUMENT_CODES = frozenset({"GP", "GCN", "GPXD", "GPMT", "GPKD", "CCHN", "GXN", "GPLX", "CN", "HĐ", "HĐLĐ"})
 PARTY_ORGS = frozenset({"TW", "TU", "HU", "ĐU", "ĐUK", "BTGTW", "BTCTW", "UBKTTW", "VPTW", "BCĐ"})
@@ -50,13 +50,13 @@ def _clean_ref(s: str) -> str:
 def _type_from_symbol(segments: list[str]) -> str | None:
     if not segments:
         return None
-    return tables.type_by_code().get(segments[0].upper())
+    return vocab.type_by_code().get(segments[0].upper())
 
 
 def _issuer_from_symbol(segments: list[str], skip_first: bool) -> str | None:
     found = []
     for seg in segments[1:] if skip_first else segments:
-        iss = tables.issuer_for_segment(seg)
+        iss = vocab.issuer_for_segment(seg)
         if iss and iss not in found:
             found.append(iss)
     return ", ".join(found) or None
@@ -98,7 +98,7 @@ def _name_after(text: str, pos: int) -> int:
     """End of a law's name that starts at ``pos`` (just after 'Luật '); ``pos`` if there is none."""
     rest = text[pos:pos + 200]
     low = rest.lower()
-    for name in tables.law_names():
+    for name in vocab.law_names():
         n = len(name)
         if low[:n] == name.lower() and (n == len(rest) or not rest[n].isalnum()):
             return pos + n
@@ -190,7 +190,7 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
             ref = _clean_ref(m.group())
             number, year, symbol = m.group("snum"), int(m.group("syear")), m.group("ssym")
             segments = [std] + ([symbol] if symbol else [])
-            code_type = tables.type_by_code().get(std)
+            code_type = vocab.type_by_code().get(std)
             issuer = _issuer_from_symbol(symbol.split("-"), False) if symbol else None
         elif m.group("pnum"):
             number, year = m.group("pnum"), None
@@ -226,7 +226,7 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
             start, written = law.start, _law_type(law.word)
         elif tw:
             start = tw.start()
-            written = tables.type_by_word()[WS.sub(" ", tw.group("tw")).lower()]
+            written = vocab.type_by_word()[WS.sub(" ", tw.group("tw")).lower()]
         elif found and prev_written and P.LIST_JOIN.search(text[prev_end:s]):
             written = prev_written
         elif P.SO_BEFORE.search(before):

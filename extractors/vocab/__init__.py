@@ -1,4 +1,4 @@
-"""Data tables behind the extractors, loaded once from ``extractors/data``.
+"""The extractors' vocabulary: the YAML/CSV/text files in this folder, each read on first use.
 
 Patterns and lists live in YAML/CSV files with examples; this module only reads them.
 """
@@ -13,11 +13,12 @@ from pathlib import Path
 import regex
 import yaml
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parent
 WS = regex.compile(r"\s+")   # a run of whitespace, compiled once for the many places that collapse it
 
 
-def _yaml(name: str):
+def load(name: str):
+    """The one public loader: a YAML file of this folder, parsed when a caller first needs it."""
     return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
 
 
@@ -44,7 +45,7 @@ class DocType:
 def doc_types() -> tuple[DocType, ...]:
     return tuple(
         DocType(d["type"], tuple(d["words"]), tuple(d.get("codes") or ()), bool(d.get("named")), tuple(d.get("examples") or ()))
-        for d in _yaml("doc_types.yaml")
+        for d in load("doc_types.yaml")
     )
 
 
@@ -71,7 +72,7 @@ class Issuer:
 @functools.cache
 def issuers() -> tuple[Issuer, ...]:
     out = []
-    for d in _yaml("issuers.yaml"):
+    for d in load("issuers.yaml"):
         pat = d.get("pattern") or regex.escape(d["code"])
         out.append(Issuer(regex.compile(rf"(?:{pat})", regex.V1 | regex.IGNORECASE), d["issuer"],
                           tuple(d.get("examples") or ()), bool(d.get("local"))))
@@ -113,7 +114,7 @@ def provinces() -> tuple[Province, ...]:
 
 @functools.cache
 def furniture() -> dict[str, tuple[tuple[regex.Pattern, tuple[str, ...]], ...]]:
-    raw = _yaml("furniture.yaml")
+    raw = load("furniture.yaml")
     return {
         key: tuple((regex.compile(e["pattern"], regex.V1 | regex.MULTILINE | regex.IGNORECASE), tuple(e.get("examples") or ()))
                    for e in entries)

@@ -1,53 +1,20 @@
-"""Stage 3: run the extractors over a normalized document and shape the rows for the store."""
+"""The rows of one document for the store, from what :mod:`extractors.document` found, and the
+extraction of one normalized document (ruled PDF tables located in its text)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Sequence
 
-from extractors import figures
-from extractors.citations import find_citations
-from extractors.dates import find_dates
-from extractors.grids import Grid, find_grids, locate_table
-from extractors.metadata import extract_metadata
-from extractors.models import Budget, Citation, Count, DateMention, Deadline, DocumentMeta, Staffing
-from extractors.relations import Link, find_implements
+from extractors.document import Extraction, extract as extract_document
+from extractors.grids import Grid, locate_table
+from extractors.models import Citation
 
-from .normalize import Normalized
-from .read import RawTable
-
-
-@dataclass
-class Extraction:
-    meta: DocumentMeta
-    citations: list[Citation] = field(default_factory=list)
-    dates: list[DateMention] = field(default_factory=list)
-    links: list[Link] = field(default_factory=list)
-    count_items: list[tuple[int, int]] = field(default_factory=list)
-    budget: list[Budget] = field(default_factory=list)
-    staffing: list[Staffing] = field(default_factory=list)
-    deadlines: list[Deadline] = field(default_factory=list)
-    counts: list[Count] = field(default_factory=list)
+from ..ingest.read import RawTable
+from ..normalize import Normalized
 
 
 def extract(norm: Normalized, tables: Sequence[RawTable] = ()) -> Extraction:
     """Everything the extractors find in one document; ``tables`` are its ruled PDF tables."""
-    text = norm.text
-    first = extract_metadata(text)
-    cites = find_citations(text, own_ref=first.ref)
-    meta = extract_metadata(text, cites) if first.issue_date is None else first
-    grids = find_grids(text) + _pdf_grids(norm, tables)
-    budget = figures.find_budget(text, grids)
-    staffing = figures.find_staffing(text)
-    deadlines = figures.find_deadlines(text)
-    # a number already read as a date, a số hiệu, money, a share, staff or a table cell is not a count
-    dates = find_dates(text)
-    taken = [(c.start, c.end) for c in cites] + [(d.start, d.end) for d in dates]
-    taken += [(b.start, b.end) for b in budget] + figures.percent_spans(text)
-    taken += [(s.start, s.end) for s in staffing] + figures.staffing_split_spans(text, staffing)
-    taken += [(d.start, d.end) for d in deadlines] + [(g.start, g.end) for g in grids]
-    counts = figures.find_counts(text, taken)
-    return Extraction(meta, cites, dates, find_implements(text, cites), figures.count_list_items(text, counts, cites),
-                      budget, staffing, deadlines, counts)
+    return extract_document(norm.text, _pdf_grids(norm, tables))
 
 
 def _pdf_grids(norm: Normalized, tables: Sequence[RawTable]) -> list[Grid]:

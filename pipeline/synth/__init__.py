@@ -22,11 +22,11 @@ from pathlib import Path
 
 import yaml
 
-from extractors import tables
+from extractors import vocab
 
-from .check import read_catalog
+from ..checks import read_catalog
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).parent
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 FONT_B = "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf"
 FORMATS = (("pdf", 0.08), ("docx", 0.22), ("html", 0.28), ("txt", 0.42))   # PDFs of ~2 pages: ~15 % of pages
@@ -34,13 +34,13 @@ MERGER = dt.date(2025, 7, 1)
 
 
 @functools.cache
-def vocab() -> dict:
+def synth_words() -> dict:
     return yaml.safe_load((DATA / "synth.yaml").read_text(encoding="utf-8"))
 
 
 @functools.cache
 def catalog() -> tuple[dict, ...]:
-    return tuple(read_catalog(tables.DATA / "national_documents.csv"))
+    return tuple(read_catalog(vocab.DATA / "national_documents.csv"))
 
 
 @dataclass
@@ -90,7 +90,7 @@ class _Builder:
         ref = ref or entry["ref"]
         date = entry["issue_date"] if date is None else date
         typ = written_type or entry["type"]
-        issuer = vocab()["issuer_of"].get(entry["issuer"] or "", "")
+        issuer = synth_words()["issuer_of"].get(entry["issuer"] or "", "")
         shown_ref = ref
         if form == "broken" and "-" in ref:
             head, tail = ref.rsplit("-", 1)
@@ -102,7 +102,7 @@ class _Builder:
         return " ".join(x for x in (f"{pin}{typ} số {shown_ref}", when, issuer) if x)
 
     def named_law(self) -> str:
-        name, refs = self.rng.choice(list(vocab()["named_laws"].items()))
+        name, refs = self.rng.choice(list(synth_words()["named_laws"].items()))
         entries = [e for e in catalog() if e["ref"] in refs and e["issue_date"] < self.doc.date]
         if not entries:
             return ""
@@ -243,10 +243,10 @@ class _Builder:
 
 
 def make_doc(rng: random.Random, n: int, plant_rate: float) -> Doc:
-    v = vocab()
+    v = synth_words()
     fmt = rng.choices([f for f, _ in FORMATS], weights=[w for _, w in FORMATS])[0]
     date = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randint(0, (dt.date(2026, 10, 31) - dt.date(2016, 1, 1)).days))
-    ps = tables.provinces()
+    ps = vocab.provinces()
     if date >= MERGER:
         name = rng.choice(sorted({p.name_2025 for p in ps}))
     else:
@@ -297,7 +297,7 @@ def _header(doc: Doc) -> tuple[list[str], list[str]]:
 
 
 def _title(doc: Doc) -> list[str]:
-    heading = vocab()["doc_types"][doc.doc_type]["heading"]
+    heading = synth_words()["doc_types"][doc.doc_type]["heading"]
     return [heading, doc.subject] if heading else ["Kính gửi: Các sở, ban, ngành tỉnh."]
 
 
@@ -321,7 +321,7 @@ def write_txt(doc: Doc, path: Path) -> None:
 
 
 def write_html(doc: Doc, path: Path, rng: random.Random) -> None:
-    f = vocab()["furniture"]
+    f = synth_words()["furniture"]
     left, right = _header(doc)
     e = html.escape
     body = [f"<h1>{e(doc.doc_type)} số {e(doc.ref)}</h1>",
@@ -438,7 +438,7 @@ def synth(n_docs: int, out: Path, seed: int = 0, plant_rate: float = 0.1, start:
 
 def flag_recall(con, gold_dir: Path) -> tuple[int, int, list[dict]]:
     """How many planted inconsistencies a flag of the same kind finds in the same file (and số hiệu)."""
-    from .check import ref_key
+    from ..checks import ref_key
 
     flags = con.execute("""SELECT regexp_extract(d.source_path, '[^/]+$'), f.kind, f.ref
                            FROM flags f JOIN documents d USING (doc_id)""").fetchall()

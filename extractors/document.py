@@ -1,0 +1,45 @@
+"""Every extractor over one normalized document, each run once: the wiring behind ``pipeline``.
+
+Pure: text in, frozen results out.  ``extra_grids`` are tables the reader located outside the
+text (ruled PDF tables, see :func:`extractors.grids.locate_table`).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from . import figures
+from .citations import find_citations
+from .dates import find_dates
+from .grids import Grid, find_grids
+from .metadata import extract_metadata, latest_cited_date
+from .models import Budget, Citation, Count, DateMention, Deadline, DocumentMeta, Staffing
+from .relations import Link, find_implements
+
+
+@dataclass
+class Extraction:
+    meta: DocumentMeta
+    citations: list[Citation] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    count_items: list[tuple[int, int]] = field(default_factory=list)
+    budget: list[Budget] = field(default_factory=list)
+    staffing: list[Staffing] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
+
+
+def extract(text: str, extra_grids: Sequence[Grid] = ()) -> Extraction:
+    """Everything the extractors find in one document."""
+    meta = extract_metadata(text)
+    cites = find_citations(text, own_ref=meta.ref)
+    if meta.issue_date is None:   # an undated document is no older than what it cites
+        meta = dataclasses.replace(meta, issue_date_not_before=latest_cited_date(cites))
+    grids = find_grids(text) + list(extra_grids)
+    dates = find_dates(text)
+    found = figures.find_figures(text, grids, cites, dates)
+    kinds = found.by_kind
+    return Extraction(meta, cites, dates, find_implements(text, cites), found.count_items,
+                      kinds["budget"], kinds["staffing"], kinds["deadlines"], kinds["counts"])

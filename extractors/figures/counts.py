@@ -1,0 +1,164 @@
+"""Counts: other numbers with the thing they count (the noun phrase through underthesea's tagger)."""
+from __future__ import annotations
+
+import functools
+import re
+import regex
+from ..models import Count
+from ..numbers import find_quantities
+from ..vocab import WS
+from .context import RULE_FLAGS, WORDS, alternation
+
+
+COUNT_WORDS = WORDS["counts"]
+CLASSIFIERS = frozenset(COUNT_WORDS["classifiers"])
+NOT_UNIT = regex.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})(?!\p{{L}})", RULE_FLAGS)
+NOT_AFTER = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})\s*:?\s*$", regex.V1)
+TAG_WORDS = 8          # words after a number given to the tagger
+DIGIT = re.compile(r"\d")
+AFTER_RANGE_OR_LIST = regex.compile(r"(?:[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
+YEAR = regex.compile(r"(?:19|20)\d\d")
+WORD_NEXT = regex.compile(r"[ \t]*\n?[ \t]*\p{L}", regex.V1)
+FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
+STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
+STOP_WORDS = {"của", "tại", "với", "và", "trên", "cho", "theo", "là", "được", "để", "trong", "từ", "đến", "có",
+              "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những"}
+
+
+@functools.lru_cache(maxsize=20000)
+def _tag(fragment: str) -> tuple[tuple[str, str], ...]:
+    from underthesea import pos_tag
+    return tuple(pos_tag(fragment))
+
+
+def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
+    """Numbers with the thing they count; ``taken`` are spans already read as something else."""
+    taken = _merge(taken)
+    out = []
+    for q in find_quantities(text):
+        if q.value != int(q.value) or q.value <= 0 or q.value >= 10**9 or q.has_scale:
+            continue
+        if _overlaps(taken, q.start, q.end):
+            continue
+        before = text[max(0, q.start - 25):q.start]
+        if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before):
+            continue
+        if YEAR.fullmatch(q.surface):
+            continue  # a year
+        rest = text[q.end:q.end + 80]
+        if not WORD_NEXT.match(rest) or NOT_UNIT.match(rest):
+            continue
+        if rest.startswith("\n") and (q.start == 0 or text[q.start - 1] == "\n"):
+            continue  # a number alone on its line: a row number (STT) of a table
+        # the tagger reads a phrase better with what follows it: tag up to a paragraph break
+        stop = FRAGMENT_END.search(rest)
+        fragment = " ".join(WS.sub(" ", rest[:stop.start() if stop else len(rest)]).split()[:TAG_WORDS])
+        if not fragment:
+            continue
+        # the tagger reads the words, not the value: one stand-in number and digit shape keep its cache warm
+        phrase, head = _phrase("5" if q.surface[0].isdigit() else WS.sub(" ", q.surface), DIGIT.sub("5", fragment))
+        if not phrase:
+            continue
+        # the phrase as written: the same words in the text (line breaks kept)
+        pm = regex.match(r"\s*" + r"\s+".join(regex.escape(w) for w in phrase.split()), rest)
+        if not pm:
+            continue
+        end = q.end + pm.end()
+        out.append(Count(q.start, end, text[q.start:end], int(q.value), phrase, head))
+    return _link_count_parts(text, out)
+
+
+COUNT_PARTS = regex.compile(r"^[^.;]{0,160}?(?<!\p{L})(?:gồm|bao\s+gồm|trong\s+đó)\s*:?\s*$", regex.V1 | regex.I)
+PART_JOIN = regex.compile(r"^\s*(?:,|;|và|,\s*và)?\s*$", regex.V1)
+ITEMS_FOLLOW = regex.compile(r"\s*,?\s*(?:cụ\s+thể|như\s+sau|gồm\s+các\s+văn\s+bản)\s*:", regex.V1 | regex.I)
+LIST_END = regex.compile(r"\n\s*(?:\d+\.|[IVX]+\.|[a-zđ]\))\s+\p{Lu}", regex.V1)
+
+
+def _link_count_parts(text: str, counts: list[Count]) -> list[Count]:
+    """'10 văn bản, gồm: 03 chỉ thị, 05 kế hoạch, 02 công văn': the three are parts of the ten."""
+    from dataclasses import replace
+    out = list(counts)
+    for i, c in enumerate(counts):
+        nxt = counts[i + 1] if i + 1 < len(counts) else None
+        if nxt is None or not COUNT_PARTS.search(text[c.end:nxt.start]):
+            continue
+        j, prev = i + 1, c
+        while j < len(counts) and (j == i + 1 or PART_JOIN.match(text[prev.end:counts[j].start])):
+            out[j] = replace(out[j], parent=i)
+            prev = counts[j]
+            j += 1
+    return out
+
+
+def count_list_items(text: str, counts: list[Count], cites: list) -> list[tuple[int, int]]:
+    """(count, citation) pairs for a stated number of documents followed by the list of them:
+    '… 10 văn bản, gồm: …, cụ thể:' then one document per row.  A row's first citation is its item."""
+    out = []
+    for i, c in enumerate(counts):
+        if c.parent is not None or not regex.match(r"văn\s+bản", c.head, regex.V1 | regex.I):
+            continue
+        last = max([k for k, p in enumerate(counts) if p.parent == i] + [i])
+        im = ITEMS_FOLLOW.match(text, counts[last].end)
+        if not im:
+            continue
+        end_m = LIST_END.search(text, im.end(), min(len(text), im.end() + 6000))
+        hi = end_m.start() if end_m else min(len(text), im.end() + 6000)
+        for k, cite in enumerate(cites):
+            if im.end() <= cite.start < hi and regex.search(r"(?:^|\n)[ \t]*(?:\d{1,3}[.)]?[ \t]*\n?[ \t]*)?$", text[max(0, cite.start - 8):cite.start]):
+                out.append((i, k))
+    return out
+
+
+def _tagged_after(number: str, fragment: str) -> list[tuple[str, str]]:
+    """POS tags of ``fragment``, tagged with its number before it (the tagger needs the context)."""
+    tagged = list(_tag(f"{number} {fragment}"))
+    seen = ""
+    for k, (word, _) in enumerate(tagged):
+        seen = f"{seen} {word}".strip()
+        if seen == number:
+            return tagged[k + 1:]
+        if not number.startswith(seen):
+            break
+    if tagged and tagged[0][0].startswith(number + " "):
+        # the segmenter glued the number to its noun ('1.120 cuộc'): the rest is the noun
+        return [(tagged[0][0][len(number) + 1:], "N")] + tagged[1:]
+    return tagged
+
+
+def _phrase(number: str, fragment: str) -> tuple[str, str]:
+    """The counted noun phrase at the start of ``fragment`` (what follows ``number``) and its head."""
+    toks: list[str] = []
+    for word, tag in _tagged_after(number, fragment):
+        if word.lower() in STOP_WORDS or tag in STOP_TAGS:
+            break
+        # a verb ends the phrase, except right after a classifier ('đợt khảo sát') or first
+        # (the tagger reads some counted nouns as verbs: '1.120 cuộc', '814 cuốn')
+        if tag.startswith("V") and toks and not (len(toks) == 1 and toks[0].lower() in CLASSIFIERS):
+            break
+        if not toks and not (tag.startswith("N") or word.lower() in CLASSIFIERS):
+            return "", ""  # what follows the number is not a noun: not a count
+        toks.append(word)
+        if len(toks) >= 5:
+            break
+    if not toks:
+        return "", ""
+    head = f"{toks[0]} {toks[1]}" if toks[0].lower() in CLASSIFIERS and len(toks) > 1 else toks[0]
+    return " ".join(toks), head
+
+
+def _merge(spans) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for a, b in sorted(spans):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _overlaps(merged: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Whether [s, e) meets one of the disjoint, sorted spans."""
+    import bisect
+    i = bisect.bisect_right(merged, (s, 10**15)) - 1
+    return any(0 <= k < len(merged) and merged[k][0] < e and s < merged[k][1] for k in (i, i + 1))
+

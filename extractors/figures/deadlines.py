@@ -1,0 +1,90 @@
+"""Deadlines: dates by which something is due (a day, a month, or recurring every year)."""
+from __future__ import annotations
+
+import regex
+from .. import patterns as P
+from ..dates import to_date
+from ..models import Deadline
+from .context import RULE_FLAGS, ORG, WORDS, alternation, _flat, clause_start
+
+
+DEADLINE_WORDS = WORDS["deadlines"]
+DAYMONTH = r"(?P<d3>\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(?P<m3>\d{1,2})(?![\d/])(?!\s*(?:/|năm)\s*\d)"
+RECUR = rf"(?P<rec>\s*,?\s*(?:{alternation(DEADLINE_WORDS['recurring'])}))?"
+DEADLINE = regex.compile(
+    rf"""(?<!\p{{L}})(?P<cue>{alternation(DEADLINE_WORDS['cues'])})\s*:?\s+(?:vào\s+)?(?:(?:hết\s+)?ngày\s*)?
+         (?:{P.DATE}|{DAYMONTH}){RECUR}
+       | (?<!\p{{L}})(?P<cue2>đến\s+(?:hết\s+)?ngày)\s*(?:{P.DATE.replace('?P<', '?P<x_')}|{DAYMONTH.replace('?P<', '?P<x_')})
+         (?P<rec2>\s*,?\s*(?:{alternation(DEADLINE_WORDS['recurring'])}))
+       | (?<!\p{{L}})(?P<mcue>(?:hoàn\s+thành|xong|thực\s+hiện\s+xong)?\s*trong\s+)?tháng\s+(?P<mm>\d{{1,2}})
+         (?:\s*(?:/|năm)\s*(?P<my>\d{{4}})|(?P<mrec>\s+(?:{alternation(DEADLINE_WORDS['recurring'])})))
+    """, RULE_FLAGS)
+DL_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['not_before'])})\s*(?:từ\s+)?$", RULE_FLAGS)
+OBLIGATION = regex.compile(r"(?<!\p{L})(?:hoàn\s+thành|xong|gửi|nộp|ban\s+hành|trình|báo\s+cáo|tổ\s+chức)(?!\p{L})", regex.V1 | regex.I)
+WHO_ACTS = regex.compile(rf"(?P<who>{ORG.pattern})\s+(?:chủ\s+trì|có\s+trách\s+nhiệm|khẩn\s+trương|tổng\s+hợp|"
+                         r"báo\s+cáo|gửi|hoàn\s+thành|ban\s+hành|thực\s+hiện|rà\s+soát|xây\s+dựng)", regex.V1)
+WHO_LEAD = regex.compile(r"^(?:[-+•*–]\s*|\d+\.\s*|[a-zđ]\)\s*)?(?:Giao\s+|Đề\s+nghị\s+|Yêu\s+cầu\s+|Các\s+)?", regex.V1)
+
+
+def find_deadlines(text: str) -> list[Deadline]:
+    out: list[Deadline] = []
+    for m in DEADLINE.finditer(text):
+        g = m.groupdict()
+        recurring = None
+        precision = "day"
+        due = None
+        if g["mm"]:
+            month = int(g["mm"])
+            if not 1 <= month <= 12:
+                continue
+            if g["mrec"]:
+                recurring, precision = f"--{month:02d}", "month"
+            else:
+                cs = clause_start(text, m.start(), 200)
+                clause = text[cs:m.start()]
+                if not (g["mcue"] and (regex.search(r"hoàn\s+thành|xong", g["mcue"]) or OBLIGATION.search(clause))) \
+                        or regex.search(r"(?<!\p{L})đã(?!\p{L})", clause):
+                    continue
+                year = int(g["my"])
+                nxt = to_date(1, month % 12 + 1, year + (month == 12))
+                if nxt is None:
+                    continue
+                due = nxt.fromordinal(nxt.toordinal() - 1)
+                precision = "month"
+        else:
+            cue_start = m.start("cue") if g["cue"] else m.start("cue2")
+            if DL_NOT_BEFORE.search(text[max(0, cue_start - 30):cue_start]):
+                continue
+            day, month, year = _dmy(g)
+            if not (1 <= month <= 12 and 1 <= day <= 31):
+                continue
+            rec = g["rec"] or g.get("rec2")
+            if year is None or rec:
+                recurring = f"--{month:02d}-{day:02d}"
+            else:
+                due = to_date(day, month, year)
+                if due is None:
+                    continue
+        what, who = _what_who(text, m.start())
+        out.append(Deadline(m.start(), m.end(), m.group(), due, recurring, precision, what, who))
+    return out
+
+
+def _dmy(g: dict) -> tuple[int, int, int | None]:
+    for d, mo, y in (("d", "m", "y"), ("d2", "m2", "y2"), ("x_d", "x_m", "x_y"), ("x_d2", "x_m2", "x_y2")):
+        if g.get(d):
+            return int(g[d]), int(g[mo]), int(g[y])
+    for d, mo in (("d3", "m3"), ("x_d3", "x_m3")):
+        if g.get(d):
+            return int(g[d]), int(g[mo]), None
+    raise ValueError("deadline without a date")  # the pattern always captures one of the forms
+
+
+def _what_who(text: str, start: int) -> tuple[str | None, str | None]:
+    cs = clause_start(text, start, 260, stops=".;!?")
+    if start - cs < 15:  # '(trước ngày …)' closes a longer sentence
+        cs = clause_start(text, max(0, cs - 2), 260, stops=".;!?")
+    clause = _flat(text[cs:start]).rstrip(" (")
+    om = ORG.match(WHO_LEAD.sub("", clause)) or WHO_ACTS.search(clause)
+    who = _flat(om.group("who") if "who" in om.groupdict() else om.group()) if om else None
+    return clause[-200:] or None, who
