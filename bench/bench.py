@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("VANBAN_CORPUS", ROOT.parent / "shared" / "corpus")).resolve()
 VANBAN = Path(sys.executable).with_name("vanban")
 sys.path.insert(0, str(ROOT))
 
@@ -169,7 +170,7 @@ def main() -> None:
     import duckdb
 
     from pipeline.synth import flag_recall
-    score = json.loads(sh(sys.executable, ROOT.parent / "shared" / "score.py", dbs / "all.duckdb", gold)
+    score = json.loads(sh(sys.executable, CORPUS.parent / "score.py", dbs / "all.duckdb", gold)
                        .stdout.strip().splitlines()[-1])
     con = duckdb.connect(str(dbs / "all.duckdb"), read_only=True)
     found, planted, _ = flag_recall(con, gold)

@@ -31,9 +31,14 @@ def corpus_db(corpus, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_db(tmp_path_factory) -> Path:
-    """The sample archive (data/raw) loaded once by the real CLI."""
+def sample_run(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """The sample archive (data/raw) loaded once per session by the real CLI, as `make run` does."""
     db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    res = run_cli("run", str(ROOT / "data" / "raw"), "--db", str(db), "--quiet")
+    res = run_cli("run", str(ROOT / "data" / "raw"), "--db", str(db))
     assert res.returncode == 0, res.stderr
-    return db
+    return db, res
+
+
+@pytest.fixture(scope="session")
+def sample_db(sample_run) -> Path:
+    return sample_run[0]

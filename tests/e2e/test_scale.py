@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import ROOT, VANBAN, run_cli
+from conftest import CORPUS, ROOT, VANBAN, run_cli
 from pipeline.synth import flag_recall
 
 TABLES = ["documents", "citations", "counts", "staffing", "budget", "deadlines", "dates", "citation_links",
@@ -56,7 +56,7 @@ def test_generator_writes_every_format_and_its_truth(archive):
 
 
 def test_generated_archive_round_trips(archive, reference_db):
-    res = subprocess.run([sys.executable, str(ROOT.parent / "shared" / "score.py"), str(reference_db), str(archive / "gold")],
+    res = subprocess.run([sys.executable, str(CORPUS.parent / "score.py"), str(reference_db), str(archive / "gold")],
                          capture_output=True, text=True, timeout=300)
     score = json.loads(res.stdout.strip().splitlines()[-1])
     assert score["citation_f1"] >= 0.98 and score["date_acc_of_matched"] >= 0.98, score

@@ -76,7 +76,7 @@ def test_html_body_without_portal_banner(tmp_path):
 
 
 def test_pdf_ruled_tables_read_through_pdfplumber():
-    sample = Path(__file__).resolve().parents[1] / "data" / "raw" / "hagiang_kh45-2026-theodoi-thpl.pdf"
+    sample = Path(__file__).resolve().parents[2] / "data" / "raw" / "hagiang_kh45-2026-theodoi-thpl.pdf"
     raw = read_document(sample)
     assert [(t.page, t.rows[0], t.rows[-1]) for t in raw.tables] == [
         (1, ("Nội dung", "Năm 2025", "Năm 2026"), ("Tổng cộng", "200", "245"))]

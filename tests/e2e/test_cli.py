@@ -52,10 +52,8 @@ def test_database_in_use_fails_with_clear_message(tmp_path):
     assert "in use" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_make_run_sample_archive(tmp_path):
-    db = tmp_path / "sample.duckdb"
-    res = run_cli("run", str(ROOT / "data" / "raw"), "--db", str(db))
-    assert res.returncode == 0, res.stderr
+def test_make_run_sample_archive(sample_run):
+    db, res = sample_run
     con = duckdb.connect(str(db), read_only=True)
     docs = con.execute("SELECT format, province, status FROM documents").fetchall()
     assert len(docs) >= 6 and all(s == "ok" for _, _, s in docs)
@@ -64,12 +62,10 @@ def test_make_run_sample_archive(tmp_path):
     assert dates >= 2
 
 
-def test_sample_archive_figures_from_every_kind_of_table(tmp_path):
+def test_sample_archive_figures_from_every_kind_of_table(sample_run):
     """The sample archive's figures as a user queries them: PDF ruled table (pdfplumber), DOCX table,
     Markdown table, running text; staffing totals with their parts."""
-    db = tmp_path / "sample.duckdb"
-    res = run_cli("run", str(ROOT / "data" / "raw"), "--db", str(db))
-    assert res.returncode == 0, res.stderr
+    db, res = sample_run
     assert "figures by province" in res.stdout
     con = duckdb.connect(str(db), read_only=True)
     tables = dict(con.execute("""

@@ -79,8 +79,9 @@ def test_pinpoints_list_all_articles():
 
 def test_amending_law_name_and_nested_law():
     got = find_citations("triển khai Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu trên địa bàn")
-    names = [(c.name, c.nested) for c in got]
-    assert ("Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu", False) in names
+    # one mention: the amending law, not nested; the law named inside it is not a second mention
+    assert [(c.name, c.nested, c.surface) for c in got] == [
+        ("Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu", False, "Luật sửa đổi, bổ sung một số điều của Luật Đấu thầu")]
 
 
 def test_heading_in_capitals():
