@@ -22,7 +22,7 @@ import regex
 from extractors import vocab
 from extractors.vocab import WS
 
-from ..store import insert_rows, mark_flags_stale
+from ..store import insert_rows, mark_flags_stale, transaction
 
 FLAG_COLUMNS = ["flag_id", "kind", "severity", "doc_id", "ref", "message", "evidence", "expected", "found",
                 "char_start", "char_end"]
@@ -75,15 +75,10 @@ def refresh_reference(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Pa
     provinces = [{"province": p.name, "kind": p.kind, "province_2025": p.name_2025, "merged": p.merged}
                  for p in vocab.provinces()]
     issuers = [{"issuer": k, "local": v} for k, v in sorted({i.issuer: i.local for i in vocab.issuers()}.items())]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table, records in (("provinces", provinces), ("issuers", issuers), ("catalog", list(rows.values()))):
             con.execute(f"DELETE FROM {table}")
             insert_rows(con, table, list(records[0]) if records else [], records)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -383,13 +378,8 @@ def compute_flags(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Path] 
     for rule in RULES.values():
         for r in rule(con, texts):
             rows[r["flag_id"]] = r
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM flags")
         insert_rows(con, "flags", FLAG_COLUMNS, list(rows.values()))
         mark_flags_stale(con, False)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return collections.Counter(r["kind"] for r in rows.values())

@@ -16,7 +16,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from ..store import DOCUMENT_COLUMNS, PIPELINE_VERSION, ROW_TABLES, mark_flags_stale
+from ..store import DOCUMENT_COLUMNS, ROW_TABLES, document_row, delete_documents, mark_flags_stale, transaction
 from .work import Options, Outcome, work
 
 UNKNOWN = "_unknown"
@@ -41,8 +41,7 @@ def process_chunk(paths: list, loaded: frozenset[str], out: str, chunk_id: int,
             summary.append((str(o.path), o.skipped_id, None))
             continue
         prov = _safe(o.doc.get("province"))
-        frames["documents"].append({**{c: o.doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION,
-                                    "loaded_at": now, "_province": prov})
+        frames["documents"].append({**document_row(o.doc, now), "_province": prov})
         for table, rows in o.rows.items():
             frames[table].extend({**r, "_province": prov} for r in rows)
         summary.append((str(o.path), None, {"status": o.doc["status"], "format": o.doc["format"], "error": o.doc.get("error"),
@@ -106,14 +105,12 @@ def load_parquet(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> None:
 
     if not (parquet_dir / "documents").exists():
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"CREATE TEMP TABLE _new AS SELECT doc_id, source_path FROM {src('documents')}")
-        stale = "SELECT d.doc_id FROM documents d WHERE d.doc_id IN (SELECT doc_id FROM _new) " \
-                "OR d.source_path IN (SELECT source_path FROM _new)"
-        for table in ROW_TABLES:
-            con.execute(f"DELETE FROM {table} WHERE doc_id IN ({stale})")
-        con.execute(f"DELETE FROM documents WHERE doc_id IN ({stale})")
+        stale = [r[0] for r in con.execute(
+            "SELECT d.doc_id FROM documents d WHERE d.doc_id IN (SELECT doc_id FROM _new) "
+            "OR d.source_path IN (SELECT source_path FROM _new)").fetchall()]
+        delete_documents(con, stale)   # the one delete path, shared with the local executor and --prune
         cols = ", ".join(DOCUMENT_COLUMNS)
         picked = cols.replace("province,", f"nullif(province, '{UNKNOWN}'),", 1)
         con.execute(f"INSERT INTO documents ({cols}) SELECT {picked} FROM {src('documents')}")
@@ -123,7 +120,3 @@ def load_parquet(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> None:
                 con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {src(table)}")
         con.execute("DROP TABLE _new")
         mark_flags_stale(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise

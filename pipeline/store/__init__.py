@@ -6,10 +6,14 @@ named migrations recorded in ``schema_migrations``.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
+
+from .tables import TABLES
 
 PIPELINE_VERSION = "5"  # bump when extraction changes, so re-runs recompute old rows
 
@@ -202,23 +206,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     """),
 ]
 
-WHERE_COLUMNS = ["char_start", "char_end", "page", "surface", "raw_start", "raw_end", "from_ocr"]
-CITATION_COLUMNS = ["doc_id", "seq", "doc_type", "ref", "number", "year", "symbol", "issuer", "name", "cited_date",
-                    "article", "clause", "point", "section", "pinpoints", "nested", "char_start", "char_end", "page",
-                    "surface", "raw_start", "raw_end", "written_type", "code_type", "from_ocr"]
-# every table that holds rows of one document, with its columns in insert order
-ROW_TABLES: dict[str, list[str]] = {
-    "citations": CITATION_COLUMNS,
-    "counts": ["doc_id", "seq", "value", "unit", "head", "parent_id", *WHERE_COLUMNS],
-    "staffing": ["doc_id", "id", "count", "unit", "level", "category", "full_time", "part_time", "parent_id",
-                 *WHERE_COLUMNS],
-    "budget": ["doc_id", "seq", "amount_min_vnd", "amount_max_vnd", "per", "approx", "purpose", "unit", "level",
-               "in_table", "table_caption", "table_row", "table_column", *WHERE_COLUMNS],
-    "deadlines": ["doc_id", "seq", "due_date", "recurring", "precision", "what", "who", *WHERE_COLUMNS],
-    "dates": ["doc_id", "seq", "day", "month", "year", "value", *WHERE_COLUMNS],
-    "citation_links": ["doc_id", "seq", "relation", "from_seq", "to_seq", *WHERE_COLUMNS],
-    "count_items": ["doc_id", "count_seq", "citation_seq"],
-}
+# every table that holds rows of one document, with its columns (declared once, in tables.py)
+ROW_TABLES: dict[str, list[str]] = {t.name: t.columns for t in TABLES}
 VIEWS = ["province_summary", "province_staffing", "province_budget", "citation_network"]
 # what 'vanban export' writes, one Parquet file each
 EXPORT = ["documents", "citations", "dates", "citation_links", "counts", "count_items", "staffing", "budget",
@@ -227,6 +216,11 @@ DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "provi
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",
                     "ocr_pages"]
+
+
+def document_row(doc: dict, loaded_at: dt.datetime) -> dict:
+    """The ``documents`` row of what a worker found (the one place it is built, for both executors)."""
+    return {**{c: doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION, "loaded_at": loaded_at}
 
 
 class StoreError(Exception):
@@ -264,16 +258,27 @@ def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise StoreError(f"{db_path}: cannot open database ({str(e).splitlines()[0]})") from None
 
 
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: committed when the block ends, rolled back (and the error raised) when it fails."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
     done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
     for name, sql in MIGRATIONS:
         if name in done:
             continue
-        con.execute("BEGIN")
-        con.execute(sql)
-        con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, dt.datetime.now()])
-        con.execute("COMMIT")
+        with transaction(con):
+            con.execute(sql)
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, dt.datetime.now()])
 
 
 class Index:
@@ -321,12 +326,10 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
         kept.append((doc, rows))
     batch = kept[::-1]
     now = dt.datetime.now()
-    docs = [{**{c: doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION, "loaded_at": now}
-            for doc, _ in batch]
+    docs = [document_row(doc, now) for doc, _ in batch]
     ids = [d["doc_id"] for d in docs]
     paths = [d["source_path"] for d in docs]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         stale = index.stale(ids, paths) if index is not None else [r[0] for r in con.execute(
             "SELECT doc_id FROM documents WHERE list_contains(?, doc_id) OR list_contains(?, source_path)",
             [ids, paths]).fetchall()]
@@ -335,10 +338,6 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
         mark_flags_stale(con)
         for table, columns in ROW_TABLES.items():
             insert_rows(con, table, columns, [r for _, rows in batch for r in rows.get(table, ())])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     if index is not None:
         index.loaded(stale, docs)
 
@@ -349,10 +348,9 @@ def prune_documents(con: duckdb.DuckDBPyConnection, roots: list[Path], present: 
     gone = [doc_id for doc_id, path in con.execute("SELECT doc_id, source_path FROM documents").fetchall()
             if path not in present and any(path == p or path.startswith(p.rstrip("/") + "/") for p in prefixes)]
     if gone:
-        con.execute("BEGIN TRANSACTION")
-        delete_documents(con, gone)
-        mark_flags_stale(con)
-        con.execute("COMMIT")
+        with transaction(con):
+            delete_documents(con, gone)
+            mark_flags_stale(con)
     return len(gone)
 
 

@@ -1,0 +1,88 @@
+"""One spec per table of per-document rows: its columns, their types (the DDL of a new table),
+and how a row is built from an extractor's result.  ``ROW_TABLES``, the row builders in
+:mod:`pipeline.store.rows`, the dask Parquet writer and ``vanban export`` all read these specs.
+
+A new table: add a :class:`TableSpec` to :data:`TABLES` (a figure kind named like its table is
+then stored with no other change) and a migration ``CREATE TABLE`` made by :meth:`TableSpec.ddl`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+# where a row was read from: shared by every table of spans (see the README's citations table)
+WHERE_COLUMNS = (("char_start", "INTEGER NOT NULL"), ("char_end", "INTEGER NOT NULL"), ("page", "INTEGER"),
+                 ("surface", "VARCHAR NOT NULL"), ("raw_start", "INTEGER"), ("raw_end", "INTEGER"),
+                 ("from_ocr", "BOOLEAN"))
+
+Getter = Callable[[Any], Any]
+
+
+def attr(name: str) -> Getter:
+    return lambda item: getattr(item, name)
+
+
+@dataclass(frozen=True)
+class Field:
+    column: str
+    sql_type: str
+    get: Getter
+
+
+def field(column: str, sql_type: str, source: str | Getter | None = None) -> Field:
+    """A column read from the result's attribute ``source`` (default: the column's name) or a function."""
+    return Field(column, sql_type, source if callable(source) else attr(source or column))
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    key: str                       # the row's number in its document (``seq`` or ``id``)
+    fields: tuple[Field, ...]
+    spans: bool = True             # rows point at characters: the WHERE columns follow
+
+    @property
+    def columns(self) -> list[str]:
+        return ["doc_id", self.key, *(f.column for f in self.fields), *(c for c, _ in (WHERE_COLUMNS if self.spans else ()))]
+
+    def ddl(self) -> str:
+        cols = [("doc_id", "VARCHAR NOT NULL"), (self.key, "INTEGER NOT NULL"),
+                *((f.column, f.sql_type) for f in self.fields), *(WHERE_COLUMNS if self.spans else ())]
+        body = ",\n    ".join(f"{c} {t}" for c, t in cols)
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {body},\n    PRIMARY KEY (doc_id, {self.key})\n);"
+
+    def row(self, doc_id: str, number: int, item: Any) -> dict:
+        return {"doc_id": doc_id, self.key: number, **{f.column: f.get(item) for f in self.fields}}
+
+
+CITATIONS = TableSpec("citations", "seq", (
+    field("doc_type", "VARCHAR"), field("ref", "VARCHAR"), field("number", "VARCHAR"), field("year", "INTEGER"),
+    field("symbol", "VARCHAR"), field("issuer", "VARCHAR"), field("name", "VARCHAR"), field("cited_date", "DATE"),
+    field("article", "VARCHAR"), field("clause", "VARCHAR"), field("point", "VARCHAR"), field("section", "VARCHAR"),
+    field("pinpoints", "VARCHAR[]", lambda c: [str(p) for p in c.pinpoints]), field("nested", "BOOLEAN"),
+    field("written_type", "VARCHAR"), field("code_type", "VARCHAR")))
+COUNTS = TableSpec("counts", "seq", (
+    field("value", "BIGINT NOT NULL"), field("unit", "VARCHAR"), field("head", "VARCHAR"),
+    field("parent_id", "INTEGER", "parent")))
+DATES = TableSpec("dates", "seq", (
+    field("day", "INTEGER"), field("month", "INTEGER"), field("year", "INTEGER"), field("value", "DATE")))
+CITATION_LINKS = TableSpec("citation_links", "seq", (
+    field("relation", "VARCHAR NOT NULL"), field("from_seq", "INTEGER NOT NULL", "implementer"),
+    field("to_seq", "INTEGER NOT NULL", "implemented")))
+COUNT_ITEMS = TableSpec("count_items", "count_seq", (
+    field("citation_seq", "INTEGER NOT NULL", lambda pair: pair[1]),), spans=False)
+STAFFING = TableSpec("staffing", "id", (
+    field("count", "INTEGER NOT NULL"), field("unit", "VARCHAR"), field("level", "VARCHAR"),
+    field("category", "VARCHAR"), field("full_time", "INTEGER"), field("part_time", "INTEGER"),
+    field("parent_id", "INTEGER", "parent")))
+BUDGET = TableSpec("budget", "seq", (
+    field("amount_min_vnd", "HUGEINT NOT NULL", "min_vnd"), field("amount_max_vnd", "HUGEINT NOT NULL", "max_vnd"),
+    field("per", "VARCHAR"), field("approx", "VARCHAR"), field("purpose", "VARCHAR"), field("unit", "VARCHAR"),
+    field("level", "VARCHAR"), field("in_table", "BOOLEAN NOT NULL"), field("table_caption", "VARCHAR"),
+    field("table_row", "VARCHAR"), field("table_column", "VARCHAR")))
+DEADLINES = TableSpec("deadlines", "seq", (
+    field("due_date", "DATE"), field("recurring", "VARCHAR"), field("precision", "VARCHAR"), field("what", "VARCHAR"),
+    field("who", "VARCHAR")))
+
+TABLES: tuple[TableSpec, ...] = (CITATIONS, COUNTS, STAFFING, BUDGET, DEADLINES, DATES, CITATION_LINKS, COUNT_ITEMS)
+BY_NAME = {t.name: t for t in TABLES}
