@@ -18,16 +18,15 @@ import regex
 from . import patterns as P
 from . import vocab
 from .models import Citation, DocumentMeta, Span
-from .vocab import WS
+from .vocab import MOTTO, WS
 
-I = regex.V1 | regex.IGNORECASE
-MOTTO = regex.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", I)
+RULE_FLAGS_I = regex.V1 | regex.IGNORECASE
 OWN_REF = regex.compile(rf"(?<!\p{{L}})Số\s*:?\s*(?P<ref>(?:{P.NUMBER})?\s?/\s?(?:\d{{4}}\s?/\s?)?{P.SYMBOL}|\d+-\p{{Lu}}+/{P.SEG})", regex.V1)
 DATE_LINE = regex.compile(
     rf"(?P<place>\p{{Lu}}[\p{{L}}.\- ]{{1,40}}?)\s*,?\s*ngày\s*(?P<d>\d{{1,2}}|\.{{2,}}|…+)?\s*(?:\d\s*)?tháng\s*(?P<m>\d{{1,2}}|\.{{2,}}|…+)\s*năm\s*(?P<y>\d{{4}})", regex.V1)
 VV = regex.compile(r"(?<!\p{L})(?:V/v|V/V|Về việc)\b", regex.V1)
-KINH_GUI = regex.compile(r"Kính\s+gửi\s*:?", I)
-NOI_NHAN = regex.compile(r"(?<!\p{L})Nơi\s+nhận\s*:?", I)
+KINH_GUI = regex.compile(r"Kính\s+gửi\s*:?", RULE_FLAGS_I)
+NOI_NHAN = regex.compile(r"(?<!\p{L})Nơi\s+nhận\s*:?", RULE_FLAGS_I)
 SIGN_TITLE = regex.compile(
     r"(?:(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.?\s*[\p{Lu} ,.\-]{2,60}\n\s*)*"
     r"(?:(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)\.?\s*)?(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|CHÁNH\s+VĂN\s+PHÒNG|"
@@ -39,10 +38,10 @@ TYPE_HEADING = regex.compile(
     r"HƯỚNG DẪN|CHƯƠNG TRÌNH|ĐỀ ÁN|PHƯƠNG ÁN|CÔNG ĐIỆN|QUY CHẾ|QUY ĐỊNH|LUẬT|PHÁP LỆNH|KẾT LUẬN|CÔNG VĂN)\s*$", regex.V1 | regex.MULTILINE)
 NATIONAL_ISSUER = regex.compile(r"^(BỘ\s|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|QUỐC\s+HỘI|ỦY\s+BAN\s+THƯỜNG\s+VỤ|VĂN\s+PHÒNG\s+CHÍNH\s+PHỦ|"
                                 r"TÒA\s+ÁN\s+NHÂN\s+DÂN\s+TỐI\s+CAO|VIỆN\s+KIỂM\s+SÁT\s+NHÂN\s+DÂN\s+TỐI\s+CAO|NGÂN\s+HÀNG\s+NHÀ\s+NƯỚC|"
-                                r"KIỂM\s+TOÁN\s+NHÀ\s+NƯỚC|THANH\s+TRA\s+CHÍNH\s+PHỦ|BAN\s+CHẤP\s+HÀNH\s+TRUNG\s+ƯƠNG|CỤC\s|TỔNG\s+CỤC)", I)
+                                r"KIỂM\s+TOÁN\s+NHÀ\s+NƯỚC|THANH\s+TRA\s+CHÍNH\s+PHỦ|BAN\s+CHẤP\s+HÀNH\s+TRUNG\s+ƯƠNG|CỤC\s|TỔNG\s+CỤC)", RULE_FLAGS_I)
 ISSUER_LINE = regex.compile(r"^(?:(?:Ủ|Uỷ|UỶ|ỦY|Ủy)\s*BAN|HỘI\s+ĐỒNG|SỞ\s|BỘ\s|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|QUỐC\s+HỘI|VĂN\s+PHÒNG|"
                             r"THANH\s+TRA|CỤC\s|TỔNG\s+CỤC|BAN\s|TỈNH\s+ỦY|THÀNH\s+ỦY|ĐOÀN|TRUNG\s+TÂM|PHÒNG\s|CÔNG\s+AN|"
-                            r"TÒA\s+ÁN|VIỆN\s+KIỂM\s+SÁT|NGÂN\s+HÀNG|KIỂM\s+TOÁN|BỘ\s+CHỈ\s+HUY|UBND)", I)
+                            r"TÒA\s+ÁN|VIỆN\s+KIỂM\s+SÁT|NGÂN\s+HÀNG|KIỂM\s+TOÁN|BỘ\s+CHỈ\s+HUY|UBND)", RULE_FLAGS_I)
 
 
 def _fold(s: str) -> str:
@@ -59,7 +58,7 @@ def _province_patterns():
     pats.sort(key=lambda x: -len(x[0]))
     alt = "|".join(regex.escape(n).replace(r"\ ", r"\s+") for n, _ in pats)
     by_name = {_fold(n): p for n, p in pats}
-    return regex.compile(rf"(?<!\p{{L}})(?:{alt})(?!\p{{L}})", I), by_name
+    return regex.compile(rf"(?<!\p{{L}})(?:{alt})(?!\p{{L}})", RULE_FLAGS_I), by_name
 
 
 def _province_of(m: regex.Match) -> str:

@@ -71,7 +71,6 @@ class Citation:
     issuer: str | None = None
     name: str | None = None         # for Hiến pháp, Bộ luật, Luật, Pháp lệnh cited by name
     cited_date: dt.date | None = None
-    date_span: Span | None = None
     pinpoints: tuple[Pinpoint, ...] = field(default_factory=tuple)
     nested: bool = False            # a law named inside the name of an amending law
     written_type: str | None = None  # the type named by the word written right before the number

@@ -17,7 +17,7 @@ import regex
 
 from extractors import vocab
 
-V = regex.V1
+RULE_FLAGS = regex.V1
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,12 @@ def sub(pattern: regex.Pattern, repl: str | Callable[[regex.Match], str], m: Map
 
 # --- steps ---------------------------------------------------------------------------------
 
-_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]", V)
-_NEWLINES = regex.compile(r"\r\n?|\u2028|\u2029", V)
-_NBSP = regex.compile(r"[\u00a0\u2007\u202f\t]", V)
-_COMBINING = regex.compile(r"\P{M}\p{M}+", V)
+_CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]", RULE_FLAGS)
+_NEWLINES = regex.compile(r"\r\n?|\u2028|\u2029", RULE_FLAGS)
+_NBSP = regex.compile(r"[\u00a0\u2007\u202f\t]", RULE_FLAGS)
+_COMBINING = regex.compile(r"\P{M}\p{M}+", RULE_FLAGS)
 _LOOKALIKE = {"\u00d0": "\u0110", "\ufffe": "-", "\u00ad": "", "\u2044": "/", "\u2215": "/"}  # Eth → Đ; pdfium hyphen; OCR fraction slash
-_LOOKALIKE_RE = regex.compile("[" + "".join(_LOOKALIKE) + "]", V)
+_LOOKALIKE_RE = regex.compile("[" + "".join(_LOOKALIKE) + "]", RULE_FLAGS)
 
 
 def unicode_nfc(m: Mapped) -> Mapped:
@@ -96,7 +96,7 @@ def line_ends(m: Mapped) -> Mapped:
     return sub(_CONTROL, "", m)
 
 
-_MD_EMPH = regex.compile(r"\*+|^#{1,6}[ \t]+|^[ \t]*\|[ \t]*$", V | regex.MULTILINE)
+_MD_EMPH = regex.compile(r"\*+|^#{1,6}[ \t]+|^[ \t]*\|[ \t]*$", RULE_FLAGS | regex.MULTILINE)
 
 
 def markdown_marks(m: Mapped) -> Mapped:
@@ -106,7 +106,7 @@ def markdown_marks(m: Mapped) -> Mapped:
 
 _PAGE_NUMBER = regex.compile(
     r"(?:(?<=\f)|(?<=\n[ \t]*\n))[ \t]*(?:-[ \t]*)?(?:Trang[ \t]+)?\d{1,3}(?:[ \t]*-)?[ \t]*(?=\n[ \t]*\n|\n?\f|\n?\Z)"
-    r"|(?<=\f)[ \t]*\d{1,3}[ \t]*\n", V)
+    r"|(?<=\f)[ \t]*\d{1,3}[ \t]*\n", RULE_FLAGS)
 
 
 def page_numbers(m: Mapped) -> Mapped:
@@ -116,7 +116,7 @@ def page_numbers(m: Mapped) -> Mapped:
 
 _ESIGN = regex.compile(
     r"^[ \t]*\d{2}\.\d{2}\.\d{4}[ \t]+\d{2}:\d{2}(?::\d{2})?[ \t]*(?:\n[ \t]*[+-]\d{2}:\d{2})?[ \t]*$"
-    r"|^[ \t]*(?:Ký bởi|Thời gian ký|Ngày ký|Signed by|Signature Not Verified)\b.*$", V | regex.MULTILINE | regex.IGNORECASE)
+    r"|^[ \t]*(?:Ký bởi|Thời gian ký|Ngày ký|Signed by|Signature Not Verified)\b.*$", RULE_FLAGS | regex.MULTILINE | regex.IGNORECASE)
 
 
 def esign_stamps(m: Mapped) -> Mapped:
@@ -147,7 +147,6 @@ def running_headers(m: Mapped) -> Mapped:
 
 
 # footnote markers glued to the end of a số hiệu: QH151 → QH15¹, NĐ-CP2 → NĐ-CP², BGTVT3 → BGTVT³
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _glued_footnote_re() -> regex.Pattern:
@@ -159,7 +158,7 @@ def _glued_footnote_re() -> regex.Pattern:
     alt = "|".join(sorted((regex.escape(c) for c in codes), key=len, reverse=True))
     return regex.compile(
         rf"(?<=\d[ \t]?/[\p{{L}}\d/&.\-]*?)(?:(?<=(?:UBTV)?QH1\d)|(?<=[/\-](?:{alt})))(\d{{1,2}})(?=[\s,;.:)]|$)",
-        V | regex.IGNORECASE)
+        RULE_FLAGS | regex.IGNORECASE)
 
 
 _GLUED = None
@@ -169,15 +168,15 @@ def footnote_markers(m: Mapped) -> Mapped:
     global _GLUED
     if _GLUED is None:
         _GLUED = _glued_footnote_re()
-    return sub(_GLUED, lambda mt: mt.group(1).translate(_SUPERSCRIPT), m)
+    return sub(_GLUED, lambda mt: mt.group(1).translate(vocab.SUPERSCRIPT_DIGITS), m)
 
 
 # a số hiệu broken by a line end: 'TT-\nBTP', '6138/UBND-\nKGVX', '59/2012/\nNĐ-CP', '1050\n/QĐ-SCT'
 _SPLIT_SYMBOL = regex.compile(
     r"(?<=\d[ \t]?/[\p{L}\d/&.]*(?:[\p{L}\d&.]-|/))[ \t]*(?:\n[ \t]*)+(?=\p{Lu})"
-    r"|(?<=\d)[ \t]*(?:\n[ \t]*)+(?=/(?:\d{4}/)?\p{Lu})", V)
+    r"|(?<=\d)[ \t]*(?:\n[ \t]*)+(?=/(?:\d{4}/)?\p{Lu})", RULE_FLAGS)
 # a word hyphenated across a line end: 'thực hi-\nện' (rare in Vietnamese, common in OCR)
-_SPLIT_WORD = regex.compile(r"(?<=\p{Ll})-[ \t]*\n[ \t]*(?=\p{Ll})", V)
+_SPLIT_WORD = regex.compile(r"(?<=\p{Ll})-[ \t]*\n[ \t]*(?=\p{Ll})", RULE_FLAGS)
 
 
 def split_symbols(m: Mapped) -> Mapped:
@@ -206,7 +205,7 @@ def web_furniture(m: Mapped) -> Mapped:
             break
     # the start: the header block above the national motto, if portal markers stand before it
     start = 0
-    motto = regex.search(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", text[:end], V | regex.IGNORECASE)
+    motto = vocab.MOTTO.search(text[:end])
     if motto and any(p.search(text[:motto.start()]) for p, _ in f["site_markers"]):
         start = text.rfind("\n", 0, motto.start()) + 1
         # walk back over the header block: upper-case lines, rules, table pipes
@@ -228,9 +227,9 @@ def web_furniture(m: Mapped) -> Mapped:
     return apply_edits(m, edits)
 
 
-_HSPACE = regex.compile(r"[ ]{2,}", V)
-_LINE_EDGE = regex.compile(r"[ ]+(?=\n)|(?<=\n)[ ]+", V)
-_BLANKS = regex.compile(r"\n(?:[ \t]*\n)+", V)
+_HSPACE = regex.compile(r"[ ]{2,}", RULE_FLAGS)
+_LINE_EDGE = regex.compile(r"[ ]+(?=\n)|(?<=\n)[ ]+", RULE_FLAGS)
+_BLANKS = regex.compile(r"\n(?:[ \t]*\n)+", RULE_FLAGS)
 
 
 def whitespace(m: Mapped) -> Mapped:
@@ -244,7 +243,7 @@ def whitespace(m: Mapped) -> Mapped:
 
 def page_breaks(m: Mapped) -> Mapped:
     """Form feeds (page breaks) become line ends: pages are kept in the span map, not the text."""
-    return sub(regex.compile(r"[ \t]*\f[ \t]*", V), "\n", m)
+    return sub(regex.compile(r"[ \t]*\f[ \t]*", RULE_FLAGS), "\n", m)
 
 
 def strip_ends(m: Mapped) -> Mapped:

@@ -249,19 +249,18 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
             pins = _pinpoints(pc.group("chain"))
             start = pc.start()
         end = e
-        cited, date_span = None, None
+        cited = None
         da = P.DATE_AFTER.match(text, e, min(len(text), e + 80))
         if da:
             dm = from_match(da)
             cited = dm.value
-            date_span = Span(da.start(), da.end(), da.group())
             end = da.end()
         else:
-            cited, date_span = _date_leading_sentence(text, start, prev_end)
+            cited, _ = _date_leading_sentence(text, start, prev_end)
         name = law.name if law else None
         found.append(Citation(start, end, text[start:end], doc_type, ref=ref, number=number.lstrip("0") or number,
                               year=year, symbol=symbol, issuer=issuer, name=name, cited_date=cited,
-                              date_span=date_span, pinpoints=pins, written_type=written if tw else None,
+                              pinpoints=pins, written_type=written if tw else None,
                               code_type=None if m.group("pnum") else code_type))  # party codes name no state type
         prev_end = end
         prev_written = written or doc_type
@@ -277,14 +276,13 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
         if pc and pc.end() == start:
             pins = _pinpoints(pc.group("chain"))
             start = pc.start()
-        cited, date_span = None, None
+        cited = None
         da = P.DATE_AFTER.match(text, end, min(len(text), end + 80))
         if da:
             cited = from_match(da).value
-            date_span = Span(da.start(), da.end(), da.group())
             end = da.end()
         found.append(Citation(start, end, text[start:end], _law_type(law.word), name=law.name, cited_date=cited,
-                              date_span=date_span, pinpoints=pins, nested=law.nested, issuer="Quốc hội" if _law_type(law.word) != "Pháp lệnh" else "Ủy ban Thường vụ Quốc hội"))
+                              pinpoints=pins, nested=law.nested, issuer="Quốc hội" if _law_type(law.word) != "Pháp lệnh" else "Ủy ban Thường vụ Quốc hội"))
     found.sort(key=lambda c: (c.start, c.end))
     return found
 

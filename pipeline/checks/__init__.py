@@ -146,6 +146,19 @@ def scope_key(ref: str | None, issuer: str | None, province: str | None) -> tupl
 
 # --- the rules ---------------------------------------------------------------------------------
 
+
+Rule = Callable[[duckdb.DuckDBPyConnection, "_Texts"], Iterable[dict]]
+# every flag kind and the rule that yields its rows, in the order they run (the decorator adds them)
+RULES: dict[str, Rule] = {}
+
+
+def rule(fn: Rule) -> Rule:
+    """Register a rule under its function's name, which is the kind of flag it raises."""
+    RULES[fn.__name__] = fn
+    return fn
+
+
+@rule
 def citation_date_conflict(con, texts: _Texts) -> Iterable[dict]:
     """One số hiệu cited with different dates: the minority mentions, against the consensus."""
     catalog = dict(con.execute("SELECT ref_key, issue_date FROM catalog").fetchall())
@@ -213,6 +226,7 @@ def _merge_near_refs(groups: dict[tuple, list]) -> dict[tuple, list]:
     return merged
 
 
+@rule
 def catalog_date_mismatch(con, texts: _Texts) -> Iterable[dict]:
     """A cited date that disagrees with the catalog of national documents."""
     catalog = {r[0]: r for r in con.execute("SELECT ref_key, ref, issue_date, title, source FROM catalog").fetchall()}
@@ -237,6 +251,7 @@ def _mention_flags(con, texts: _Texts, kind: str, severity: str, where: str, mes
                    expected=expected(r), found=found(r), char_start=r.char_start, char_end=r.char_end)
 
 
+@rule
 def number_year_mismatch(con, texts: _Texts) -> Iterable[dict]:
     """The year inside the số hiệu is not the year of the date cited with it."""
     return _mention_flags(
@@ -246,6 +261,7 @@ def number_year_mismatch(con, texts: _Texts) -> Iterable[dict]:
         lambda r: r.year, lambda r: r.cited_date.year)
 
 
+@rule
 def cited_after_citing(con, texts: _Texts) -> Iterable[dict]:
     """A document cites one dated after its own issue date."""
     return _mention_flags(
@@ -256,6 +272,7 @@ def cited_after_citing(con, texts: _Texts) -> Iterable[dict]:
         lambda r: f"on or before {r.issue_date}", lambda r: r.cited_date)
 
 
+@rule
 def type_symbol_mismatch(con, texts: _Texts) -> Iterable[dict]:
     """A type word that contradicts the code in the symbol (Nghị định số 242/QĐ-TTg)."""
     return _mention_flags(
@@ -265,6 +282,7 @@ def type_symbol_mismatch(con, texts: _Texts) -> Iterable[dict]:
         lambda r: r.code_type, lambda r: r.written_type)
 
 
+@rule
 def implemented_before_issued(con, texts: _Texts) -> Iterable[dict]:
     """'X implements Y' while X is dated before Y."""
     for r in _rows(con, """
@@ -281,6 +299,7 @@ def implemented_before_issued(con, texts: _Texts) -> Iterable[dict]:
                    expected=f"on or after {r.y_date}", found=r.x_date, char_start=r.char_start, char_end=r.char_end)
 
 
+@rule
 def impossible_date(con, texts: _Texts) -> Iterable[dict]:
     """A written date that does not exist (ngày 15 tháng 54, 31/02)."""
     for r in _rows(con, """SELECT x.doc_id, x.day, x.month, x.year, x.char_start, x.char_end, x.surface, d.source_path
@@ -294,6 +313,7 @@ def impossible_date(con, texts: _Texts) -> Iterable[dict]:
                    found=r.surface, char_start=r.char_start, char_end=r.char_end)
 
 
+@rule
 def total_mismatch(con, texts: _Texts) -> Iterable[dict]:
     """A stated total that is not the sum of its listed parts."""
     parts = _rows(con, """
@@ -358,16 +378,6 @@ def _listed_documents(con, texts: _Texts) -> Iterable[dict]:
                    found=json.dumps(dict(listed_types), ensure_ascii=False), char_start=s, char_end=e)
 
 
-RULES: dict[str, Callable[[duckdb.DuckDBPyConnection, _Texts], Iterable[dict]]] = {
-    "citation_date_conflict": citation_date_conflict,
-    "catalog_date_mismatch": catalog_date_mismatch,
-    "number_year_mismatch": number_year_mismatch,
-    "cited_after_citing": cited_after_citing,
-    "implemented_before_issued": implemented_before_issued,
-    "impossible_date": impossible_date,
-    "total_mismatch": total_mismatch,
-    "type_symbol_mismatch": type_symbol_mismatch,
-}
 
 
 def compute_flags(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Path] = ()) -> collections.Counter:

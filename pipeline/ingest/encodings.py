@@ -61,9 +61,3 @@ def detect(text: str) -> str | None:
     scores = sorted((_implausible(convert(sample, enc)), enc) for enc in ENCODINGS)
     best, enc = scores[0]
     return enc if best <= 0.2 * before else None
-
-
-def fix_legacy(text: str) -> tuple[str, str | None]:
-    """The text in Unicode, and the legacy encoding it was in (None when it was not)."""
-    enc = detect(text)
-    return (convert(text, enc), enc) if enc else (text, None)

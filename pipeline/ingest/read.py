@@ -16,6 +16,8 @@ from pathlib import Path
 
 import regex
 
+from extractors.vocab import SUPERSCRIPT_DIGITS
+
 from .encodings import convert, detect
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -86,10 +88,23 @@ def sniff(data: bytes, suffix: str) -> str:
     return "md" if suffix in (".md", ".markdown") else "txt"
 
 
+# byte-order marks and the codec each calls for, in the order they are tried
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"))
+
+
+def bom_encoding(data: bytes, utf32: bool = True) -> str | None:
+    """The codec named by the byte-order mark ``data`` starts with, or None."""
+    for bom, enc in BOMS if utf32 else BOMS[:3]:
+        if data.startswith(bom):
+            return enc
+    return None
+
+
 def _decode_head(head: bytes) -> str:
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if head.startswith(bom):
-            return head.decode(enc, errors="ignore")
+    enc = bom_encoding(head, utf32=False)
+    if enc:
+        return head.decode(enc, errors="ignore")
     if head[1::2].count(0) > len(head) // 4:
         return head.decode("utf-16-le", errors="ignore")
     if head[0::2].count(0) > len(head) // 4:
@@ -105,10 +120,9 @@ _CP1258_MARKS = regex.compile(r"[\u0300\u0301\u0303\u0309\u0323]")
 
 def decode_text(data: bytes) -> str:
     """UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), else Windows-1258."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-                     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace")
+    enc = bom_encoding(data)
+    if enc:
+        return data.decode(enc, errors="replace")
     sample = data[:8192]
     if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4:
         return data.decode("utf-16-le", errors="replace")
@@ -236,7 +250,7 @@ def _para_text(p) -> str:
         elif node.tag in (_W + "br", _W + "cr"):
             out.append("\n")
         elif node.tag == _W + "footnoteReference":
-            out.append(str(node.get(_W + "id")).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")))
+            out.append(str(node.get(_W + "id")).translate(SUPERSCRIPT_DIGITS))
     return "".join(out)
 
 
@@ -442,7 +456,7 @@ def layout_text(tp, page_width: float) -> str:
             elif gap > 0.15 * h_med and segs[-1][2] and segs[-1][2][-1] != " ":
                 segs[-1][2].append(" ")
             sup = c.isdigit() and 0 < (tt - tb) < 0.8 * tight_med and tb > base + 0.25 * tight_med
-            segs[-1][2].append(c.translate(_SUP) if sup else c)
+            segs[-1][2].append(c.translate(SUPERSCRIPT_DIGITS) if sup else c)
             segs[-1][1] = max(segs[-1][1], r)
             prev_r = r if prev_r is None else max(prev_r, r)
         rows.append((ln["mid"], [(s[0], s[1], "".join(s[2]).strip()) for s in segs]))
@@ -466,7 +480,6 @@ def layout_text(tp, page_width: float) -> str:
     return "\n".join(left + right + rest)
 
 
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 # --- garbled text layers ----------------------------------------------------------------------
