@@ -44,12 +44,7 @@ REF_RE = regex.compile(
 # --- type words --------------------------------------------------------------------------------
 
 
-def _type_words() -> str:
-    words = sorted(vocab.type_by_word(), key=len, reverse=True)
-    return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in words)
-
-
-TYPE_WORD = _type_words()
+TYPE_WORD = vocab.alternation(vocab.type_by_word())
 # the type word, then 'số' or 'số:' — right before the số hiệu
 TYPE_BEFORE = regex.compile(rf"(?<!\p{{L}})(?P<tw>{TYPE_WORD})\s*(?:(?:số|so)\s*:?\s*)?$", RULE_FLAGS_I)
 SO_BEFORE = regex.compile(r"(?<!\p{L})(?:số|So|Số)\s*:?\s*$", regex.V1)

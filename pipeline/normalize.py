@@ -155,7 +155,7 @@ def _glued_footnote_re() -> regex.Pattern:
         p = i.matcher.pattern
         if regex.fullmatch(r"\(\?:[\p{L}&]+\)", p):
             codes.add(p[3:-1])
-    alt = "|".join(sorted((regex.escape(c) for c in codes), key=len, reverse=True))
+    alt = vocab.alternation(codes)   # inside a lookbehind: any one code matching is enough, order aside
     return regex.compile(
         rf"(?<=\d[ \t]?/[\p{{L}}\d/&.\-]*?)(?:(?<=(?:UBTV)?QH1\d)|(?<=[/\-](?:{alt})))(\d{{1,2}})(?=[\s,;.:)]|$)",
         RULE_FLAGS | regex.IGNORECASE)
