@@ -25,10 +25,23 @@ class Extraction:
     dates: list[DateMention] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     count_items: list[tuple[int, int]] = field(default_factory=list)
-    budget: list[Budget] = field(default_factory=list)
-    staffing: list[Staffing] = field(default_factory=list)
-    deadlines: list[Deadline] = field(default_factory=list)
-    counts: list[Count] = field(default_factory=list)
+    figures: dict[str, list] = field(default_factory=dict)   # kind (= its table) → what it found, see figures.KINDS
+
+    @property
+    def budget(self) -> list[Budget]:
+        return self.figures.get("budget", [])
+
+    @property
+    def staffing(self) -> list[Staffing]:
+        return self.figures.get("staffing", [])
+
+    @property
+    def deadlines(self) -> list[Deadline]:
+        return self.figures.get("deadlines", [])
+
+    @property
+    def counts(self) -> list[Count]:
+        return self.figures.get("counts", [])
 
 
 def extract(text: str, extra_grids: Sequence[Grid] = ()) -> Extraction:
@@ -40,6 +53,4 @@ def extract(text: str, extra_grids: Sequence[Grid] = ()) -> Extraction:
     grids = find_grids(text) + list(extra_grids)
     dates = find_dates(text)
     found = figures.find_figures(text, grids, cites, dates)
-    kinds = found.by_kind
-    return Extraction(meta, cites, dates, find_implements(text, cites), found.count_items,
-                      kinds["budget"], kinds["staffing"], kinds["deadlines"], kinds["counts"])
+    return Extraction(meta, cites, dates, find_implements(text, cites), found.count_items, found.by_kind)

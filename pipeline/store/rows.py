@@ -48,8 +48,7 @@ def citation_rows(doc_id: str, norm: Normalized, cites: list[Citation], ocr_page
 def figure_rows(doc_id: str, norm: Normalized, ex: Extraction, ocr_pages: frozenset[int] = frozenset()) -> dict[str, list[dict]]:
     """The rows of the figure tables (and dates, links, list items) for one document; ``ocr_pages``
     (1-based) marks the rows read from OCR'd pages."""
-    found = {"counts": ex.counts, "dates": ex.dates, "citation_links": ex.links, "staffing": ex.staffing,
-             "budget": ex.budget, "deadlines": ex.deadlines}
+    found = {**ex.figures, "dates": ex.dates, "citation_links": ex.links}   # each figure kind goes to its table
     out = {name: _spanned(tables.BY_NAME[name], doc_id, norm, items, ocr_pages) for name, items in found.items()}
     out["count_items"] = [tables.COUNT_ITEMS.row(doc_id, a, (a, b)) for a, b in ex.count_items]
     return out
