@@ -15,7 +15,7 @@ import duckdb
 
 from .tables import TABLES
 
-PIPELINE_VERSION = "5"  # bump when extraction changes, so re-runs recompute old rows
+PIPELINE_VERSION = "6"  # bump when extraction changes, so re-runs recompute old rows
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_documents_citations", """
@@ -203,6 +203,14 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE deadlines ADD COLUMN from_ocr BOOLEAN;
     ALTER TABLE dates ADD COLUMN from_ocr BOOLEAN;
     ALTER TABLE citation_links ADD COLUMN from_ocr BOOLEAN;
+    """),
+    # issue 12: what an amount is, totals apart from parts, kinds of head counts (README: budget, staffing)
+    ("0007_figure_kinds", """
+    ALTER TABLE budget ADD COLUMN id INTEGER;
+    ALTER TABLE budget ADD COLUMN kind VARCHAR;
+    ALTER TABLE budget ADD COLUMN role VARCHAR;
+    ALTER TABLE budget ADD COLUMN parent_id INTEGER;
+    ALTER TABLE staffing ADD COLUMN kind VARCHAR;
     """),
 ]
 
