@@ -91,13 +91,18 @@ class Region:
 
 def table_regions(text: str) -> list[Region]:
     """Every pipe block of at least 2 rows × 2 cells, numeric or not (issue 12, A1)."""
-    out = []
+    out: list[Region] = []
     for block in _pipe_blocks(text):
         rows = [_cells(text, m.start(), m.end()) for m in block if not MD_RULE.match(m.group())]
         rows = [r for r in rows if r]
-        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        if max((len(r) for r in rows), default=0) < 2 or (len(rows) < 2 and not out):
             continue
-        out.append(Region(block[0].start(), block[-1].end(), tuple(c.surface for c in rows[0]), tuple(tuple(r) for r in rows[1:])))
+        if INDEX_CELL.fullmatch(rows[0][0].surface) and rows[0][0].surface.strip() not in ("TT", "STT"):
+            # a block that starts with a data row ('1 | CCN …') continues the table above, under its header
+            header = out[-1].header if out and len(out[-1].header) == len(rows[0]) else ()
+            out.append(Region(block[0].start(), block[-1].end(), header, tuple(tuple(r) for r in rows)))
+        else:
+            out.append(Region(block[0].start(), block[-1].end(), tuple(c.surface for c in rows[0]), tuple(tuple(r) for r in rows[1:])))
     return out
 
 

@@ -116,11 +116,15 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         lo, hi = sentence_bounds(text, m.start, m.end)
         after = regex.match(r"\s*[,)]?\s*(?:cho|để)\s+", text[m.end:hi])
         unit = unit_in(purpose or "") or (unit_in(text[m.end + after.end():hi][:80]) if after else None)
-        level = level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
+        nxt = money[idx + 1].start if idx + 1 < len(money) else hi
+        own = text[m.end:min(hi, nxt, m.end + 100)] if after else ""
+        level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per)
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
+        if kind == "unknown" and out and text.find("\n\n", out[-1].end, m.start) < 0 and out[-1].kind != "rate":
+            kind = out[-1].kind   # 'Dự toán chi … 800 tỷ đồng. Ước thực hiện cả năm 760 tỷ đồng': the paragraph's kind
         row_label, col = where if where else (None, None)
         if idx in cells and not grid and not region:
             row_label = _previous_paragraph(text, m.start)
