@@ -189,7 +189,8 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int]) -> list[Budg
     return res
 
 
-TOTAL_ROW = regex.compile(r"^\s*(?:TỔNG|Tổng|tổng|CỘNG|Cộng)(?!\p{L})|\((?:[IVX]+\s*\+\s*)+[IVX]+\)", regex.V1)
+# a table's total row: 'TỔNG …', 'Tổng cộng', 'Tổng số', 'Cộng', '(I+II+III)' ('Tổng sản phẩm (GRDP)' is not one)
+TOTAL_ROW = regex.compile(r"^\s*(?:TỔNG|CỘNG|Cộng|Tổng\s+(?:cộng|số))(?!\p{L})|\((?:[IVX]+\s*\+\s*)+[IVX]+\)", regex.V1)
 
 
 def _grid_budget(g: G.Grid) -> list[Budget]:

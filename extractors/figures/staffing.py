@@ -45,11 +45,17 @@ def _kind(text: str, q_start: int, end: int) -> str:
 
 def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
     """Thresholds of a rule, steps, kin, years, and people acted upon, moved or counted as a flow."""
-    if THRESHOLD.search(text, lo, hi) or NOT_BEFORE_STAFF.search(text[max(0, q_start - 30):q_start]):
+    if THRESHOLD.search(text, lo, hi):
         return True
+    nb = NOT_BEFORE_STAFF.search(text[max(0, q_start - 30):q_start])
+    if nb and not (nb.group().strip() == "cử" and SENT_TO_BODY.match(text[end:end + 60])):
+        return True   # 'cử 01 cán bộ tham gia Hội đồng': the members of the body it joins, a head count
     if regex.search(r"(?<!\p{L})năm\s*$", text[max(0, q_start - 8):q_start], regex.V1 | regex.I):
         return True
     return bool(NOT_AFTER_STAFF.match(text[end:min(hi, end + 40)]))
+
+
+SENT_TO_BODY = regex.compile(r"\s*(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
 
 
 def _has_frame(text: str, lo: int, hi: int) -> bool:
