@@ -49,6 +49,7 @@ class GridRow:
     unit: str | None = None                 # from an 'Đơn vị tính' column
     positions: tuple[int, ...] | None = None  # column of each cell, when the row's layout is known
     n_cells: int | None = None              # how many cells the row has (fewer than the header: merged cells)
+    index: str | None = None                # the row's number cell ('I', '1', '1.1', 'a'), when written
 
     def column_of(self, i: int, width: int) -> int | None:
         if self.positions is not None:
@@ -191,8 +192,10 @@ def grid_from_rows(text: str, rows: list[list[Span | None]], headers: list[list[
         unit = next((c.surface.strip() for _, c in texts if UNIT_CELL.fullmatch(c.surface)), None)
         label = " ".join(c.surface for _, c in texts if not UNIT_CELL.fullmatch(c.surface)
                          and not INDEX_CELL.fullmatch(c.surface))
+        index = next((c.surface.strip() for c in cells[:max(1, first_text)] if c is not None and c.surface.strip()
+                      and INDEX_CELL.fullmatch(c.surface)), None)
         data.append(GridRow(_clean(label), tuple(c for _, c in nums), unit, tuple(i for i, _ in nums),
-                            sum(1 for c in cells if c is not None)))
+                            sum(1 for c in cells if c is not None), index))
     if not data:
         return None
     start = min(c.start for r in rows for c in r if c is not None and c.start >= 0)
