@@ -114,6 +114,8 @@ def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
 COUNT_PARTS = regex.compile(r"^[^.;]{0,160}?(?<!\p{L})(?:gồm|bao\s+gồm|trong\s+đó)\s*:?\s*$", regex.V1 | regex.I)
 PART_JOIN = regex.compile(r"^\s*(?:,|;|và|,\s*và)?\s*$", regex.V1)
 ITEMS_FOLLOW = regex.compile(r"\s*,?\s*(?:cụ\s+thể|như\s+sau|gồm\s+các\s+văn\s+bản)\s*:", regex.V1 | regex.I)
+VAN_BAN = regex.compile(r"văn\s+bản", regex.V1 | regex.I)
+ROW_START = regex.compile(r"(?:^|\n)[ \t]*(?:\d{1,3}[.)]?[ \t]*\n?[ \t]*)?$")   # a citation first on its row
 LIST_END = regex.compile(r"\n\s*(?:\d+\.|[IVX]+\.|[a-zđ]\))\s+\p{Lu}", regex.V1)
 
 
@@ -138,7 +140,7 @@ def count_list_items(text: str, counts: list[Count], cites: list) -> list[tuple[
     '… 10 văn bản, gồm: …, cụ thể:' then one document per row.  A row's first citation is its item."""
     out = []
     for i, c in enumerate(counts):
-        if c.parent is not None or not regex.match(r"văn\s+bản", c.head, regex.V1 | regex.I):
+        if c.parent is not None or not VAN_BAN.match(c.head):
             continue
         last = max([k for k, p in enumerate(counts) if p.parent == i] + [i])
         im = ITEMS_FOLLOW.match(text, counts[last].end)
@@ -147,7 +149,7 @@ def count_list_items(text: str, counts: list[Count], cites: list) -> list[tuple[
         end_m = LIST_END.search(text, im.end(), min(len(text), im.end() + 6000))
         hi = end_m.start() if end_m else min(len(text), im.end() + 6000)
         for k, cite in enumerate(cites):
-            if im.end() <= cite.start < hi and regex.search(r"(?:^|\n)[ \t]*(?:\d{1,3}[.)]?[ \t]*\n?[ \t]*)?$", text[max(0, cite.start - 8):cite.start]):
+            if im.end() <= cite.start < hi and ROW_START.search(text[max(0, cite.start - 8):cite.start]):
                 out.append((i, k))
     return out
 
