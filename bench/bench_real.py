@@ -213,6 +213,8 @@ def main() -> None:
         ("end to end, 2 workers: s / MB/s per core / docs/s",
          f"{two['wall']:.1f} / {mb / two['wall'] / 2:.2f} / {len(files) / two['wall']:.1f}"),
         ("2 workers / 1 worker", f"{one['wall'] / two['wall']:.2f}x"),
+        ("MB per CPU-second of the process tree, 1 worker / 2 workers (load-independent)",
+         f"{mb / one['cpu']:.2f} / {mb / two['cpu']:.2f}"),
         ("CPU of the run (2 workers): whole tree / main process (writer)",
          f"{two['cpu']:.1f} s / {two['main_cpu']:.1f} s = {100 * two['main_cpu'] / max(two['cpu'], 1e-9):.0f} %"),
         ("unchanged re-run", f"{rerun['wall']:.2f} s = {100 * rerun['wall'] / two['wall']:.1f} % of the first run"),
