@@ -192,7 +192,7 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
 
 
 def _match_words(words: list[str], text: str) -> int | None:
-    """Where ``words`` end when they start ``text`` (spaces before, between: at least one), else None:
+    r"""Where ``words`` end when they start ``text`` (spaces before, between: at least one), else None:
     ``regex.match(r"\s*w1\s+w2…", text)`` without compiling a pattern per phrase."""
     pos, n = 0, len(text)
     for k, w in enumerate(words):
