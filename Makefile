@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= data/processed/vanban.duckdb
 CORPUS ?= ../shared/corpus
 
-.PHONY: run test install score bench clean
+.PHONY: run test install score bench bench-real clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ score: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py --docs $(or $(DOCS),2000) --keep
+
+ARCHIVE ?= ../shared/archive/raw
+
+bench-real: $(STAMP)
+	VANBAN_ARCHIVE=$(or $(VANBAN_ARCHIVE),$(ARCHIVE)) $(BIN)/python bench/bench_real.py
 
 clean:
 	rm -rf $(VENV) data/processed/*.duckdb *.egg-info

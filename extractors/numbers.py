@@ -286,6 +286,8 @@ def find_money(text: str) -> list[Money]:
 
 def find_percents(text: str) -> list[Quantity]:
     out = []
+    if "%" not in text:   # a literal prefilter: the pattern ends with one
+        return out
     for m in PERCENT.finditer(text):
         q = _quantity(m.start("q"), m["q"])
         if q is not None and q.end == m.end("q"):

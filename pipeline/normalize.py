@@ -150,6 +150,8 @@ def running_headers(m: Mapped) -> Mapped:
 
 
 def _glued_footnote_re() -> regex.Pattern:
+    """The marker after a code, tried only inside a symbol run (see ``footnote_markers``): the
+    lookbehinds are of bounded length, so the pattern is linear on any input."""
     codes = {c for d in vocab.doc_types() for c in d.codes} | {"CP", "TTg", "TW", "TU"}
     for i in vocab.issuers():
         p = i.matcher.pattern
@@ -157,18 +159,24 @@ def _glued_footnote_re() -> regex.Pattern:
             codes.add(p[3:-1])
     alt = vocab.alternation(codes)   # inside a lookbehind: any one code matching is enough, order aside
     return regex.compile(
-        rf"(?<=\d[ \t]?/[\p{{L}}\d/&.\-]*?)(?:(?<=(?:UBTV)?QH1\d)|(?<=[/\-](?:{alt})))(\d{{1,2}})(?=[\s,;.:)]|$)",
+        rf"(?:(?<=(?:UBTV)?QH1\d)|(?<=[/\-](?:{alt})))(\d{{1,2}})(?=[\s,;.:)]|\Z)",
         RULE_FLAGS | regex.IGNORECASE)
 
 
-_GLUED = None
+# a run of symbol characters after 'digit /': where a số hiệu and its glued marker can be.  Possessive,
+# so each character is read once (the old variable-length lookbehind re-read the run at every position)
+_SYMBOL_RUN = regex.compile(r"\d[ \t]?/[\p{L}\d/&.\-]*+", RULE_FLAGS)
+_GLUED = _glued_footnote_re()
 
 
 def footnote_markers(m: Mapped) -> Mapped:
-    global _GLUED
-    if _GLUED is None:
-        _GLUED = _glued_footnote_re()
-    return sub(_GLUED, lambda mt: mt.group(1).translate(vocab.SUPERSCRIPT_DIGITS), m)
+    text, edits = m.text, []
+    for run in _SYMBOL_RUN.finditer(text):
+        first = text.index("/", run.start()) + 1
+        # endpos one past the run: the lookahead sees the character that ends it
+        for mt in _GLUED.finditer(text, first, min(run.end() + 1, len(text))):
+            edits.append((mt.start(), mt.end(), mt.group(1).translate(vocab.SUPERSCRIPT_DIGITS)))
+    return apply_edits(m, edits)
 
 
 # a số hiệu broken by a line end: 'TT-\nBTP', '6138/UBND-\nKGVX', '59/2012/\nNĐ-CP', '1050\n/QĐ-SCT'

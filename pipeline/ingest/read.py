@@ -12,6 +12,7 @@ import io
 import statistics
 import zipfile
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 import regex
@@ -150,12 +151,15 @@ def read_text(data: bytes) -> list[str]:
     return [text]
 
 
+# control characters other than \t \n \f \r, and the replacement character of a failed decode
+_BINARY_CHAR = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
 def _binary_share(text: str) -> float:
     sample = text[:20000]
     if not sample:
         return 0.0
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or c == "\ufffd")
-    return bad / len(sample)
+    return len(_BINARY_CHAR.findall(sample)) / len(sample)
 
 
 # --- html ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
+from ..store.tables import path_rows
 from ..store import DOCUMENT_COLUMNS, ROW_TABLES, document_row, delete_documents, mark_flags_stale, transaction
 from .work import Options, Outcome, work
 
@@ -42,7 +43,7 @@ def process_chunk(paths: list, loaded: frozenset[str], out: str, chunk_id: int,
             continue
         prov = _safe(o.doc.get("province"))
         frames["documents"].append({**document_row(o.doc, now), "_province": prov})
-        for table, rows in o.rows.items():
+        for table, rows in {**o.rows, "document_paths": path_rows(o.doc)}.items():
             frames[table].extend({**r, "_province": prov} for r in rows)
         summary.append((str(o.path), None, {"status": o.doc["status"], "format": o.doc["format"], "error": o.doc.get("error"),
                                             "n_citations": len(o.rows.get("citations", ())),

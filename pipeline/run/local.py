@@ -36,6 +36,30 @@ def _digest(path: Source) -> str | None:
         return None
 
 
+def _first_of_each_bytes(files: list[Source], extra: dict[str, list[str]]) -> list[Source]:
+    """The files to extract: of files with identical bytes, only the first (the later paths go to
+    ``extra``, and into ``document_paths`` with it).  Only files of a size seen twice are hashed here."""
+    sizes: dict[int, int] = {}
+    stat = {}
+    for p in files:
+        if isinstance(p, Path):
+            try:
+                stat[p] = p.stat().st_size
+            except OSError:
+                continue
+            sizes[stat[p]] = sizes.get(stat[p], 0) + 1
+    first: dict[str, Source] = {}
+    out = []
+    for p in files:
+        if p in stat and sizes[stat[p]] > 1 and (digest := _digest(p)) is not None:
+            if digest in first:
+                extra.setdefault(str(first[digest]), []).append(str(p))
+                continue
+            first[digest] = p
+        out.append(p)
+    return out
+
+
 _LOADED: frozenset[str] = frozenset()
 _OPTIONS = Options()
 
@@ -58,9 +82,13 @@ def run_local(con, files: list[Source], loaded: frozenset[str], record: Callable
 
     n_rows = 0
 
+    extra: dict[str, list[str]] = {}   # first path of some bytes → the later paths of the same bytes
+
     def take(o: Outcome) -> None:
         nonlocal n_rows
         if o.doc is not None:
+            if str(o.path) in extra:
+                o.doc["extra_paths"] = extra.pop(str(o.path))
             batch.append((o.doc, o.rows))
             n_rows += sum(len(r) for r in o.rows.values())
         pending.append(o)
@@ -88,7 +116,7 @@ def run_local(con, files: list[Source], loaded: frozenset[str], record: Callable
             record(Outcome(path, None, skipped_id=doc_id))
         else:
             todo.append(path)
-    files = todo
+    files = _first_of_each_bytes(todo, extra)
     try:
         if not files:
             return

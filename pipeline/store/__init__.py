@@ -13,7 +13,7 @@ from typing import Iterator
 
 import duckdb
 
-from .tables import TABLES
+from .tables import DOCUMENT_PATHS, TABLES, path_rows
 
 PIPELINE_VERSION = "6"  # bump when extraction changes, so re-runs recompute old rows
 
@@ -212,6 +212,10 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE budget ADD COLUMN parent_id INTEGER;
     ALTER TABLE staffing ADD COLUMN kind VARCHAR;
     """),
+    # identical bytes found under several paths are loaded once; every path is kept here
+    ("0009_document_paths", DOCUMENT_PATHS.ddl() + """
+    INSERT INTO document_paths SELECT doc_id, 0, source_path FROM documents;
+    """),
 ]
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)
@@ -345,6 +349,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
         insert_rows(con, "documents", DOCUMENT_COLUMNS, docs)
         mark_flags_stale(con)
         for table, columns in ROW_TABLES.items():
+            if table == DOCUMENT_PATHS.name:
+                insert_rows(con, table, columns, [r for doc, _ in batch for r in path_rows(doc)])
+                continue
             insert_rows(con, table, columns, [r for _, rows in batch for r in rows.get(table, ())])
     if index is not None:
         index.loaded(stale, docs)

@@ -86,5 +86,15 @@ DEADLINES = TableSpec("deadlines", "seq", (
     field("due_date", "DATE"), field("recurring", "VARCHAR"), field("precision", "VARCHAR"), field("what", "VARCHAR"),
     field("who", "VARCHAR")))
 
-TABLES: tuple[TableSpec, ...] = (CITATIONS, COUNTS, STAFFING, BUDGET, DEADLINES, DATES, CITATION_LINKS, COUNT_ITEMS)
+# every path a document's bytes were found under in the run that loaded it (seq 0 = documents.source_path)
+DOCUMENT_PATHS = TableSpec("document_paths", "seq", (field("path", "VARCHAR NOT NULL", lambda path: path),), spans=False)
+
+TABLES: tuple[TableSpec, ...] = (CITATIONS, COUNTS, STAFFING, BUDGET, DEADLINES, DATES, CITATION_LINKS, COUNT_ITEMS,
+                                 DOCUMENT_PATHS)
+
+
+def path_rows(doc: dict) -> list[dict]:
+    """The ``document_paths`` rows of a document row: its source path, then the paths of the same bytes."""
+    paths = [doc["source_path"], *doc.get("extra_paths", ())]
+    return [DOCUMENT_PATHS.row(doc["doc_id"], i, p) for i, p in enumerate(paths)]
 BY_NAME = {t.name: t for t in TABLES}

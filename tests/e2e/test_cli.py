@@ -139,3 +139,24 @@ def test_listing_commands_work_while_another_process_reads(sample_db, tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_identical_bytes_are_extracted_once_and_every_path_is_kept(tmp_path):
+    arch = tmp_path / "arch"
+    (arch / "sub").mkdir(parents=True)
+    text = "ỦY BAN NHÂN DÂN\nTỈNH NAM ĐỊNH\nSố: 12/UBND-VP\nCăn cứ Nghị định số 30/2020/NĐ-CP ngày 05/3/2020;"
+    for name in ("a.txt", "b.txt", "sub/c.txt"):
+        (arch / name).write_text(text, encoding="utf-8")
+    (arch / "d.txt").write_text(text + "\nKhác.", encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    for _ in range(2):   # the second run changes nothing
+        res = run_cli("run", str(arch), "--db", str(db), "--workers", "2")
+        assert res.returncode == 0, res.stderr
+        con = duckdb.connect(str(db), read_only=True)
+        docs = dict(con.execute("SELECT source_path, doc_id FROM documents").fetchall())
+        paths = con.execute("SELECT doc_id, seq, path FROM document_paths ORDER BY doc_id, seq").fetchall()
+        con.close()
+        assert sorted(docs) == [str(arch / "a.txt"), str(arch / "d.txt")]
+        assert [(p, s) for i, s, p in paths if i == docs[str(arch / "a.txt")]] == [
+            (str(arch / "a.txt"), 0), (str(arch / "b.txt"), 1), (str(arch / "sub" / "c.txt"), 2)]
+        assert len(paths) == 4
