@@ -35,6 +35,11 @@ WORK_FRAME = regex.compile(rf"(?P<q>\d{{1,4}})\s+(?:người|học\s+viên|lao\s
 
 def _kind(text: str, q_start: int, end: int) -> str:
     before = text[max(0, q_start - 30):q_start]
+    if regex.search(r"(?<!\p{L})(?:bình\s+quân|trung\s+bình)(?!\p{L})", text[max(0, q_start - 40):q_start], regex.V1 | regex.I) \
+            and regex.match(r"^\s*/", text[end:end + 5]):
+        return "average"   # 'bình quân khoảng 32 biên chế/01 cấp xã'
+    if regex.search(r"(?<!\p{L})tối\s+đa\s+(?:mỗi\s+\p{L}+\s+)?(?:có|được)\s*$", before, regex.V1 | regex.I):
+        return "cap"
     for k, pat in KIND_BEFORE:
         if pat.search(before):
             return k
@@ -52,7 +57,10 @@ def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
         return True   # 'cử 01 cán bộ tham gia Hội đồng': the members of the body it joins, a head count
     if regex.search(r"(?<!\p{L})năm\s*$", text[max(0, q_start - 8):q_start], regex.V1 | regex.I):
         return True
-    if ACTED_BEFORE.search(text[clause_start(text, q_start, 120):q_start]):
+    clause = text[clause_start(text, q_start, 120):q_start]
+    if ACTED_BEFORE.search(clause) or FLOW_IN_CLAUSE.search(clause):
+        return True
+    if FLOW_AFTER.match(text[end:min(hi, end + 80)]):
         return True
     return bool(NOT_AFTER_STAFF.match(text[end:min(hi, end + 40)]))
 
@@ -60,6 +68,9 @@ def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
 STOCK_ALONE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['stock_alone'])})(?!\p{{L}})", RULE_FLAGS)
 PEOPLE_SENTENCE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['people_sentence'])})(?!\p{{L}})", regex.V1 | regex.I)
 ACTED_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['acted_before'])})(?!\p{{L}})", regex.V1 | regex.I)
+# a flow, not a stock: 'số biên chế giảm … là 128.000 người', 'từ 40 người xuống 2 người', '… sẽ kết thúc nhiệm vụ'
+FLOW_IN_CLAUSE = regex.compile(r"(?<!\p{L})(?:giảm|tăng|tinh\s+giản|đình\s+chỉ|nhu\s+cầu)(?!\p{L})|(?<!\p{L})từ\s*$", regex.V1 | regex.I)
+FLOW_AFTER = regex.compile(r"^[^.;]{0,60}?(?<!\p{L})(?:kết\s+thúc\s+nhiệm\s+vụ|xuống\s+(?:còn\s+)?\d|nghỉ\s+việc|đình\s+công)(?!\p{L})", regex.V1 | regex.I)
 SENT_TO_BODY = regex.compile(r"\s*(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
 
 
