@@ -237,7 +237,9 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
             if fl["char_start"] is not None and fl["char_end"] is not None:
                 ms.append(marks.Span("flag", int(fl["char_start"]), int(fl["char_end"]),
                                      (("id", f"flag-{fl['flag_id']}"), ("title", f"{fl['kind']}: {fl['message']}"),
-                                      ("data-flag", fl["flag_id"]))))
+                                      ("data-flag", fl["flag_id"]),
+                                      ("data-values", json.dumps({k: fl[k] for k in ("kind", "severity", "message", "expected", "found")
+                                                                  if fl[k] is not None}, ensure_ascii=False)))))
         body = marks.render(text, ms)
         return page(request, "document.html", doc=doc, body=body, items=items, flags=flag_list, active="documents")
 
