@@ -245,15 +245,14 @@ def document_facets(con: duckdb.DuckDBPyConnection, q: str | None = None, filter
     sets = ", ".join(f"({c})" for c in DOC_FACETS)
     sql = (_DOCS_BASE.format(where=inner) +
            f"SELECT {', '.join(f'grouping({c}) = 0 AS g_{c}' for c in DOC_FACETS)}, {', '.join(DOC_FACETS)}, count(*) "
-           f"FROM base WHERE {outer} GROUP BY GROUPING SETS ({sets})")
+           f"FROM base WHERE {outer} GROUP BY GROUPING SETS ({sets}) ORDER BY count(*) DESC, "
+           + ", ".join(f"{c} COLLATE vi" if c != "year" else c for c in DOC_FACETS))
     out: dict[str, list[tuple]] = {c: [] for c in DOC_FACETS}
     n = len(DOC_FACETS)
     for row in con.execute(sql, params).fetchall():
         for i, c in enumerate(DOC_FACETS):
             if row[i]:
                 out[c].append((row[n + i], row[-1]))
-    for c in out:
-        out[c].sort(key=lambda t: (-t[1], str(t[0])))
     return out
 
 

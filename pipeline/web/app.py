@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import duckdb
+import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -84,14 +85,17 @@ def _clean(v):
     """A value from a DataFrame as plain Python (NaN/NaT → None, numpy ints → int)."""
     if v is None:
         return None
+    if isinstance(v, str):
+        return v
+    with contextlib.suppress(TypeError, ValueError):
+        if pd.isna(v) is True:   # NaN, NaT, pd.NA
+            return None
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
         try:
             v = v.item()
         except (ValueError, AttributeError):
             pass
     if isinstance(v, float) and math.isnan(v):
-        return None
-    if type(v).__name__ in ("NaTType",):
         return None
     if hasattr(v, "to_pydatetime"):
         v = v.to_pydatetime()
@@ -335,12 +339,17 @@ def _evidence(raw) -> list[tuple[str, str]]:
 
 
 def _snippet(text, q: str, width: int = 90) -> list[tuple[str, bool]]:
-    """Pieces (text, is_match) around the first folded match of q's words in text."""
+    """Pieces (text, is_match) around the first folded match of q (the whole phrase if it occurs, else its
+    words as whole words) in text."""
+    import regex
     if not isinstance(text, str) or not q:
         return []
     folded = report.fold(text)
-    words = [report.fold(w) for w in q.split() if w]
-    hits = sorted((i, i + len(w)) for w in words for i in _find_all(folded, w))
+    phrase = " ".join(report.fold(w) for w in q.split())
+    hits = [(m.start(), m.end()) for m in regex.finditer(r"(?<!\w)" + regex.escape(phrase) + r"(?!\w)", folded)]
+    if not hits:
+        words = "|".join(regex.escape(report.fold(w)) for w in q.split())
+        hits = [(m.start(), m.end()) for m in regex.finditer(r"(?<!\w)(?:" + words + r")(?!\w)", folded)]
     if not hits:
         return [(text[:2 * width], False)]
     lo, hi = max(0, hits[0][0] - width), min(len(text), hits[0][1] + width)
@@ -357,13 +366,6 @@ def _snippet(text, q: str, width: int = 90) -> list[tuple[str, bool]]:
     if hi < len(text):
         pieces.append(("…", False))
     return pieces
-
-
-def _find_all(hay: str, needle: str):
-    i = hay.find(needle)
-    while i >= 0 and needle:
-        yield i
-        i = hay.find(needle, i + len(needle))
 
 
 def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, allow_review: bool = False) -> None:
