@@ -24,7 +24,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import report
-from . import i18n, marks
+from .i18n import labels, num, pct
+from .marks import Span, render
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
@@ -123,7 +124,7 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
 
     def page(request: Request, template: str, **ctx) -> HTMLResponse:
         lang = "en" if request.query_params.get("lang") == "en" else "vi"
-        L = i18n.labels(lang)
+        L = labels(lang)
 
         def link(path: str, **params) -> str:
             p = {k: v for k, v in params.items() if v not in (None, "")}
@@ -141,7 +142,7 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
 
         html = env.get_template(template).render(
             L=L, lang=lang, link=link, here=here, request=request, q=request.query_params.get("q", ""),
-            num=lambda v: i18n.num(_clean(v), lang), pct=lambda v: i18n.pct(_clean(v), lang),
+            num=lambda v: num(_clean(v), lang), pct=lambda v: pct(_clean(v), lang),
             stamp=snap.stamp, busy=snap.busy, taken_at=snap.taken_at.strftime("%H:%M:%S %d/%m/%Y"), **ctx)
         return HTMLResponse(html, headers={"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff"})
 
@@ -221,7 +222,7 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
             in_archive = report.documents_with_refs(con, refs)
         doc = {k: _clean(v) for k, v in doc.items()}
         text = doc.get("text") or ""
-        L = i18n.labels("en" if request.query_params.get("lang") == "en" else "vi")
+        L = labels("en" if request.query_params.get("lang") == "en" else "vi")
         ms, items = [], []
         for _, r in spans.iterrows():
             details = {k: v for k, v in json.loads(r["details"]).items() if v is not None}
@@ -229,7 +230,7 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
                     (f" · {L['page']} {int(r['page'])}" if _clean(r["page"]) is not None else "")
             attrs = (("title", title), ("data-page", _clean(r["page"])), ("data-ref", _clean(r["ref"])),
                      ("data-values", json.dumps(details, ensure_ascii=False)))
-            ms.append(marks.Span(r["kind"], int(r["char_start"]), int(r["char_end"]), attrs))
+            ms.append(Span(r["kind"], int(r["char_start"]), int(r["char_end"]), attrs))
             items.append({"kind": r["kind"], "start": int(r["char_start"]), "end": int(r["char_end"]),
                           "surface": r["surface"], "page": _clean(r["page"]), "details": details,
                           "ref": _clean(r["ref"]), "in_archive": in_archive.get(_clean(r["ref"]))})
@@ -239,12 +240,12 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
             fl["evidence"] = _evidence(fl["evidence"])
             flag_list.append(fl)
             if fl["char_start"] is not None and fl["char_end"] is not None:
-                ms.append(marks.Span("flag", int(fl["char_start"]), int(fl["char_end"]),
+                ms.append(Span("flag", int(fl["char_start"]), int(fl["char_end"]),
                                      (("id", f"flag-{fl['flag_id']}"), ("title", f"{fl['kind']}: {fl['message']}"),
                                       ("data-flag", fl["flag_id"]),
                                       ("data-values", json.dumps({k: fl[k] for k in ("kind", "severity", "message", "expected", "found")
                                                                   if fl[k] is not None}, ensure_ascii=False)))))
-        body = marks.render(text, ms)
+        body = render(text, ms)
         return page(request, "document.html", doc=doc, body=body, items=items, flags=flag_list, active="documents")
 
     async def flags(request: Request):
