@@ -193,12 +193,38 @@ def fold(s: str) -> str:
     return "".join(out)
 
 
-def _doc_where(q: str | None, filters: dict) -> tuple[str, str, list]:
+def fold_key(s: str) -> bytes:
+    """The folded form searched by :class:`TextIndex`, at C speed: NFD, đ → d, ASCII only (the combining
+    marks, and any other non-ASCII character, dropped), lower case."""
+    import unicodedata
+    return unicodedata.normalize("NFD", s).replace("Đ", "d").replace("đ", "d").encode("ascii", "ignore").lower()
+
+
+class TextIndex:
+    """Every document's folded text held in memory, so an accent-free search scans it with ``in`` instead
+    of folding every text in SQL for each query (DuckDB's strip_accents runs at ~6 MB/s; this ~100 MB/s
+    to build, ~1 GB/s to search)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        rows = con.execute("SELECT doc_id, text FROM documents WHERE text IS NOT NULL").fetchall()
+        self.ids = [r[0] for r in rows]
+        self.texts = [fold_key(r[1]) for r in rows]
+
+    def match(self, q: str) -> list[str]:
+        words = [fold_key(w) for w in q.split()]
+        return [i for i, t in zip(self.ids, self.texts) if all(w in t for w in words)]
+
+
+def _doc_where(q: str | None, filters: dict, index: TextIndex | None = None) -> tuple[str, str, list]:
     """(WHERE inside base, WHERE over base, params): every value bound, every column from a fixed list."""
     inner, params = ["TRUE"], []
-    for word in (q or "").split():
-        inner.append(FOLD.format(x="d.text") + " LIKE '%' || " + FOLD.format(x="?") + " || '%'")
-        params.append(word)
+    if index is not None and (q or "").strip():
+        inner.append("d.doc_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(index.match(q))
+    else:
+        for word in (q or "").split():
+            inner.append(FOLD.format(x="d.text") + " LIKE '%' || " + FOLD.format(x="?") + " || '%'")
+            params.append(word)
     if filters.get("cites"):
         inner.append("d.doc_id IN (SELECT doc_id FROM citations WHERE ref = ?)")
         params.append(filters["cites"])
@@ -217,10 +243,11 @@ def _doc_where(q: str | None, filters: dict) -> tuple[str, str, list]:
 
 def search_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
                      sort: str = "file", desc: bool = False, limit: int | None = 50, offset: int = 0,
-                     with_text: bool = False) -> tuple[pd.DataFrame, int]:
-    """One page of documents matching the folded words of ``q`` and the facet ``filters``, and the total."""
+                     with_text: bool = False, index: TextIndex | None = None) -> tuple[pd.DataFrame, int]:
+    """One page of documents matching the folded words of ``q`` and the facet ``filters``, and the total
+    (``index``: search the folded texts held in memory instead of folding them in SQL)."""
     filters = filters or {}
-    inner, outer, params = _doc_where(q, filters)
+    inner, outer, params = _doc_where(q, filters, index)
     if sort not in DOC_SORTS:
         raise ValueError(f"sort must be one of {', '.join(DOC_SORTS)}, not {sort!r}")
     order = f"{sort} COLLATE vi" if sort in _TEXT_SORTS else sort
@@ -230,18 +257,20 @@ def search_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, filte
     page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
     sql = _DOCS_BASE.format(where=inner) + f"SELECT {cols}, count(*) OVER () AS total FROM base WHERE {outer} ORDER BY {order}{page}"
     frame = con.execute(sql, params).df()
-    total = int(frame["total"].iloc[0]) if len(frame) else (0 if offset == 0 else count_documents(con, q, filters))
+    total = int(frame["total"].iloc[0]) if len(frame) else (0 if offset == 0 else count_documents(con, q, filters, index))
     return frame.drop(columns=["total"]), total
 
 
-def count_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None) -> int:
-    inner, outer, params = _doc_where(q, filters or {})
+def count_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
+                    index: TextIndex | None = None) -> int:
+    inner, outer, params = _doc_where(q, filters or {}, index)
     return con.execute(_DOCS_BASE.format(where=inner) + f"SELECT count(*) FROM base WHERE {outer}", params).fetchone()[0]
 
 
-def document_facets(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None) -> dict[str, list[tuple]]:
+def document_facets(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
+                    index: TextIndex | None = None) -> dict[str, list[tuple]]:
     """For each facet, (value, documents) among the documents the filters keep, most first."""
-    inner, outer, params = _doc_where(q, filters or {})
+    inner, outer, params = _doc_where(q, filters or {}, index)
     sets = ", ".join(f"({c})" for c in DOC_FACETS)
     sql = (_DOCS_BASE.format(where=inner) +
            f"SELECT {', '.join(f'grouping({c}) = 0 AS g_{c}' for c in DOC_FACETS)}, {', '.join(DOC_FACETS)}, count(*) "

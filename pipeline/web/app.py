@@ -40,6 +40,7 @@ class Snapshot:
         self.dir = Path(tempfile.mkdtemp(prefix="vanban-serve-"))
         self.path, self.stamp, self.taken_at, self.busy = None, None, None, False
         self.lock = threading.Lock()
+        self._index = (None, None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -70,6 +71,33 @@ class Snapshot:
                 for p in (old, Path(str(old) + ".wal")):
                     with contextlib.suppress(OSError):
                         p.unlink()
+        self._start_index()
+
+    def text_index(self, con) -> report.TextIndex:
+        """The folded texts of the current snapshot: built in the background after each refresh, waited
+        for by the first search that needs it."""
+        with self.lock:
+            path, job = self._index
+        if path != self.path:
+            self._start_index()
+            with self.lock:
+                path, job = self._index
+        job.join()
+        return job.result
+
+    def _start_index(self) -> None:
+        path = self.path
+
+        def build():
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                job.result = report.TextIndex(con)
+            finally:
+                con.close()
+        job = threading.Thread(target=build, daemon=True)
+        with self.lock:
+            self._index = (path, job)
+        job.start()
 
     @contextlib.contextmanager
     def connect(self):
@@ -195,12 +223,14 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
         fmt = fmt_of(request)
         with snap.connect() as con:
             if fmt:
-                frame, _ = report.search_documents(con, q, filters, sort, desc, limit=None)
+                frame, _ = report.search_documents(con, q, filters, sort, desc, limit=None,
+                                                   index=snap.text_index(con) if q else None)
                 cols = [c for c in frame.columns]
                 return download("documents", cols, _rows(frame, cols), fmt)
+            index = snap.text_index(con) if q else None
             frame, total = report.search_documents(con, q, filters, sort, desc, PAGE_SIZE, (pageno - 1) * PAGE_SIZE,
-                                                   with_text=bool(q))
-            facets = report.document_facets(con, q, filters)
+                                                   with_text=bool(q), index=index)
+            facets = report.document_facets(con, q, filters, index)
         docs = []
         for _, r in frame.iterrows():
             d = {c: _clean(r[c]) for c in frame.columns if c != "text"}
