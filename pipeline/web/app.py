@@ -29,6 +29,7 @@ from .marks import Span, render
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
+FLAG_PAGE_SIZE = 100
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
 
 
@@ -291,12 +292,19 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
                 "char_start", "char_end", "flag_id"]
         if fmt:
             return download("flags", cols + ["evidence"], _rows(frame, cols + ["evidence"]), fmt)
+        try:
+            pageno = max(1, int(qp.get("page", "1")))
+        except ValueError:
+            pageno = 1
+        total, pages = len(frame), max(1, math.ceil(len(frame) / FLAG_PAGE_SIZE))
+        frame = frame.iloc[(pageno - 1) * FLAG_PAGE_SIZE: pageno * FLAG_PAGE_SIZE]
         rows = []
         for _, f in frame.iterrows():
             fl = {c: _clean(f[c]) for c in frame.columns}
             fl["evidence"] = _evidence(fl["evidence"])
             rows.append(fl)
-        return page(request, "flags.html", rows=rows, filters=filters, choices=choices, active="flags",
+        return page(request, "flags.html", rows=rows, total=total, pageno=pageno, pages=pages, filters=filters,
+                    choices=choices, active="flags",
                     allow_review=allow_review)
 
     async def cited(request: Request):
@@ -307,8 +315,14 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
         cols = list(frame.columns)
         if fmt:
             return download("cited_documents", cols, _rows(frame, cols), fmt)
+        try:
+            pageno = max(1, int(request.query_params.get("page", "1")))
+        except ValueError:
+            pageno = 1
+        total, pages = len(frame), max(1, math.ceil(len(frame) / FLAG_PAGE_SIZE))
+        frame = frame.iloc[(pageno - 1) * FLAG_PAGE_SIZE: pageno * FLAG_PAGE_SIZE]
         rows = [{c: _clean(r[c]) for c in cols} for _, r in frame.iterrows()]
-        return page(request, "cited.html", rows=rows, active="cited")
+        return page(request, "cited.html", rows=rows, total=total, pageno=pageno, pages=pages, active="cited")
 
     async def compare(request: Request):
         qp = request.query_params
