@@ -11,7 +11,7 @@ CORPUS ?= ../shared/corpus
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dask,synth]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask,synth,web]'
 	touch $(STAMP)
 
 install: $(STAMP)

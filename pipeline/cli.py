@@ -277,6 +277,29 @@ def query(sql: str = typer.Argument(..., help="The SQL to run."),
 
 
 
+@app.command(help="Start the local web app over the database (read-only): overview, documents with facets and "
+                  "search, each document with its highlights, flags, cited documents, comparisons.\n\n"
+                  "Example:\n\n  vanban serve --db data/processed/vanban.duckdb --port 8000")
+def serve(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
+          port: int = typer.Option(8000, "--port", help="TCP port."),
+          host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (only this machine unless told otherwise)."),
+          allow_review: bool = typer.Option(False, "--allow-review", help="Reserved: reviewing flags is not implemented yet.")) -> None:
+    try:
+        from .web import serve as serve_app
+    except ImportError as e:
+        _fail(ValueError(f"the web app needs vanban[web] ({e.name} is missing)"))
+    if not db.exists():
+        _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
+    err.print(f"vanban serve: http://{host}:{port}/  (database {db}, read-only; Ctrl-C stops)", markup=False, highlight=False)
+    try:
+        serve_app(db, host=host, port=port, allow_review=allow_review)
+    except Exception as e:  # noqa: BLE001 - a database that cannot be opened is one line
+        import duckdb
+        if isinstance(e, duckdb.Error):
+            _fail(StoreError(f"{db}: cannot open database ({str(e).splitlines()[0]})"))
+        raise
+
+
 @app.command(help="Write every table and view as Parquet, one file each.\n\n"
                   "Example:\n\n  vanban export --to data/processed/parquet")
 def export(to: Path = typer.Option(..., "--to", help="Folder to write (created if missing)."),

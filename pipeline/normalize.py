@@ -267,9 +267,10 @@ def strip_ends(m: Mapped) -> Mapped:
 
 
 STEPS_ALL = (line_ends, unicode_nfc, esign_stamps, running_headers, page_numbers, footnote_markers,
-             split_symbols, page_breaks, whitespace, strip_ends)
+             split_symbols, page_breaks, whitespace, strip_ends, unicode_nfc)
 STEPS_WEB = (line_ends, unicode_nfc, markdown_marks, web_furniture, esign_stamps, page_numbers, footnote_markers,
-             split_symbols, page_breaks, whitespace, strip_ends)
+             split_symbols, page_breaks, whitespace, strip_ends, unicode_nfc)
+# unicode_nfc again last: a removal can bring a base letter and a combining mark together ('C*\u0301' → 'C\u0301')
 
 
 def steps_for(fmt: str) -> tuple[Callable[[Mapped], Mapped], ...]:

@@ -42,17 +42,29 @@ _SQL = {
 }
 
 
+# CTEs named like the views shadow them, keeping the rows of the years asked (bound parameters).
+_YEAR_SCOPE = "WITH " + ", ".join(
+    f"{v} AS (SELECT * FROM main.{v} WHERE (?::INT IS NULL OR year >= ?::INT) AND (?::INT IS NULL OR year <= ?::INT))"
+    for v in ("province_staffing", "province_budget", "province_summary", "document_provinces")) + " "
+
+
 def _check_by(by: str) -> None:
     if by not in BY:
         raise ValueError(f"--by must be one of {', '.join(BY)}, not {by!r}")
 
 
-def compare(con: duckdb.DuckDBPyConnection, by: str = "province", metric: str = "staffing") -> pd.DataFrame:
-    """One row per province (as written, or as after the 1 July 2025 merger) for one metric."""
+def compare(con: duckdb.DuckDBPyConnection, by: str = "province", metric: str = "staffing",
+            years: tuple[int | None, int | None] | None = None) -> pd.DataFrame:
+    """One row per province (as written, or as after the 1 July 2025 merger) for one metric; ``years``
+    (first, last; either may be None) keeps the documents of those years (``citation_network`` has no
+    year, so ``national_documents_cited`` counts every year)."""
     _check_by(by)
     if metric not in METRICS:
         raise ValueError(f"--metric must be one of {', '.join(METRICS)}, not {metric!r}")
-    frame = con.execute(_SQL[metric].format(by=by)).df()
+    sql, params = _SQL[metric].format(by=by), []
+    if years and any(y is not None for y in years):
+        sql, params = _YEAR_SCOPE + sql, [years[0], years[0], years[1], years[1]] * 4
+    frame = con.execute(sql, params).df()
     if metric == "flags":
         if frame.empty:
             return frame.reindex(columns=[by, "total"])
@@ -142,3 +154,257 @@ def export_parquet(con: duckdb.DuckDBPyConnection, to) -> list[str]:
         target = (Path(to) / f"{name}.parquet").resolve()
         con.execute(f"COPY (SELECT * FROM {name}) TO '{str(target).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
     return list(EXPORT)
+
+
+# --- the web app's queries (pipeline/web) ----------------------------------------------------------
+# Accent- and case-folded text: strip_accents leaves Đ/đ alone, so they are mapped to D/d first.
+FOLD = "lower(strip_accents(replace(replace({x}, 'Đ', 'D'), 'đ', 'd')))"
+
+DOC_FACETS = ("province", "province_2025", "doc_type", "year", "status", "has_flags")
+DOC_SORTS = ("file", "province", "doc_type", "ref", "issue_date", "status", "n_citations", "n_flags")
+_TEXT_SORTS = {"file", "province", "doc_type", "ref", "status"}
+
+_DOCS_BASE = """
+WITH c AS (SELECT doc_id, count(*) AS n FROM citations GROUP BY 1),
+     f AS (SELECT doc_id, count(*) AS n FROM flags GROUP BY 1),
+base AS (
+    SELECT d.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file, d.format, d.status, d.province,
+           coalesce(p.province_2025, d.province) AS province_2025, d.doc_type, d.ref, d.issue_date,
+           year(coalesce(d.issue_date, d.issue_date_not_before)) AS year, d.subject,
+           coalesce(c.n, 0) AS n_citations, coalesce(f.n, 0) AS n_flags,
+           CASE WHEN f.n > 0 THEN 'yes' ELSE 'no' END AS has_flags, d.text
+    FROM documents d LEFT JOIN provinces p ON p.province = d.province
+         LEFT JOIN c USING (doc_id) LEFT JOIN f USING (doc_id)
+    WHERE {where}
+)
+"""
+
+
+def fold(s: str) -> str:
+    """Python twin of :data:`FOLD`, one character for one (offsets into the folded text are offsets into ``s``)."""
+    import unicodedata
+    out = []
+    for ch in s:
+        if ch in "Đđ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base.lower() if len(base.lower()) == 1 else ch)
+    return "".join(out)
+
+
+def fold_key(s: str) -> bytes:
+    """The folded form searched by :class:`TextIndex`, at C speed: NFD, đ → d, ASCII only (the combining
+    marks, and any other non-ASCII character, dropped), lower case."""
+    import unicodedata
+    return unicodedata.normalize("NFD", s).replace("Đ", "d").replace("đ", "d").encode("ascii", "ignore").lower()
+
+
+class TextIndex:
+    """Every document's folded text held in memory, so an accent-free search scans it with ``in`` instead
+    of folding every text in SQL for each query (DuckDB's strip_accents runs at ~6 MB/s; this ~100 MB/s
+    to build, ~1 GB/s to search)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        rows = con.execute("SELECT doc_id, text FROM documents WHERE text IS NOT NULL").fetchall()
+        self.ids = [r[0] for r in rows]
+        self.texts = [fold_key(r[1]) for r in rows]
+
+    def match(self, q: str) -> list[str]:
+        words = [fold_key(w) for w in q.split()]
+        return [i for i, t in zip(self.ids, self.texts) if all(w in t for w in words)]
+
+
+def _doc_where(q: str | None, filters: dict, index: TextIndex | None = None) -> tuple[str, str, list]:
+    """(WHERE inside base, WHERE over base, params): every value bound, every column from a fixed list."""
+    inner, params = ["TRUE"], []
+    if index is not None and (q or "").strip():
+        inner.append("d.doc_id IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(index.match(q))
+    else:
+        for word in (q or "").split():
+            inner.append(FOLD.format(x="d.text") + " LIKE '%' || " + FOLD.format(x="?") + " || '%'")
+            params.append(word)
+    if filters.get("cites"):
+        inner.append("d.doc_id IN (SELECT doc_id FROM citations WHERE ref = ?)")
+        params.append(filters["cites"])
+    outer, oparams = ["TRUE"], []
+    for col in DOC_FACETS:
+        v = filters.get(col)
+        if v in (None, ""):
+            continue
+        if col == "year":
+            outer.append("year = ?::INT")
+        else:
+            outer.append(f"{col} = ?")
+        oparams.append(v)
+    return " AND ".join(inner), " AND ".join(outer), params + oparams
+
+
+def search_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
+                     sort: str = "file", desc: bool = False, limit: int | None = 50, offset: int = 0,
+                     with_text: bool = False, index: TextIndex | None = None) -> tuple[pd.DataFrame, int]:
+    """One page of documents matching the folded words of ``q`` and the facet ``filters``, and the total
+    (``index``: search the folded texts held in memory instead of folding them in SQL)."""
+    filters = filters or {}
+    inner, outer, params = _doc_where(q, filters, index)
+    if sort not in DOC_SORTS:
+        raise ValueError(f"sort must be one of {', '.join(DOC_SORTS)}, not {sort!r}")
+    order = f"{sort} COLLATE vi" if sort in _TEXT_SORTS else sort
+    order += (" DESC" if desc else " ASC") + " NULLS LAST, file COLLATE vi, doc_id"
+    cols = "doc_id, file, format, status, province, province_2025, doc_type, ref, issue_date, year, subject, " \
+           "n_citations, n_flags" + (", text" if with_text else "")
+    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    sql = _DOCS_BASE.format(where=inner) + f"SELECT {cols}, count(*) OVER () AS total FROM base WHERE {outer} ORDER BY {order}{page}"
+    frame = con.execute(sql, params).df()
+    total = int(frame["total"].iloc[0]) if len(frame) else (0 if offset == 0 else count_documents(con, q, filters, index))
+    return frame.drop(columns=["total"]), total
+
+
+def count_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
+                    index: TextIndex | None = None) -> int:
+    inner, outer, params = _doc_where(q, filters or {}, index)
+    return con.execute(_DOCS_BASE.format(where=inner) + f"SELECT count(*) FROM base WHERE {outer}", params).fetchone()[0]
+
+
+def document_facets(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
+                    index: TextIndex | None = None) -> dict[str, list[tuple]]:
+    """For each facet, (value, documents) among the documents the filters keep, most first."""
+    inner, outer, params = _doc_where(q, filters or {}, index)
+    sets = ", ".join(f"({c})" for c in DOC_FACETS)
+    sql = (_DOCS_BASE.format(where=inner) +
+           f"SELECT {', '.join(f'grouping({c}) = 0 AS g_{c}' for c in DOC_FACETS)}, {', '.join(DOC_FACETS)}, count(*) "
+           f"FROM base WHERE {outer} GROUP BY GROUPING SETS ({sets}) ORDER BY count(*) DESC, "
+           + ", ".join(f"{c} COLLATE vi" if c != "year" else c for c in DOC_FACETS))
+    out: dict[str, list[tuple]] = {c: [] for c in DOC_FACETS}
+    n = len(DOC_FACETS)
+    for row in con.execute(sql, params).fetchall():
+        for i, c in enumerate(DOC_FACETS):
+            if row[i]:
+                out[c].append((row[n + i], row[-1]))
+    return out
+
+
+def overview(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Documents by status, format, province, type and year; flags by kind and per 100 documents by province."""
+    one = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+    return {
+        "total": one("SELECT count(*) FROM documents"),
+        "status": one("SELECT status, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "format": one("SELECT format, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "province": one("SELECT province, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1 COLLATE vi NULLS LAST"),
+        "doc_type": one("SELECT doc_type, count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1 COLLATE vi NULLS LAST"),
+        "year": one("SELECT year(coalesce(issue_date, issue_date_not_before)) y, count(*) FROM documents GROUP BY 1 ORDER BY 1 NULLS LAST"),
+        "flag_kind": one("SELECT kind, count(*) FROM flags GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "flags_per_100": one("""
+            WITH d AS (SELECT province, count(*) n FROM documents WHERE status = 'ok' GROUP BY 1),
+                 f AS (SELECT d.province, count(*) n FROM flags JOIN documents d USING (doc_id) GROUP BY 1)
+            SELECT d.province, d.n, coalesce(f.n, 0), round(100.0 * coalesce(f.n, 0) / d.n, 1)
+            FROM d LEFT JOIN f ON f.province IS NOT DISTINCT FROM d.province ORDER BY 4 DESC, 1 COLLATE vi NULLS LAST"""),
+    }
+
+
+def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict | None:
+    """The document's row with its file name and province after the merger, or None when there is none."""
+    frame = con.execute("""
+        SELECT d.*, regexp_extract(d.source_path, '[^/]+$') AS file, coalesce(p.province_2025, d.province) AS province_2025
+        FROM documents d LEFT JOIN provinces p ON p.province = d.province WHERE d.doc_id = ?""", [doc_id]).df()
+    return None if frame.empty else frame.iloc[0].to_dict()
+
+
+def document_spans(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
+    """Every citation, figure and deadline of one document with its offsets, page and parsed values."""
+    return con.execute("""
+        SELECT 'citation' AS kind, char_start, char_end, page, surface,
+               json_object('ref', ref, 'doc_type', doc_type, 'issuer', issuer, 'name', name, 'cited_date', cited_date,
+                           'article', article, 'clause', clause, 'point', point) AS details, ref, seq
+        FROM citations WHERE doc_id = ?
+        UNION ALL
+        SELECT 'staffing', char_start, char_end, page, surface,
+               json_object('count', count, 'unit', unit, 'level', level, 'category', category,
+                           'full_time', full_time, 'part_time', part_time), NULL, id FROM staffing WHERE doc_id = ?
+        UNION ALL
+        SELECT 'budget', char_start, char_end, page, surface,
+               json_object('amount_min_vnd', amount_min_vnd, 'amount_max_vnd', amount_max_vnd, 'per', per,
+                           'purpose', purpose, 'unit', unit, 'level', level), NULL, seq FROM budget WHERE doc_id = ?
+        UNION ALL
+        SELECT 'deadline', char_start, char_end, page, surface,
+               json_object('due_date', due_date, 'recurring', recurring, 'who', who, 'what', what), NULL, seq
+        FROM deadlines WHERE doc_id = ?
+        UNION ALL
+        SELECT 'count', char_start, char_end, page, surface, json_object('value', value, 'head', head), NULL, seq
+        FROM counts WHERE doc_id = ?
+        ORDER BY char_start, char_end DESC""", [doc_id] * 5).df()
+
+
+def documents_with_refs(con: duckdb.DuckDBPyConnection, refs: list[str]) -> dict[str, str]:
+    """ref → doc_id of a document in the archive carrying that số hiệu."""
+    if not refs:
+        return {}
+    return dict(con.execute("SELECT ref, min(doc_id) FROM documents WHERE ref IN (SELECT unnest(?)) GROUP BY 1",
+                            [list(refs)]).fetchall())
+
+
+FLAG_FILTERS = ("kind", "severity", "province", "year", "doc_id")
+
+
+def search_flags(con: duckdb.DuckDBPyConnection, filters: dict | None = None) -> pd.DataFrame:
+    """The flags the filters keep (province as written or after the merger), most severe first."""
+    f = {k: (v or None) for k, v in (filters or {}).items()}
+    return con.execute("""
+        SELECT f.flag_id, f.kind, f.severity, f.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file, d.province,
+               year(coalesce(d.issue_date, d.issue_date_not_before)) AS year, f.ref, f.message, f.expected, f.found,
+               f.char_start, f.char_end, f.evidence
+        FROM flags f LEFT JOIN documents d USING (doc_id) LEFT JOIN provinces p ON p.province = d.province
+        WHERE (?::VARCHAR IS NULL OR f.kind = ?) AND (?::VARCHAR IS NULL OR f.severity = ?)
+          AND (?::VARCHAR IS NULL OR d.province = ? OR p.province_2025 = ?)
+          AND (?::INT IS NULL OR year(coalesce(d.issue_date, d.issue_date_not_before)) = ?::INT)
+          AND (?::VARCHAR IS NULL OR f.doc_id = ?)
+        ORDER BY f.severity = 'error' DESC, f.kind, file COLLATE vi, f.char_start""",
+        [f.get("kind"), f.get("kind"), f.get("severity"), f.get("severity"), f.get("province"), f.get("province"),
+         f.get("province"), f.get("year"), f.get("year"), f.get("doc_id"), f.get("doc_id")]).df()
+
+
+def flag_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
+    return {
+        "kind": [r[0] for r in con.execute("SELECT DISTINCT kind FROM flags ORDER BY 1").fetchall()],
+        "severity": [r[0] for r in con.execute("SELECT DISTINCT severity FROM flags ORDER BY 1").fetchall()],
+        "province": [r[0] for r in con.execute(
+            "SELECT DISTINCT d.province FROM flags JOIN documents d USING (doc_id) WHERE d.province IS NOT NULL "
+            "ORDER BY 1 COLLATE vi").fetchall()],
+    }
+
+
+def cited_documents(con: duckdb.DuckDBPyConnection, q: str | None = None) -> pd.DataFrame:
+    """Each cited số hiệu once: mentions, citing documents, the dates written with it (and how often), the
+    consensus date (most mentions), the catalog's date and title, and the document in the archive if any."""
+    return con.execute(f"""
+        WITH m AS (SELECT c.ref, c.doc_type, c.issuer, c.cited_date, c.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file
+                   FROM citations c JOIN documents d USING (doc_id) WHERE c.ref IS NOT NULL),
+        dates AS (SELECT ref, cited_date, count(*) n FROM m WHERE cited_date IS NOT NULL GROUP BY 1, 2),
+        agg AS (SELECT ref, mode(doc_type) AS doc_type, mode(issuer) AS issuer, count(*) AS mentions,
+                       count(DISTINCT doc_id) AS citing_documents, list(DISTINCT file ORDER BY file) AS cited_by
+                FROM m GROUP BY 1)
+        SELECT a.ref, a.doc_type, a.issuer, a.mentions, a.citing_documents,
+               (SELECT string_agg(strftime(cited_date, '%d/%m/%Y') || ' (' || n || ')', ', ' ORDER BY n DESC, cited_date)
+                FROM dates x WHERE x.ref = a.ref) AS dates_cited,
+               (SELECT cited_date FROM dates x WHERE x.ref = a.ref ORDER BY n DESC, cited_date LIMIT 1) AS consensus,
+               k.issue_date AS catalog_date, k.title AS catalog_title,
+               (SELECT min(doc_id) FROM documents d WHERE d.ref = a.ref) AS in_archive,
+               array_to_string(a.cited_by, ', ') AS cited_by
+        FROM agg a LEFT JOIN catalog k ON k.ref = a.ref
+        WHERE ?::VARCHAR IS NULL OR {FOLD.format(x="a.ref || ' ' || coalesce(k.title, '')")} LIKE '%' || {FOLD.format(x="?")} || '%'
+        ORDER BY a.mentions DESC, a.ref COLLATE vi""", [q or None, q or ""]).df()
+
+
+def data_stamp(db_path) -> str:
+    """What changes when a run writes: the database file's (and its WAL's) modification time and size."""
+    import os
+    parts = []
+    for p in (str(db_path), str(db_path) + ".wal"):
+        try:
+            st = os.stat(p)
+            parts.append(f"{st.st_mtime_ns}-{st.st_size}")
+        except OSError:
+            parts.append("-")
+    return ":".join(parts)
