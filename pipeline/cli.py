@@ -6,12 +6,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .checks import CatalogError
+from .output import Format
 from .store import StoreError, connect, connect_read
 from .ingest.read import OCR_MODES
 from .ingest.sources import iter_sources
@@ -21,14 +23,23 @@ DEFAULT_DB = Path("data/processed/vanban.duckdb")
 DEFAULT_RAW = Path("data/raw")
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+    add_completion=True, no_args_is_help=True, rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="vanban: Vietnamese administrative documents into DuckDB.\n\n"
          "Example:\n\n  vanban run data/raw --db data/processed/vanban.duckdb")
 err = Console(stderr=True)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+        print(f"vanban {version('vanban')}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
     """vanban: Vietnamese administrative documents into DuckDB."""
 out = Console(width=None if sys.stdout.isatty() else 160)  # a pipe or a file gets wide rows
 
@@ -40,12 +51,12 @@ out = Console(width=None if sys.stdout.isatty() else 160)  # a pipe or a file ge
 def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default: data/raw)."),
         db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file to write."),
         catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
-        workers: int = typer.Option(0, "--workers", "-j", help="Processes reading files (default: all cores)."),
+        workers: int = typer.Option(None, "--workers", "-j", min=1, show_default=False, help="Processes reading files [default: all cores]."),
         prune: bool = typer.Option(False, "--prune", help="Delete documents whose file is gone from under PATH."),
-        batch: int = typer.Option(64, "--batch", help="Documents per transaction."),
+        batch: int = typer.Option(64, "--batch", min=1, help="Documents per transaction."),
         ocr: str = typer.Option("auto", "--ocr", help="auto: OCR pages without a (readable) text layer | always | never. "
                                                        "Needs tesseract-ocr and tesseract-ocr-vie."),
-        timeout: float = typer.Option(300, "--timeout", help="Seconds one file may take before it is stopped (0: no limit)."),
+        timeout: float = typer.Option(300, "--timeout", min=0, help="Seconds one file may take before it is stopped (0: no limit)."),
         executor: str = typer.Option("local", "--executor", help="local | dask"),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
         parquet_dir: Path = typer.Option(None, "--parquet-dir", help="Where the dask executor writes Parquet (default: next to --db)."),
@@ -129,10 +140,10 @@ def _fmt(v) -> str:
 
 @app.command(help="Write a realistic archive with its ground truth (OUT/raw, OUT/gold).\n\n"
                   "Example:\n\n  vanban synth --docs 2000 --out /tmp/archive --seed 7")
-def synth(docs: int = typer.Option(..., "--docs", help="How many documents."),
+def synth(docs: int = typer.Option(..., "--docs", min=0, help="How many documents."),
           out_dir: Path = typer.Option(..., "--out", help="Folder to write (raw/ and gold/ inside)."),
           seed: int = typer.Option(0, "--seed", help="Same seed, same archive."),
-          inconsistent: float = typer.Option(0.1, "--inconsistent", help="Chance of each planted inconsistency.")) -> None:
+          inconsistent: float = typer.Option(0.1, "--inconsistent", min=0, max=1, help="Chance of each planted inconsistency.")) -> None:
     from .synth import synth as write_archive
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, disable=not err.is_terminal, transient=True)
@@ -187,7 +198,8 @@ def _check_format(fmt: str) -> None:
 
 
 def _fail(e: Exception) -> None:
-    err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
+    for i, line in enumerate(str(e).splitlines() or [""]):
+        err.print(f"error: {line}" if i == 0 else line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -257,24 +269,46 @@ def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
     _emit(frame, fmt, title=f"{metric} by {by}")
 
 
-@app.command(help="Run one SQL query on the database (read only).\n\n"
-                  "Example:\n\n  vanban query \"SELECT province, count(*) FROM documents GROUP BY 1\" --format csv")
+@app.command(help="Run one SQL query on the database (read only); $name parameters come from -p NAME VALUE.\n\n"
+                  "Example:\n\n  vanban query \"SELECT * FROM documents WHERE province = $p\" -p p 'An Giang' --csv")
 def query(sql: str = typer.Argument(..., help="The SQL to run."),
           db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
-          fmt: str = typer.Option("table", "--format", help="table | csv | json")) -> None:
+          param: list[tuple[str, str]] = typer.Option([], "--param", "-p", help="A query parameter: -p NAME VALUE ($NAME in the SQL)."),
+          fmt: Format = typer.Option(None, "--format", help="Output format (default: table on a terminal, csv otherwise)."),
+          table: bool = typer.Option(False, "--table", help="A table (the default on a terminal)."),
+          csv: bool = typer.Option(False, "--csv", help="CSV with a header."),
+          tsv: bool = typer.Option(False, "--tsv", help="Tab-separated values."),
+          json_: bool = typer.Option(False, "--json", help="A JSON array of objects."),
+          nl: bool = typer.Option(False, "--nl", help="One JSON object per line."),
+          md: bool = typer.Option(False, "--markdown", help="A Markdown table."),
+          json_cols: bool = typer.Option(False, "--json-cols", help="JSON columns (evidence) emitted as JSON, not a string.")) -> None:
     from . import report
-    _check_format(fmt)
+    fmt = _pick_format(fmt, table=table, csv=csv, tsv=tsv, json=json_, nl=nl, markdown=md)
     try:
         con = connect_read(db)
         try:
-            frame = report.run_query(con, sql)
+            rel = report.query_relation(con, sql, dict(param) or None)
+            _write(con, rel, fmt, json_cols)
         finally:
             con.close()
     except (StoreError, report.QueryError) as e:
         _fail(e)
-    _emit(frame, fmt)
+    except duckdb.Error as e:
+        _fail(report.QueryError(f"query failed: {e}"))
 
 
+def _pick_format(fmt: Format | None, **flags: bool) -> Format:
+    chosen = [k for k, v in flags.items() if v]
+    if len(chosen) > 1 or (chosen and fmt is not None):
+        _fail(ValueError("choose one output format"))
+    if chosen:
+        return Format(chosen[0])
+    return fmt or (Format.table if sys.stdout.isatty() else Format.csv)
+
+
+def _write(con, rel, fmt: Format, json_cols: bool = False, title: str | None = None) -> None:
+    from .output import write
+    write(con, rel, fmt, sys.stdout, json_cols=json_cols, title=title, console=out)
 
 
 @app.command(help="Start the local web app over the database (read-only): overview, documents with facets and "

@@ -135,7 +135,18 @@ def figures_by_province(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 
 class QueryError(Exception):
-    """A query DuckDB refused (its first line)."""
+    """A query DuckDB refused (its whole message, one line per line)."""
+
+
+def query_relation(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
+    """The result of ``sql`` (with ``$name`` parameters) as a relation for :mod:`pipeline.output`."""
+    try:
+        if params:
+            frame = con.execute(sql, params).arrow()
+            return con.from_arrow(frame)
+        return con.sql(sql)
+    except duckdb.Error as e:
+        raise QueryError(f"query failed: {e}") from None
 
 
 def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> "pd.DataFrame":

@@ -1,0 +1,156 @@
+"""Render a DuckDB result in the formats sqlite-utils names: table, csv, tsv, json, nl, markdown.
+
+Machine formats go through DuckDB's own writers (lists as ``[a, b]``, dates as ``2024-07-23``, sums
+as DuckDB prints them); the table is drawn by rich from DuckDB's values, every type turned into text
+by :func:`cell`. Digits are grouped the Vietnamese way (``1.120``, ``51,4``) only in the table and
+only in money and count columns; years, ids and codes never.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import os
+import re
+import tempfile
+from enum import Enum
+
+import duckdb
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    nl = "nl"
+    markdown = "markdown"
+
+
+# integer-or-decimal columns whose values are money or head counts (grouped in the table)
+GROUPED = re.compile(r"(vnd|amount|count|people|full_time|part_time|mentions|documents|citations|flags|"
+                     r"total|sum|^n$|^n_|value|million|budget|staff|files)", re.I)
+NEVER_GROUPED = re.compile(r"(year|_id$|^id$|seq|page|char_|raw_|number|code|ref|symbol)", re.I)
+
+
+def grouped(name: str, type_: str) -> bool:
+    """Does the column hold money or counts (and not a year, id or code)?"""
+    numeric = type_.split("(")[0] in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
+                                      "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "DECIMAL", "DOUBLE", "FLOAT"}
+    return numeric and bool(GROUPED.search(name)) and not NEVER_GROUPED.search(name)
+
+
+def vn_number(v) -> str:
+    """``1120`` → ``1.120``, ``51.4`` → ``51,4``."""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, int):
+        return f"{v:,}".replace(",", ".")
+    text = f"{v:,}" if isinstance(v, decimal.Decimal) else f"{v:,.6g}" if abs(v) >= 1e15 else f"{v:,}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def cell(v, group: bool = False) -> str:
+    """One DuckDB value as text: lists ``[a, b]``, structs ``{k: v}``, dates ISO, no float noise."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if group and isinstance(v, (int, float, decimal.Decimal)):
+        return vn_number(v)
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(cell(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {cell(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (dt.date, dt.datetime, dt.time)):
+        return v.isoformat(sep=" ") if isinstance(v, dt.datetime) else v.isoformat()
+    return str(v)
+
+
+def _quote(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"
+
+
+def _json_cols(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
+    """JSON-typed columns (and ``evidence``) emitted as JSON, not as a string holding JSON."""
+    exprs = []
+    for name, t in zip(rel.columns, rel.types):
+        q = '"' + name.replace('"', '""') + '"'
+        exprs.append(f"CAST({q} AS JSON) AS {q}" if str(t) == "JSON" or name == "evidence" else q)
+    return rel.select(", ".join(exprs))
+
+
+def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, fmt: Format | str, out,
+          json_cols: bool = False, title: str | None = None, console=None) -> None:
+    """Write ``rel`` to the text stream ``out`` in ``fmt``."""
+    fmt = Format(fmt)
+    if fmt in (Format.table, Format.markdown):
+        cols, types = rel.columns, [str(t) for t in rel.types]
+        rows = rel.fetchall()
+        if fmt is Format.markdown:
+            out.write(markdown(cols, types, rows))
+        else:
+            table(cols, types, rows, title, console)
+        return
+    if json_cols and fmt in (Format.json, Format.nl):
+        rel = _json_cols(rel)
+    options = {Format.csv: "FORMAT csv, HEADER true", Format.tsv: "FORMAT csv, HEADER true, DELIMITER '\t'",
+               Format.json: "FORMAT json, ARRAY true", Format.nl: "FORMAT json"}[fmt]
+    fd, path = tempfile.mkstemp(suffix=".out")
+    os.close(fd)
+    try:
+        name = f"vanban_out_{os.getpid()}"
+        rel.create_view(name, replace=True)
+        try:
+            con.execute(f"COPY (SELECT * FROM {name}) TO {_quote(path)} ({options})")
+        finally:
+            con.execute(f"DROP VIEW IF EXISTS {name}")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        if fmt is Format.json and not rel.columns:
+            text = "[]\n"
+        if fmt is Format.json and text.strip() == "":
+            text = "[]\n"
+        out.write(text)
+    finally:
+        os.unlink(path)
+
+
+def markdown(cols, types, rows) -> str:
+    def esc(s: str) -> str:
+        return s.replace("|", "\\|").replace("\n", " ")
+    lines = ["| " + " | ".join(esc(c) for c in cols) + " |",
+             "| " + " | ".join("---:" if t.split("(")[0] in _NUMERIC else "---" for t in types) + " |"]
+    lines += ["| " + " | ".join(esc(cell(v)) for v in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+_NUMERIC = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "UINTEGER", "DECIMAL", "DOUBLE", "FLOAT"}
+
+
+def table(cols, types, rows, title=None, console=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+    console = console or Console()
+    t = Table(title=title)
+    groups = [grouped(c, ty) for c, ty in zip(cols, types)]
+    for c, ty in zip(cols, types):
+        t.add_column(c, overflow="fold", justify="right" if ty.split("(")[0] in _NUMERIC else "left")
+    for row in rows:
+        t.add_row(*(Text(cell(v, g)) for v, g in zip(row, groups)))
+    console.print(t, markup=False, highlight=False)
+
+
+def json_default(v):
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, decimal.Decimal):
+        return float(v)
+    return str(v)
+
+
+def dumps(v) -> str:
+    return json.dumps(v, ensure_ascii=False, default=json_default)
