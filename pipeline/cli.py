@@ -273,7 +273,7 @@ def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
                   "Example:\n\n  vanban query \"SELECT * FROM documents WHERE province = $p\" -p p 'An Giang' --csv")
 def query(sql: str = typer.Argument(..., help="The SQL to run."),
           db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
-          param: list[tuple[str, str]] = typer.Option([], "--param", "-p", help="A query parameter: -p NAME VALUE ($NAME in the SQL)."),
+          param: list[str] = typer.Option([], "--param", "-p", metavar="NAME VALUE", help="A query parameter: -p NAME VALUE or -p NAME=VALUE ($NAME in the SQL); repeatable."),
           fmt: Format = typer.Option(None, "--format", help="Output format (default: table on a terminal, csv otherwise)."),
           table: bool = typer.Option(False, "--table", help="A table (the default on a terminal)."),
           csv: bool = typer.Option(False, "--csv", help="CSV with a header."),
@@ -287,7 +287,7 @@ def query(sql: str = typer.Argument(..., help="The SQL to run."),
     try:
         con = connect_read(db)
         try:
-            rel = report.query_relation(con, sql, dict(param) or None)
+            rel = report.query_relation(con, sql, dict(p.split("=", 1) for p in param) or None)
             _write(con, rel, fmt, json_cols)
         finally:
             con.close()
@@ -353,9 +353,22 @@ def export(to: Path = typer.Option(..., "--to", help="Folder to write (created i
     out.print(f"wrote {len(written)} Parquet files to {to}", markup=False, highlight=False)
 
 
+def _pair_params(argv: list[str]) -> list[str]:
+    """``-p NAME VALUE`` as ``-p NAME=VALUE`` (the one-value form the option takes)."""
+    out, i = [], 0
+    while i < len(argv):
+        if argv[i] in ("-p", "--param") and i + 2 < len(argv) and "=" not in argv[i + 1]:
+            out += [argv[i], f"{argv[i + 1]}={argv[i + 2]}"]
+            i += 3
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 def main() -> None:
     try:
-        app()
+        app(args=_pair_params(sys.argv[1:]), prog_name="vanban")
     except KeyboardInterrupt:
         err.print("interrupted: documents loaded so far are kept")
         sys.exit(130)

@@ -73,13 +73,13 @@ def _quote(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
-def _json_cols(rel: duckdb.DuckDBPyRelation) -> duckdb.DuckDBPyRelation:
-    """JSON-typed columns (and ``evidence``) emitted as JSON, not as a string holding JSON."""
+def _json_cols(rel: duckdb.DuckDBPyRelation) -> str:
+    """The select list that emits JSON-typed columns (and ``evidence``) as JSON, not as a string holding JSON."""
     exprs = []
     for name, t in zip(rel.columns, rel.types):
         q = '"' + name.replace('"', '""') + '"'
         exprs.append(f"CAST({q} AS JSON) AS {q}" if str(t) == "JSON" or name == "evidence" else q)
-    return rel.select(", ".join(exprs))
+    return ", ".join(exprs)
 
 
 def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, fmt: Format | str, out,
@@ -94,19 +94,18 @@ def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, fmt: For
         else:
             table(cols, types, rows, title, console)
         return
-    if json_cols and fmt in (Format.json, Format.nl):
-        rel = _json_cols(rel)
+    select = _json_cols(rel) if json_cols and fmt in (Format.json, Format.nl) else "*"
     options = {Format.csv: "FORMAT csv, HEADER true", Format.tsv: "FORMAT csv, HEADER true, DELIMITER '\t'",
                Format.json: "FORMAT json, ARRAY true", Format.nl: "FORMAT json"}[fmt]
     fd, path = tempfile.mkstemp(suffix=".out")
     os.close(fd)
     try:
         name = f"vanban_out_{os.getpid()}"
-        rel.create_view(name, replace=True)
+        con.register(name, rel.to_arrow_table())
         try:
-            con.execute(f"COPY (SELECT * FROM {name}) TO {_quote(path)} ({options})")
+            con.execute(f"COPY (SELECT {select} FROM {name}) TO {_quote(path)} ({options})")
         finally:
-            con.execute(f"DROP VIEW IF EXISTS {name}")
+            con.unregister(name)
         with open(path, encoding="utf-8") as f:
             text = f.read()
         if fmt is Format.json and not rel.columns:

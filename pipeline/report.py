@@ -141,10 +141,7 @@ class QueryError(Exception):
 def query_relation(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
     """The result of ``sql`` (with ``$name`` parameters) as a relation for :mod:`pipeline.output`."""
     try:
-        if params:
-            frame = con.execute(sql, params).arrow()
-            return con.from_arrow(frame)
-        return con.sql(sql)
+        return con.sql(sql, params=params) if params else con.sql(sql)
     except duckdb.Error as e:
         raise QueryError(f"query failed: {e}") from None
 

@@ -80,7 +80,7 @@ def sniff(data: bytes, suffix: str) -> str:
             return "docx"
         return "zip"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "ole"  # legacy .doc/.xls
+        return "doc" if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data or suffix == ".doc" else "ole"
     text_head = _decode_head(head).lstrip().lower()
     if text_head.startswith(("<!doctype html", "<html", "<?xml")) or regex.search(r"<(html|body|head)[\s>]", text_head[:2048]):
         return "html"
@@ -502,10 +502,49 @@ def garbled_share(text: str) -> float:
     return len(_IMPOSSIBLE.findall(sample)) / len(sample)
 
 
+# --- legacy .doc ------------------------------------------------------------------------------
+
+DOC_TOOLS = (("antiword", ["antiword", "-w", "0", "-m", "UTF-8.txt"]), ("catdoc", ["catdoc", "-d", "utf-8", "-w"]))
+
+
+def read_doc(data: bytes) -> list[str]:
+    """A Word 97–2003 file through antiword, else catdoc (Debian packages); pages split at form feeds."""
+    import shutil
+    import subprocess
+    import tempfile
+    tools = [(name, argv) for name, argv in DOC_TOOLS if shutil.which(name)]
+    if not tools:
+        raise ReadError("unsupported_format", "a legacy Word file (.doc): install antiword or catdoc to read it")
+    with tempfile.NamedTemporaryFile(suffix=".doc") as f:
+        f.write(data)
+        f.flush()
+        problems = []
+        for name, argv in tools:
+            r = subprocess.run([*argv, f.name], capture_output=True, timeout=120)
+            text = r.stdout.decode("utf-8", "replace")
+            if r.returncode == 0 and text.strip():
+                return [p for p in text.split("\f")] or [text]
+            problems.append(f"{name}: {r.stderr.decode('utf-8', 'replace').strip().splitlines()[:1] or ['no text']}")
+    raise ReadError("unreadable", f"legacy Word file not readable ({'; '.join(problems)})")
+
+
+def repair_mojibake(text: str) -> str | None:
+    """The text with UTF-8-read-as-Windows-1252 undone by ftfy, or None when it is not mojibake."""
+    try:
+        import ftfy
+        from ftfy.badness import is_bad
+    except ImportError:
+        return None
+    if not is_bad(text):
+        return None
+    fixed = ftfy.fix_encoding(text)
+    return fixed if fixed != text else None
+
+
 # --- entry point -----------------------------------------------------------------------------
 
 # readers that turn bytes into page texts (PDF, which also reports its OCR'd pages, is read apart)
-READERS = {"docx": read_docx, "html": read_html, "txt": read_text, "md": read_text}
+READERS = {"doc": read_doc, "docx": read_docx, "html": read_html, "txt": read_text, "md": read_text}
 
 
 def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> RawDocument:
@@ -539,6 +578,11 @@ def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> R
         if legacy:   # TCVN3 / VNI fonts or files: the same text in Unicode
             doc.pages = [convert(p, legacy) for p in doc.pages]
             doc.text_source = legacy
+    if fmt in ("txt", "md", "html", "doc") and doc.text_source == "text":
+        fixed = [repair_mojibake(p) for p in doc.pages]
+        if any(f is not None for f in fixed):   # UTF-8 read as Windows-1252 somewhere on the way
+            doc.pages = [f if f is not None else p for f, p in zip(fixed, doc.pages)]
+            doc.text_source = "mojibake"
     share = garbled_share(doc.raw_text)
     if fmt == "pdf" and share > GARBLED_SHARE:
         doc.status = "garbled_text_layer"
