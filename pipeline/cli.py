@@ -158,23 +158,13 @@ def synth(docs: int = typer.Option(..., "--docs", min=0, help="How many document
               f"ground truth in {out_dir / 'gold'}", markup=False, highlight=False)
 
 
-FORMATS = ("table", "csv", "json")
-
-
-def _emit(frame, fmt: str, title: str | None = None, wide: tuple[str, ...] = ()) -> None:
-    """A DataFrame as a rich table, CSV or JSON lines on stdout."""
-    if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False))
-    elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, date_format="iso", lines=True))
-    else:
-        t = Table(title=title)
-        for col in frame.columns:
-            t.add_column(str(col), overflow="fold", ratio=3 if col in wide else None,
-                         justify="right" if frame[col].dtype.kind in "iuf" else "left")
-        for row in frame.itertuples(index=False):
-            t.add_row(*("" if _missing(v) else _cell(v) for v in row))
-        out.print(t)
+def _emit(frame, fmt, title: str | None = None, wide: tuple[str, ...] = ()) -> None:
+    """A DataFrame in any output format (through DuckDB, like the query command)."""
+    con = duckdb.connect()
+    try:
+        _write(con, con.from_df(frame), Format(fmt), title=title)
+    finally:
+        con.close()
 
 
 def _missing(v) -> bool:
@@ -189,12 +179,6 @@ def _cell(v) -> str:
     if isinstance(v, numbers.Integral) and not isinstance(v, bool):
         return f"{int(v):,}".replace(",", ".")
     return str(v)
-
-
-def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        err.print(f"error: --format must be one of {', '.join(FORMATS)}, not {fmt!r}", markup=False)
-        raise typer.Exit(2)
 
 
 def _fail(e: Exception) -> None:
@@ -231,11 +215,10 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
 def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           kind: str = typer.Option(None, "--kind", help="Only this kind (citation_date_conflict, catalog_date_mismatch, …)."),
           province: str = typer.Option(None, "--province", help="Only documents of this province (as written or after the merger)."),
-          fmt: str = typer.Option("table", "--format", help="table | csv | json"),
+          fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
           evidence: bool = typer.Option(False, "--evidence", help="Add the evidence column (the sentence, the other documents).")) -> None:
     from . import report
     from .checks import RULES
-    _check_format(fmt)
     if kind and kind not in RULES:
         _fail(ValueError(f"--kind must be one of {', '.join(RULES)}, not {kind!r}"))
     try:
@@ -247,7 +230,7 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
     except StoreError as e:
         _fail(e)
     cols = ["kind", "severity", "file", "province", "ref", "message"] + (["evidence"] if evidence else [])
-    _emit(frame if fmt != "table" else frame[cols], fmt, title=f"flags ({len(frame)})", wide=("message", "evidence"))
+    _emit(frame if fmt is not Format.table else frame[cols], fmt, title=f"flags ({len(frame)})", wide=("message", "evidence"))
 
 
 @app.command(help="Compare provinces on one metric.\n\n"
@@ -255,9 +238,8 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
 def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
             by: str = typer.Option("province", "--by", help="province (as written) | province_2025 (after the 1 July 2025 merger)"),
             metric: str = typer.Option("staffing", "--metric", help="staffing | budget | citations | flags"),
-            fmt: str = typer.Option("table", "--format", help="table | csv | json")) -> None:
+            fmt: Format = typer.Option(Format.table, "--format", help="Output format.")) -> None:
     from . import report
-    _check_format(fmt)
     try:
         con = connect_read(db)
         try:
