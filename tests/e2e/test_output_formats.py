@@ -1,0 +1,88 @@
+"""Every README example query and every table and view, in every output format, without a traceback."""
+import io
+import re
+
+import duckdb
+import pytest
+from conftest import ROOT, run_cli
+from rich.console import Console
+
+from pipeline.ingest.read import read_document, repair_mojibake
+from pipeline.output import Format, write
+from pipeline.store import EXPORT
+
+
+def readme_queries() -> list[str]:
+    sql = re.search(r"## Example queries\s+```sql\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    return [q for q in sql.split(";") if q.strip() and not all(ln.startswith("--") for ln in q.strip().splitlines())]
+
+
+def every_query() -> list[str]:
+    return readme_queries() + [f"SELECT * FROM {name}" for name in EXPORT]
+
+
+def render_all(db):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for sql in every_query():
+            for fmt in Format:
+                for json_cols in (False, True):
+                    write(con, con.sql(sql), fmt, io.StringIO(), json_cols=json_cols,
+                          console=Console(file=io.StringIO(), width=160))
+    finally:
+        con.close()
+
+
+def test_every_query_in_every_format_on_the_sample_database(sample_db):
+    render_all(sample_db)
+
+
+def test_every_query_in_every_format_on_the_corpus(corpus_db):
+    render_all(corpus_db)
+
+
+@pytest.mark.parametrize("flag", ["--table", "--csv", "--tsv", "--json", "--nl", "--markdown"])
+def test_cli_query_formats_on_lists(sample_db, flag):
+    res = run_cli("query", "SELECT * FROM citations", "--db", str(sample_db), flag)
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+    res = run_cli("query", readme_queries()[6], "--db", str(sample_db), flag, "--json-cols")
+    assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
+
+
+def test_cli_query_error_is_whole_and_parameters_work(sample_db):
+    res = run_cli("query", "SELECT * FROM documentz", "--db", str(sample_db))
+    assert res.returncode == 2 and "Traceback" not in res.stderr and 'Did you mean "documents"' in res.stderr
+    res = run_cli("query", "SELECT count(*) AS n FROM documents WHERE status = $s", "-p", "s", "ok", "--db", str(sample_db), "--csv")
+    assert res.returncode == 0 and res.stdout.splitlines()[0] == "n", res.stderr
+
+
+def test_version_h_and_negative_counts():
+    assert run_cli("--version").stdout.startswith("vanban ")
+    assert "Usage" in run_cli("query", "-h").stdout
+    res = run_cli("run", "-j", "-3")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_correct_vietnamese_of_the_corpus_is_never_repaired(corpus):
+    texts = [p for p in (corpus / "raw").rglob("*") if p.suffix in (".txt", ".md", ".html", ".htm")]
+    assert texts
+    for p in texts:
+        doc = read_document(p)
+        assert doc.text_source != "mojibake", p
+        assert all(repair_mojibake(page) is None for page in doc.pages), p
+
+
+def test_mojibake_text_loads_ok_with_its_citations(tmp_path):
+    import ftfy.bad_codecs  # noqa: F401
+    good = ("ỦY BAN NHÂN DÂN TỈNH AN GIANG\nSố: 12/BC-UBND\nAn Giang, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
+            "Thực hiện Nghị định số 59/2012/NĐ-CP ngày 23/7/2012 của Chính phủ về theo dõi tình hình thi hành pháp luật.\n")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "angiang_bc12.txt").write_text(good.encode("utf-8").decode("sloppy-windows-1252"), encoding="utf-8")
+    db = tmp_path / "m.duckdb"
+    res = run_cli("run", str(raw), "--db", str(db), "--quiet")
+    assert res.returncode == 0, res.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    status, source, text = con.execute("SELECT status, text_source, text FROM documents").fetchone()
+    assert (status, source) == ("ok", "mojibake") and "Nghị định số 59/2012/NĐ-CP" in text
+    assert ("59/2012/NĐ-CP",) in con.execute("SELECT ref FROM citations").fetchall()
