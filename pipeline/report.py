@@ -153,6 +153,12 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> "pd.DataFrame":
         raise QueryError(f"query failed: {str(e).splitlines()[0]}") from None
 
 
+def _parquet_columns(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The select list of ``name`` with HUGEINT money as BIGINT (Parquet has no HUGEINT: DuckDB would write DOUBLE)."""
+    cols = con.execute(f"DESCRIBE {name}").fetchall()
+    return ", ".join(f'CAST("{c}" AS BIGINT) AS "{c}"' if t == "HUGEINT" else f'"{c}"' for c, t, *_ in cols)
+
+
 def export_parquet(con: duckdb.DuckDBPyConnection, to) -> list[str]:
     """Every table and view of :data:`pipeline.store.EXPORT` as ``to/<name>.parquet``."""
     from pathlib import Path
@@ -160,7 +166,8 @@ def export_parquet(con: duckdb.DuckDBPyConnection, to) -> list[str]:
     from .store import EXPORT
     for name in EXPORT:
         target = (Path(to) / f"{name}.parquet").resolve()
-        con.execute(f"COPY (SELECT * FROM {name}) TO '{str(target).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT {_parquet_columns(con, name)} FROM {name}) "
+                    f"TO '{str(target).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
     return list(EXPORT)
 
 

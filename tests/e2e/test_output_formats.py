@@ -86,3 +86,11 @@ def test_mojibake_text_loads_ok_with_its_citations(tmp_path):
     status, source, text = con.execute("SELECT status, text_source, text FROM documents").fetchone()
     assert (status, source) == ("ok", "mojibake") and "Nghị định số 59/2012/NĐ-CP" in text
     assert ("59/2012/NĐ-CP",) in con.execute("SELECT ref FROM citations").fetchall()
+
+
+def test_money_is_bigint_in_parquet(sample_db, tmp_path):
+    res = run_cli("export", "--to", str(tmp_path / "pq"), "--db", str(sample_db))
+    assert res.returncode == 0, res.stderr
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM '{tmp_path / 'pq' / 'budget.parquet'}'").fetchall()
+    types = {c: t for c, t, *_ in described}
+    assert types["amount_min_vnd"] == "BIGINT" and types["amount_max_vnd"] == "BIGINT"
