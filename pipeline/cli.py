@@ -3,21 +3,34 @@ from __future__ import annotations
 
 import numbers
 import sys
+from enum import Enum
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 from rich.table import Table
 
 from .checks import CatalogError
-from .output import Format
-from .store import StoreError, connect, connect_read
 from .ingest.read import OCR_MODES
+from .output import Format
+
+from .store import StoreError, connect, connect_read
 from .ingest.sources import iter_sources
 from .run import DocResult, Options, run as run_archive
+
+class Executor(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+By = Enum("By", {n: n for n in ("province", "province_2025")}, type=str)
+OcrMode = Enum("OcrMode", {n: n for n in OCR_MODES}, type=str)
+Metric = Enum("Metric", {n: n for n in ("staffing", "budget", "citations", "flags")}, type=str)
+
 
 DEFAULT_DB = Path("data/processed/vanban.duckdb")
 DEFAULT_RAW = Path("data/raw")
@@ -54,17 +67,15 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         workers: int = typer.Option(None, "--workers", "-j", min=1, show_default=False, help="Processes reading files [default: all cores]."),
         prune: bool = typer.Option(False, "--prune", help="Delete documents whose file is gone from under PATH."),
         batch: int = typer.Option(64, "--batch", min=1, help="Documents per transaction."),
-        ocr: str = typer.Option("auto", "--ocr", help="auto: OCR pages without a (readable) text layer | always | never. "
+        ocr: OcrMode = typer.Option("auto", "--ocr", help="auto: OCR pages without a (readable) text layer | always | never. "
                                                        "Needs tesseract-ocr and tesseract-ocr-vie."),
         timeout: float = typer.Option(300, "--timeout", min=0, help="Seconds one file may take before it is stopped (0: no limit)."),
-        executor: str = typer.Option("local", "--executor", help="local | dask"),
+        executor: Executor = typer.Option(Executor.local, "--executor", help="Where files are read."),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
         parquet_dir: Path = typer.Option(None, "--parquet-dir", help="Where the dask executor writes Parquet (default: next to --db)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")) -> None:
-    if executor not in ("local", "dask"):
-        _fail(ValueError(f"--executor must be local or dask, not {executor!r}"))
-    if ocr not in OCR_MODES:
-        _fail(ValueError(f"--ocr must be one of {', '.join(OCR_MODES)}, not {ocr!r}"))
+    executor = executor.value
+    ocr = OcrMode(ocr).value
     paths = paths or [DEFAULT_RAW]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
@@ -73,17 +84,20 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     if not files:
         err.print("[red]no input files found[/red]")
         raise typer.Exit(2)
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err, disable=quiet or not err.is_terminal, transient=True)
+    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                        console=err, disable=quiet or not err.is_terminal, transient=True, refresh_per_second=4)
 
     def on_doc(r: DocResult) -> None:
         if r.status != "ok" and not r.skipped:
             progress.console.print(f"{r.path}: {r.status}: {r.error}", markup=False, highlight=False, soft_wrap=True)
         progress.advance(task)
+        speed = progress.tasks[0].speed
+        progress.update(task, rate=f"{speed:.1f} files/s" if speed else "")
 
     try:
         with progress:
-            task = progress.add_task("reading", total=len(files))
+            task = progress.add_task("reading", total=len(files), rate="")
             summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog, workers=workers or None,
                                   prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
                                   batch_docs=max(1, batch), options=Options(ocr, timeout or None))
@@ -95,7 +109,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         skipped = sum(r.skipped for r in summary.results)
         out.print(f"files: {len(summary.results) - skipped} read, {skipped} unchanged", markup=False, highlight=False)
         if summary.pruned:
-            out.print(f"pruned: {summary.pruned} documents whose file is gone", markup=False)
+            out.print(f"pruned: {summary.pruned} document{'s' if summary.pruned != 1 else ''} whose file is gone", markup=False)
         flags = ", ".join(f"{k} {n}" for k, n in summary.flags.most_common()) or "none"
         out.print(f"flags: {sum(summary.flags.values())} ({flags}); list them with: vanban flags --db {db}",
                   markup=False, highlight=False, soft_wrap=True)
@@ -236,19 +250,19 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
 @app.command(help="Compare provinces on one metric.\n\n"
                   "Example:\n\n  vanban compare --by province_2025 --metric staffing --format csv")
 def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
-            by: str = typer.Option("province", "--by", help="province (as written) | province_2025 (after the 1 July 2025 merger)"),
-            metric: str = typer.Option("staffing", "--metric", help="staffing | budget | citations | flags"),
+            by: By = typer.Option(By.province, "--by", help="province (as written) | province_2025 (after the 1 July 2025 merger)"),
+            metric: Metric = typer.Option(Metric.staffing, "--metric", help="What to compare."),
             fmt: Format = typer.Option(Format.table, "--format", help="Output format.")) -> None:
     from . import report
     try:
         con = connect_read(db)
         try:
-            frame = report.compare(con, by, metric)
+            frame = report.compare(con, by.value, metric.value)
         finally:
             con.close()
     except (StoreError, ValueError) as e:
         _fail(e)
-    _emit(frame, fmt, title=f"{metric} by {by}")
+    _emit(frame, fmt, title=f"{metric.value} by {by.value}")
 
 
 @app.command(help="Run one SQL query on the database (read only); $name parameters come from -p NAME VALUE.\n\n"
