@@ -17,10 +17,10 @@ from rich.table import Table
 from .checks import CatalogError
 from .ingest.read import OCR_MODES
 from .output import Format
-
 from .store import StoreError, connect, connect_read
 from .ingest.sources import iter_sources
 from .run import DocResult, Options, run as run_archive
+
 
 class Executor(str, Enum):
     local = "local"
@@ -30,7 +30,6 @@ class Executor(str, Enum):
 By = Enum("By", {n: n for n in ("province", "province_2025")}, type=str)
 OcrMode = Enum("OcrMode", {n: n for n in OCR_MODES}, type=str)
 Metric = Enum("Metric", {n: n for n in ("staffing", "budget", "citations", "flags")}, type=str)
-
 
 DEFAULT_DB = Path("data/processed/vanban.duckdb")
 DEFAULT_RAW = Path("data/raw")
