@@ -329,23 +329,36 @@ def serve(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
         raise
 
 
-@app.command(help="Write every table and view as Parquet, one file each.\n\n"
-                  "Example:\n\n  vanban export --to data/processed/parquet")
-def export(to: Path = typer.Option(..., "--to", help="Folder to write (created if missing)."),
+@app.command(help="Write every table and view: as Parquet files into a folder, or into one .xlsx workbook "
+                  "(a sheet each, money as integers) or one .sqlite file (full-text search on documents).\n\n"
+                  "Example:\n\n  vanban export --to data/processed/parquet\n\n  vanban export --to vanban.sqlite")
+def export(to: Path = typer.Option(..., "--to", help="A folder (Parquet), FILE.xlsx or FILE.sqlite."),
            db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")) -> None:
     from . import report
+    from .export import export_sqlite, export_xlsx
+    from .store import EXPORT
+    kind = {".xlsx": "xlsx", ".sqlite": "sqlite", ".db": "sqlite", ".sqlite3": "sqlite"}.get(to.suffix.lower(), "parquet")
     try:
-        to.mkdir(parents=True, exist_ok=True)
+        if kind == "parquet":
+            to.mkdir(parents=True, exist_ok=True)
+        else:
+            to.parent.mkdir(parents=True, exist_ok=True)
         con = connect_read(db)
         try:
-            written = report.export_parquet(con, to)
+            if kind == "xlsx":
+                written = export_xlsx(con, list(EXPORT), to)
+            elif kind == "sqlite":
+                written = export_sqlite(con, list(EXPORT), to)
+            else:
+                written = report.export_parquet(con, to)
         finally:
             con.close()
     except StoreError as e:
         _fail(e)
     except OSError as e:
         _fail(ValueError(f"{to}: cannot write ({e.strerror or e})"))
-    out.print(f"wrote {len(written)} Parquet files to {to}", markup=False, highlight=False)
+    what = "Parquet files" if kind == "parquet" else f"tables and views"
+    out.print(f"wrote {len(written)} {what} to {to}", markup=False, highlight=False)
 
 
 def _pair_params(argv: list[str]) -> list[str]:

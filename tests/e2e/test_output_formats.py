@@ -94,3 +94,22 @@ def test_money_is_bigint_in_parquet(sample_db, tmp_path):
     described = duckdb.sql(f"DESCRIBE SELECT * FROM '{tmp_path / 'pq' / 'budget.parquet'}'").fetchall()
     types = {c: t for c, t, *_ in described}
     assert types["amount_min_vnd"] == "BIGINT" and types["amount_max_vnd"] == "BIGINT"
+
+
+def test_export_sqlite_and_xlsx(sample_db, tmp_path):
+    import sqlite3
+
+    from openpyxl import load_workbook
+    assert run_cli("export", "--to", str(tmp_path / "v.sqlite"), "--db", str(sample_db)).returncode == 0
+    lite = sqlite3.connect(tmp_path / "v.sqlite")
+    names = {r[0] for r in lite.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert set(EXPORT) <= names and "documents_fts" in names
+    assert lite.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH 'pháp'").fetchone()[0] > 0
+    assert run_cli("export", "--to", str(tmp_path / "v.xlsx"), "--db", str(sample_db)).returncode == 0
+    wb = load_workbook(tmp_path / "v.xlsx", read_only=True)
+    assert set(EXPORT) <= set(wb.sheetnames)
+    money = [r[0] for r in wb["budget"].iter_rows(min_row=2, max_col=1, values_only=True)]
+    header = next(wb["budget"].iter_rows(max_row=1, values_only=True))
+    col = header.index("amount_min_vnd")
+    amounts = [r[col] for r in wb["budget"].iter_rows(min_row=2, values_only=True)]
+    assert money and amounts and all(isinstance(a, int) for a in amounts)
