@@ -361,6 +361,34 @@ def export(to: Path = typer.Option(..., "--to", help="A folder (Parquet), FILE.x
     out.print(f"wrote {len(written)} {what} to {to}", markup=False, highlight=False)
 
 
+@app.command(help="Show one document with its citations, figures and flagged spans highlighted (in the terminal, "
+                  "or --html OUT for a standalone page).\n\n"
+                  "Example:\n\n  vanban show data/raw/binhdinh_bc210-2024-ketqua-thpl.docx --html /tmp/doc.html")
+def show(what: str = typer.Argument(..., help="A file, a doc_id (or its first characters) or a flag_id."),
+         db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
+         html_out: Path = typer.Option(None, "--html", help="Write a standalone HTML page here instead.")) -> None:
+    from . import show as shown
+    try:
+        con = connect_read(db)
+        try:
+            doc_id, flag_id = shown.resolve(con, what)
+            meta, found = shown.spans(con, doc_id, flag_id)
+        finally:
+            con.close()
+    except (StoreError, shown.NotFound) as e:
+        _fail(e)
+    if html_out:
+        html_out.write_text(shown.to_html(meta, found), encoding="utf-8")
+        out.print(f"wrote {html_out}", markup=False, highlight=False)
+        return
+    out.print(f"{meta['source_path']}  ({', '.join(str(meta[k]) for k in ('province', 'doc_type', 'ref', 'issue_date') if meta[k])})",
+              markup=False, highlight=False)
+    out.print(shown.to_rich(meta, found))
+    for s, e, label, note in found:
+        if label == "flag":
+            err.print(f"flag [{s}:{e}]: {note}", markup=False, highlight=False)
+
+
 def _pair_params(argv: list[str]) -> list[str]:
     """``-p NAME VALUE`` as ``-p NAME=VALUE`` (the one-value form the option takes)."""
     out, i = [], 0

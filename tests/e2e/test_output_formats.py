@@ -113,3 +113,13 @@ def test_export_sqlite_and_xlsx(sample_db, tmp_path):
     col = header.index("amount_min_vnd")
     amounts = [r[col] for r in wb["budget"].iter_rows(min_row=2, values_only=True)]
     assert money and amounts and all(isinstance(a, int) for a in amounts)
+
+
+def test_show_in_the_terminal_and_as_html(sample_db, tmp_path):
+    res = run_cli("show", "binhdinh_bc210-2024-ketqua-thpl.docx", "--db", str(sample_db))
+    assert res.returncode == 0 and "59/2012/NĐ-CP" in res.stdout, res.stderr
+    flag_id = duckdb.connect(str(sample_db), read_only=True).execute("SELECT flag_id FROM flags LIMIT 1").fetchone()[0]
+    res = run_cli("show", flag_id, "--db", str(sample_db), "--html", str(tmp_path / "d.html"))
+    assert res.returncode == 0, res.stderr
+    page = (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<mark class="flag"' in page and '<mark class="citation"' in page
