@@ -14,7 +14,9 @@ def test_format_from_content_not_extension(tmp_path):
     assert sniff(b"%PDF-1.7\n...", ".txt") == "pdf"
     assert sniff(b"<!DOCTYPE html><html><body>x</body></html>", ".txt") == "html"
     assert sniff(VI.encode(), ".md") == "md"
-    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc") == "ole"
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc") == "doc"
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "WordDocument".encode("utf-16-le"), ".bin") == "doc"
+    assert sniff(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls") == "ole"
 
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"
