@@ -25,7 +25,7 @@ OWN_REF = regex.compile(rf"(?<!\p{{L}})Số\s*:?\s*(?P<ref>(?:{P.NUMBER})?\s?/\s
 # the place-date line: at the start of a line (or of a table cell, or after 'Số: …' in the same header row), a
 # place of at most five words ('Hà Nội', 'TP. Hồ Chí Minh', 'Phú Yên'), then the date; never 'Căn cứ Luật … ngày …'
 DATE_LINE = regex.compile(
-    r"(?:^|(?<=\n|\|)|(?<=Số\s*:?[^\n]{0,40}?\s))[ \t|*_>#]*"
+    r"(?:^|(?<=\n|\|)|(?<=(?i:Số)\s*:?[^\n]{0,40}?\s))[ \t|*_>#]*"
     r"(?P<place>\p{Lu}[\p{L}.\-]*(?:[ \t]+[\p{L}.\-]+){0,4}?)\s*,?\s*ngày\s*(?P<d>\d{1,2}|\.{2,}|…+)?\s*(?:\d\s*)?"
     r"tháng\s*(?P<m>\d{1,2}|\.{2,}|…+)\s*năm\s*(?P<y>\d{4})", regex.V1)
 NOT_PLACE = regex.compile(r"(?<!\p{L})(?:Căn|cứ|Luật|luật|số|Số|của|Nghị|Quyết|Thông|Đề|Chỉ|Kế|Công|văn|bản|sinh|từ|Ngày|ngày|"
@@ -94,13 +94,18 @@ def _national_ref(ref: str | None) -> bool:
     return bool(issuers) and issuers <= vocab.national_issuers()
 
 
-def _provinces_in_body(text: str) -> str | None:
-    """The province named most often after 'tỉnh' / 'thành phố' in the body."""
+def _provinces_in_body(text: str, title: bool = False) -> str | None:
+    """The province named most often after 'tỉnh' / 'thành phố' in the body (or a title opening with
+    the bare name: 'Thái Bình: 05 năm thực hiện …')."""
     prov_re = _province_patterns()[0]
     counts = collections.Counter()
     for m in regex.finditer(r"(?<!\p{L})(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|Tỉnh|Thành\s+phố)\s+", text, regex.V1):
         pm = prov_re.match(text, m.end())
         if pm:
+            counts[_province_of(pm)] += 1
+    if title and not counts:
+        pm = prov_re.match(text)
+        if pm and not _is_person(text, pm) and text[pm.end():pm.end() + 1] == ":":
             counts[_province_of(pm)] += 1
     return counts.most_common(1)[0][0] if counts else None
 
@@ -248,8 +253,9 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
             province, source = find_province(issuer), "header"
         if not province and place and official:
             province, source = find_province(place), "date_line"
-        if not province and official:
-            province, source = _provinces_in_body(text), "body"
+        if not province:
+            # an official document: its body; another text: only its title (the first lines), never a person's name
+            province, source = _provinces_in_body(text if official else text[:300], title=not official), "body"
         if not province:
             province, source = _province_from_email(text, urls=official), "email"
         if not province:

@@ -58,7 +58,7 @@ LIST_JOIN = regex.compile(r"^\s*(?:,|;|và|hoặc|,\s*và|;\s*và)\s*(?:(?:các\
 # --- dates written with a mention --------------------------------------------------------------
 # 'ngày' in lower case: a capital 'Ngày 09 tháng 12 năm 2025, Bộ … đã ban hành' opens the next sentence
 DATE_AFTER = regex.compile(
-    rf"[\s,]*(?:\(\s*)?(?:được\s+|đã\s+)?(?:ký\s+|ban\s+hành\s+|ban\s+hành\s+vào\s+)?(?-i:ngày)\s*{DATE}", RULE_FLAGS_I)
+    rf"[\s,]*(?:\(\s*)?(?:được\s+|đã\s+)?(?:ký\s+|ban\s+hành\s+|ban\s+hành\s+vào\s+)?(?-i:ngày|NGÀY)\s*{DATE}", RULE_FLAGS_I)
 # the portal form of a dotted số hiệu, 'Nghị quyết 66 10/2025/NQ-CP' (66.10/2025/NQ-CP): the series number before it
 SERIES_BEFORE = regex.compile(r"(?<![\d.,/])(?P<series>\d{1,3})\x20$", regex.V1)
 DATE_LEADS_SENTENCE = regex.compile(rf"(?:^|(?<=[.;:!?\n]\s*))Ngày\s*{DATE}\s*,", RULE_FLAGS)
