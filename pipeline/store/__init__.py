@@ -15,7 +15,7 @@ import duckdb
 
 from .tables import DOCUMENT_PATHS, FLAGS, TABLES, path_rows
 
-PIPELINE_VERSION = "6"  # bump when extraction changes, so re-runs recompute old rows
+PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old rows
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_documents_citations", """
