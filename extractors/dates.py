@@ -25,6 +25,13 @@ def from_match(m: regex.Match) -> DateMention:
     return DateMention(m.start(), m.end(), m.group(), day, month, year, to_date(day, month, year))
 
 
+def is_us_date(m: regex.Match) -> bool:
+    """'5/27/1968' in an English reference: month first (a day ≤ 12 before a 'month' > 12), no 'ngày'."""
+    g = m.groupdict()
+    return bool(g.get("d")) and not g.get("d2") and int(g["d"]) <= 12 < int(g["m"]) \
+        and not m.group().lower().startswith("ngày")
+
+
 def find_dates(text: str) -> list[DateMention]:
-    """Every full date (day, month, year) in the text, valid or not."""
-    return [from_match(m) for m in P.ANY_DATE.finditer(text)]
+    """Every full date (day, month, year) in the text, valid or not; US month/day/year dates are not dates."""
+    return [from_match(m) for m in P.ANY_DATE.finditer(text) if not is_us_date(m)]

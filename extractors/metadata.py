@@ -22,8 +22,14 @@ from .vocab import MOTTO, WS
 
 RULE_FLAGS_I = regex.V1 | regex.IGNORECASE
 OWN_REF = regex.compile(rf"(?<!\p{{L}})Số\s*:?\s*(?P<ref>(?:{P.NUMBER})?\s?/\s?(?:\d{{4}}\s?/\s?)?{P.SYMBOL}|\d+-\p{{Lu}}+/{P.SEG})", regex.V1)
+# the place-date line: at the start of a line (or of a table cell, or after 'Số: …' in the same header row), a
+# place of at most five words ('Hà Nội', 'TP. Hồ Chí Minh', 'Phú Yên'), then the date; never 'Căn cứ Luật … ngày …'
 DATE_LINE = regex.compile(
-    rf"(?P<place>\p{{Lu}}[\p{{L}}.\- ]{{1,40}}?)\s*,?\s*ngày\s*(?P<d>\d{{1,2}}|\.{{2,}}|…+)?\s*(?:\d\s*)?tháng\s*(?P<m>\d{{1,2}}|\.{{2,}}|…+)\s*năm\s*(?P<y>\d{{4}})", regex.V1)
+    r"(?:^|(?<=\n|\|)|(?<=(?i:Số)\s*:?[^\n]{0,40}?\s))[ \t|*_>#]*"
+    r"(?P<place>\p{Lu}[\p{L}.\-]*(?:[ \t]+[\p{L}.\-]+){0,4}?)\s*,?\s*ngày\s*(?P<d>\d{1,2}|\.{2,}|…+)?\s*(?:\d\s*)?"
+    r"tháng\s*(?P<m>\d{1,2}|\.{2,}|…+)\s*năm\s*(?P<y>\d{4})", regex.V1)
+NOT_PLACE = regex.compile(r"(?<!\p{L})(?:Căn|cứ|Luật|luật|số|Số|của|Nghị|Quyết|Thông|Đề|Chỉ|Kế|Công|văn|bản|sinh|từ|Ngày|ngày|"
+                          r"thành\s+lập|Theo|theo|tại|và|được|Hỏi|đáp)(?!\p{L})", regex.V1)
 VV = regex.compile(r"(?<!\p{L})(?:V/v|V/V|Về việc)\b", regex.V1)
 KINH_GUI = regex.compile(r"Kính\s+gửi\s*:?", RULE_FLAGS_I)
 NOI_NHAN = regex.compile(r"(?<!\p{L})Nơi\s+nhận\s*:?", RULE_FLAGS_I)
@@ -65,31 +71,51 @@ def _province_of(m: regex.Match) -> str:
     return _province_patterns()[1][_fold(WS.sub(" ", m.group()))].name
 
 
+CITY_BEFORE = regex.compile(r"(?:thành\s+phố|tp\.?)\s*$", regex.V1 | regex.I)
+
+
+def _is_person(text: str, m: regex.Match) -> bool:
+    """'Chủ tịch Hồ Chí Minh', 'tư tưởng Hồ Chí Minh': the name alone is a person, the city is 'Thành phố Hồ Chí Minh'."""
+    return _fold(WS.sub(" ", m.group())) == "ho chi minh" and not CITY_BEFORE.search(text[max(0, m.start() - 12):m.start()])
+
+
 def find_province(text: str) -> str | None:
-    m = _province_patterns()[0].search(text)
-    return _province_of(m) if m else None
+    for m in _province_patterns()[0].finditer(text):
+        if not _is_person(text, m):
+            return _province_of(m)
+    return None
 
 
-def _provinces_in_body(text: str) -> str | None:
-    """The province named most often after 'tỉnh' / 'thành phố' in the body."""
+def _national_ref(ref: str | None) -> bool:
+    """Whether the codes of a số hiệu name only national issuers (88/2025/TT-BTC, 1702/NQ-UBTVQH15)."""
+    if not ref:
+        return False
+    issuers = {vocab.issuer_for_segment(seg) for seg in regex.split(r"[/\-]", ref)[1:]} - {None}
+    return bool(issuers) and issuers <= vocab.national_issuers()
+
+
+def _provinces_in_body(text: str, title: bool = False) -> str | None:
+    """The province named most often after 'tỉnh' / 'thành phố' in the body (or a title opening with
+    the bare name: 'Thái Bình: 05 năm thực hiện …')."""
     prov_re = _province_patterns()[0]
     counts = collections.Counter()
     for m in regex.finditer(r"(?<!\p{L})(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|Tỉnh|Thành\s+phố)\s+", text, regex.V1):
         pm = prov_re.match(text, m.end())
         if pm:
             counts[_province_of(pm)] += 1
-    if not counts:
-        for pm in prov_re.finditer(text[:300]):
+    if title and not counts:
+        pm = prov_re.match(text)
+        if pm and not _is_person(text, pm) and text[pm.end():pm.end() + 1] == ":":
             counts[_province_of(pm)] += 1
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _province_from_email(text: str) -> str | None:
+def _province_from_email(text: str, urls: bool = True) -> str | None:
     domains = {d: p.name for p in vocab.provinces() for d in p.domains}
     for m in regex.finditer(r"[\w.\-]+@(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn", text):
         if m.group(1).lower() in domains:
             return domains[m.group(1).lower()]
-    for m in regex.finditer(r"(?:https?://)?(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn", text):
+    for m in regex.finditer(r"(?:https?://)?(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn", text) if urls else ():
         if m.group(1).lower() in domains:
             return domains[m.group(1).lower()]
     return None
@@ -129,10 +155,14 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
         else:
             spans["ref"] = Span(om.start("ref"), om.end("ref"), raw)
 
-    # place-date line
+    # place-date line: the document's own date (a date it cites is never its own)
     issue_date = None
     place = None
+    date_line = None
     for dm in DATE_LINE.finditer(text, 0, head_end):
+        if NOT_PLACE.search(dm.group("place")):
+            continue
+        date_line = dm
         place = _collapse(dm.group("place"))
         d, mth, y = dm.group("d"), dm.group("m"), dm.group("y")
         if d and d.isdigit() and mth.isdigit():
@@ -182,6 +212,8 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
         doc_type = "Công văn"
     if doc_type is None and not motto and not ref:
         doc_type = "Tin bài"  # a news item: no header, no số hiệu, no type heading
+    # an administrative document: the motto in capitals, or an issuer block with its số hiệu or place-date line
+    official = bool(motto) or bool(issuer_lines and (ref or date_line))
 
     # subject: V/v …, or the lines under the type heading up to the first sentence
     subject = None
@@ -211,27 +243,30 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
                 subject = ln
                 break
 
-    # province: issuer header, place-date line, body, e-mail domain; none for national bodies
+    # province: issuer header, place-date line, body, e-mail domain; none for national bodies (by the issuer
+    # block or by the issuer codes of the own số hiệu). The place-date line and the body only for a local
+    # official document: the place of a ministry is not its province, a portal article names places it is about.
     province, source = None, None
-    national = bool(issuer and NATIONAL_ISSUER.match(issuer))
+    national = bool(issuer and NATIONAL_ISSUER.match(issuer)) or _national_ref(ref)
     if not national:
         if issuer:
             province, source = find_province(issuer), "header"
-        if not province and place:
+        if not province and place and official:
             province, source = find_province(place), "date_line"
         if not province:
-            province, source = _provinces_in_body(text), "body"
+            # an official document: its body; another text: only its title (the first lines), never a person's name
+            province, source = _provinces_in_body(text if official else text[:300], title=not official), "body"
         if not province:
-            province, source = _province_from_email(text), "email"
+            province, source = _province_from_email(text, urls=official), "email"
         if not province:
             source = None
-
     recipients = _recipients(text, head_end)
     signer, signer_title = _signature(text)
 
     not_before = latest_cited_date(citations) if issue_date is None else None
 
     return DocumentMeta(doc_type=doc_type, ref=ref, issue_date=issue_date, issue_date_not_before=not_before,
+                        issue_date_source="date_line" if issue_date else None, official=official,
                         issuer=issuer, province=province, province_source=source, signer=signer,
                         signer_title=signer_title, subject=subject, recipients=tuple(recipients), spans=spans)
 

@@ -104,6 +104,8 @@ class DocumentMeta:
     issuer: str | None = None
     province: str | None = None
     province_source: str | None = None   # header | date_line | body | email
+    issue_date_source: str | None = None  # date_line (the place-date line of the header); else no issue_date
+    official: bool = False                # an administrative document (a header), not a portal article
     signer: str | None = None
     signer_title: str | None = None
     subject: str | None = None

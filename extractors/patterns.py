@@ -16,8 +16,11 @@ RULE_FLAGS_I = RULE_FLAGS | regex.IGNORECASE
 DAY = r"\d{1,2}"
 MONTH = r"\d{1,2}"
 YEAR = r"\d{4}"
-# 23/7/2012, 23-7-2012, 23.7.2012, 15 / 5 /2026
-NUMERIC_DATE = rf"(?P<d>{DAY})\s?[/.\-]\s?(?P<m>{MONTH})\s?[/.\-]\s?(?P<y>{YEAR})(?!\d)"
+# 23/7/2012, 23-7-2012, 23.7.2012, 15 / 5 /2026: one separator kind per date (66.7/2025/NQ-CP is a
+# số hiệu), not inside a run of digits and dashes (ISBN 978-0-19-8245-112, doi:…-88.3.1992), and not
+# followed by a symbol ('12/7/2025/NQ-CP')
+NUMERIC_DATE = (rf"(?<![\d\-])(?P<d>{DAY})\s?(?P<sep>[/.\-])\s?(?P<m>{MONTH})\s?(?P=sep)\s?(?P<y>{YEAR})"
+                rf"(?![\d\-]|\s?/\s?\p{{Lu}})")
 # 23 tháng 7 năm 2012 (also 'tháng 7/2012')
 WORDED_DATE = rf"(?P<d2>{DAY})\s*tháng\s*(?P<m2>{MONTH})\s*(?:,\s*)?(?:năm\s*|/\s*)(?P<y2>{YEAR})(?!\d)"
 DATE = rf"(?:{WORDED_DATE}|{NUMERIC_DATE})"
@@ -31,7 +34,8 @@ SEG = r"\p{Lu}[\p{L}\d&]*(?:\.[\p{L}\d&]+)*"
 # a later segment, after a hyphen that may stand apart from it ('KH- UBND', 'TTr -SCT')
 SEG_CAPS = r"\p{Lu}[\p{Lu}\d&]*\p{Lu}[\p{Lu}\d&]*"
 SYMBOL = rf"{SEG}(?:-{SEG}|\x20?-\x20?{SEG_CAPS}(?![\p{{Ll}}]))*"
-NUMBER = r"(?<![\p{L}\d/.,:])\d{1,5}[a-z]?"
+# 59, 05a, and the dotted numbers of a series (Nghị quyết số 66.7/2025/NQ-CP), the latter only before a year
+NUMBER = r"(?<![\p{L}\d/.,:])(?:\d{1,3}\.\d{1,2}(?=\s?/\s?\d{4}\s?/)|\d{1,5}[a-z]?)"
 REF_RE = regex.compile(
     rf"""
     (?P<ref>
@@ -46,14 +50,17 @@ REF_RE = regex.compile(
 
 TYPE_WORD = vocab.alternation(vocab.type_by_word())
 # the type word, then 'số' or 'số:' — right before the số hiệu
-TYPE_BEFORE = regex.compile(rf"(?<!\p{{L}})(?P<tw>{TYPE_WORD})\s*(?:(?:số|so)\s*:?\s*)?$", RULE_FLAGS_I)
+TYPE_BEFORE = regex.compile(rf"(?<!\p{{L}})(?<!(?i:sắc)\s)(?P<tw>{TYPE_WORD})\s*(?:(?:số|so)\s*:?\s*)?$", RULE_FLAGS_I)
 SO_BEFORE = regex.compile(r"(?<!\p{L})(?:số|So|Số)\s*:?\s*$", regex.V1)
 HEADER_SO = regex.compile(r"(?<!\p{L})Số\s*:\s*$|(?<!\p{L})Số\s*$", regex.V1)
 LIST_JOIN = regex.compile(r"^\s*(?:,|;|và|hoặc|,\s*và|;\s*và)\s*(?:(?:các\s+)?(?:số|so)\s*:?\s*)?$", RULE_FLAGS_I)
 
 # --- dates written with a mention --------------------------------------------------------------
+# 'ngày' in lower case: a capital 'Ngày 09 tháng 12 năm 2025, Bộ … đã ban hành' opens the next sentence
 DATE_AFTER = regex.compile(
-    rf"[\s,]*(?:\(\s*)?(?:được\s+|đã\s+)?(?:ký\s+|ban\s+hành\s+|ban\s+hành\s+vào\s+)?ngày\s*{DATE}", RULE_FLAGS_I)
+    rf"[\s,]*(?:\(\s*)?(?:được\s+|đã\s+)?(?:ký\s+|ban\s+hành\s+|ban\s+hành\s+vào\s+)?(?-i:ngày|NGÀY)\s*{DATE}", RULE_FLAGS_I)
+# the portal form of a dotted số hiệu, 'Nghị quyết 66 10/2025/NQ-CP' (66.10/2025/NQ-CP): the series number before it
+SERIES_BEFORE = regex.compile(r"(?<![\d.,/])(?P<series>\d{1,3})\x20$", regex.V1)
 DATE_LEADS_SENTENCE = regex.compile(rf"(?:^|(?<=[.;:!?\n]\s*))Ngày\s*{DATE}\s*,", RULE_FLAGS)
 
 # --- pinpoints ---------------------------------------------------------------------------------
@@ -72,7 +79,7 @@ PIN_PART = regex.compile(
     r"(?P<kind>điểm|khoản|điều|mục|phụ\s+lục|chương)\s+(?:số\s+)?(?P<val>[\dIVXLCa-zđ][\w.\-]*?)(?=[\s,;]|$)", RULE_FLAGS_I)
 
 # --- named laws --------------------------------------------------------------------------------
-LAW_WORD = regex.compile(r"(?<![\p{L}])(?<!(?i:pháp|dự\s+án|văn\s+bản|dự\s+thảo)\s)(?P<w>Hiến\s+pháp|Bộ\s+luật|Luật|Pháp\s+lệnh|HIẾN\s+PHÁP|BỘ\s+LUẬT|LUẬT|PHÁP\s+LỆNH)(?=\s)", regex.V1)
+LAW_WORD = regex.compile(r"(?<![\p{L}])(?<!(?i:pháp|dự\s+án|văn\s+bản|dự\s+thảo|sắc)\s)(?P<w>Hiến\s+pháp|Bộ\s+luật|Luật|Pháp\s+lệnh|HIẾN\s+PHÁP|BỘ\s+LUẬT|LUẬT|PHÁP\s+LỆNH)(?=\s)", regex.V1)
 AMENDING = regex.compile(
     r"\s+(?P<amend>sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?(?:\s+của)?(?:\s+các)?\s+)(?=(?:Bộ\s+luật|Luật|BỘ\s+LUẬT|LUẬT)\s)", RULE_FLAGS_I)
 NAME_WORD = regex.compile(r"\s+(?P<w>[\p{L}\d][\p{L}\d\-]*)", regex.V1)

@@ -83,7 +83,7 @@ def list_flags(con: duckdb.DuckDBPyConnection, kind: str | None = None, province
         FROM flags f LEFT JOIN documents d USING (doc_id)
         WHERE (? IS NULL OR f.kind = ?)
           AND (? IS NULL OR d.province = ? OR d.province IN (SELECT province FROM provinces WHERE province_2025 = ?))
-        ORDER BY f.severity = 'error' DESC, f.kind, file, f.char_start""", [kind, kind, province, province, province]).df()
+        ORDER BY f.evidence_strength DESC NULLS LAST, f.severity = 'error' DESC, f.kind, file, f.char_start""", [kind, kind, province, province, province]).df()
 
 
 def network(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.DataFrame:

@@ -47,10 +47,18 @@ def _clean_ref(s: str) -> str:
     return WS.sub("", s)
 
 
+# codes that name a type only in their slot, before an issuer: '15/CT-TTg', '03/CT-UBND' are Chỉ thị,
+# but in '348/CT-CS', '4601/CT-PC' CT is the Cục Thuế (2025) followed by one of its units
+SLOT_CODES = frozenset({"CT"})
+
+
 def _type_from_symbol(segments: list[str]) -> str | None:
     if not segments:
         return None
-    return vocab.type_by_code().get(segments[0].upper())
+    code = segments[0].upper()
+    if code in SLOT_CODES and not (len(segments) > 1 and vocab.issuer_for_segment(segments[1])):
+        return None
+    return vocab.type_by_code().get(code)
 
 
 def _issuer_from_symbol(segments: list[str], skip_first: bool) -> str | None:
@@ -202,6 +210,10 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
         else:
             number = m.group("num")
             year = int(m.group("year")) if m.group("year") else None
+            series = P.SERIES_BEFORE.search(text, max(0, s - 5), s) if year and "." not in number else None
+            if series and P.TYPE_BEFORE.search(text, max(prev_end, series.start() - 60), series.start()):
+                number, s = f"{series.group('series')}.{number}", series.start()   # 'Nghị quyết 66 10/2025/NQ-CP'
+                before = text[max(0, s - 80):s]
             symbol = _clean_ref(m.group("sym"))
             ref = f"{number}/{year}/{symbol}" if year else f"{number}/{symbol}"
             segments = symbol.split("-")
@@ -209,6 +221,8 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
             issuer = _issuer_from_symbol(segments, skip_first=code_type is not None)
         if segments and segments[0].upper() in NOT_DOCUMENT_CODES:
             continue
+        if not m.group("std") and not m.group("pnum") and "." in number:
+            ref = f"{number}/{year}/{symbol}"
         if own and norm_ref(ref) == own:
             continue
         if P.HEADER_SO.search(before) and s < 600 and not P.TYPE_BEFORE.search(before):
@@ -258,6 +272,8 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
         else:
             cited, _ = _date_leading_sentence(text, start, prev_end)
         name = law.name if law else None
+        if written == "Quy định" and code_type == "Quyết định" and PARTY_ORGS & {g.upper() for g in segments}:
+            code_type, doc_type = None, written   # a party Quy định is numbered QĐ (Quy định số 131/QĐ-TW)
         found.append(Citation(start, end, text[start:end], doc_type, ref=ref, number=number.lstrip("0") or number,
                               year=year, symbol=symbol, issuer=issuer, name=name, cited_date=cited,
                               pinpoints=pins, written_type=written if tw else None,

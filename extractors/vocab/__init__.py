@@ -15,8 +15,9 @@ import yaml
 
 DATA = Path(__file__).parent
 WS = regex.compile(r"\s+")   # a run of whitespace, compiled once for the many places that collapse it
-# the national motto that heads every administrative document (with or without its diacritics)
-MOTTO = regex.compile(r"C[ỘO]NG\s+H[ÒO]A\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", regex.V1 | regex.IGNORECASE)
+# the national motto that heads every administrative document (with or without its diacritics), in capitals:
+# 'nước Cộng hòa xã hội chủ nghĩa Việt Nam' in running text is not a header
+MOTTO = regex.compile(r"C[ỘO]NG\s+H(?:[ÒO]A|OÀ)\s+X[ÃA]\s+H[ỘO]I\s+CH[ỦU]\s+NGH[ĨI]A\s+VI[ỆE]T\s+NAM", regex.V1)
 # footnote numbers as superscripts (QH151 → QH15¹; a DOCX footnote reference)
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 

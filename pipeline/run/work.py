@@ -72,7 +72,7 @@ def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
     ex = extract(norm, raw.tables)
     m = ex.meta
     doc.update(province=m.province, province_source=m.province_source, doc_type=m.doc_type, ref=m.ref,
-               issue_date=m.issue_date, issue_date_not_before=m.issue_date_not_before, issuer=m.issuer,
+               issue_date=m.issue_date, issue_date_source=m.issue_date_source, official=m.official, issue_date_not_before=m.issue_date_not_before, issuer=m.issuer,
                signer=m.signer, signer_title=m.signer_title, subject=m.subject, recipients=list(m.recipients),
                n_chars=len(norm.text), text=norm.text)
     if raw.status != "ok":

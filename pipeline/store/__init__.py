@@ -13,9 +13,9 @@ from typing import Iterator
 
 import duckdb
 
-from .tables import DOCUMENT_PATHS, TABLES, path_rows
+from .tables import DOCUMENT_PATHS, FLAGS, TABLES, path_rows
 
-PIPELINE_VERSION = "6"  # bump when extraction changes, so re-runs recompute old rows
+PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old rows
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_documents_citations", """
@@ -212,6 +212,11 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE budget ADD COLUMN parent_id INTEGER;
     ALTER TABLE staffing ADD COLUMN kind VARCHAR;
     """),
+    ("0008_flag_findings", f"""
+    ALTER TABLE documents ADD COLUMN issue_date_source VARCHAR;
+    ALTER TABLE documents ADD COLUMN official BOOLEAN;
+    {FLAGS.add_columns("evidence_strength", "evidence_basis", "spans")}
+    """),
     # identical bytes found under several paths are loaded once; every path is kept here
     ("0009_document_paths", DOCUMENT_PATHS.ddl() + """
     INSERT INTO document_paths SELECT doc_id, 0, source_path FROM documents;
@@ -227,7 +232,7 @@ EXPORT = ["documents", "citations", "dates", "citation_links", "counts", "count_
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",
-                    "ocr_pages"]
+                    "ocr_pages", "issue_date_source", "official"]
 
 
 def document_row(doc: dict, loaded_at: dt.datetime) -> dict:

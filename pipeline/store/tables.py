@@ -98,3 +98,30 @@ def path_rows(doc: dict) -> list[dict]:
     paths = [doc["source_path"], *doc.get("extra_paths", ())]
     return [DOCUMENT_PATHS.row(doc["doc_id"], i, p) for i, p in enumerate(paths)]
 BY_NAME = {t.name: t for t in TABLES}
+
+
+@dataclass(frozen=True)
+class FlagTable:
+    """The ``flags`` table: one row per finding (not per mention), computed over the whole archive."""
+
+    name: str
+    columns_sql: tuple[tuple[str, str], ...]
+
+    @property
+    def columns(self) -> list[str]:
+        return [c for c, _ in self.columns_sql]
+
+    def add_columns(self, *names: str) -> str:
+        types = dict(self.columns_sql)
+        return "\n    ".join(f"ALTER TABLE {self.name} ADD COLUMN {n} {types[n]};" for n in names)
+
+
+FLAGS = FlagTable("flags", (
+    ("flag_id", "VARCHAR PRIMARY KEY"),        # stable for the same finding (kind, documents, số hiệu, dates)
+    ("kind", "VARCHAR NOT NULL"), ("severity", "VARCHAR NOT NULL"), ("doc_id", "VARCHAR"), ("ref", "VARCHAR"),
+    ("message", "VARCHAR NOT NULL"), ("evidence", "VARCHAR"), ("expected", "VARCHAR"), ("found", "VARCHAR"),
+    ("char_start", "INTEGER"), ("char_end", "INTEGER"),   # the first span
+    ("evidence_strength", "INTEGER"),          # 3 own header or catalog, 2 consensus of documents, 1 inside one document
+    ("evidence_basis", "VARCHAR"),             # the evidence in words ('consensus of 5 documents in 3 provinces')
+    ("spans", "STRUCT(doc_id VARCHAR, char_start INTEGER, char_end INTEGER)[]"),   # every mention of the finding
+))
