@@ -305,14 +305,14 @@ def serve(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
 def export(to: Path = typer.Option(..., "--to", help="Folder to write (created if missing)."),
            db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")) -> None:
     from . import report
+    from .store.outputs import OutputError
     try:
-        to.mkdir(parents=True, exist_ok=True)
         con = connect_read(db)
         try:
             written = report.export_parquet(con, to)
         finally:
             con.close()
-    except StoreError as e:
+    except (StoreError, OutputError) as e:
         _fail(e)
     except OSError as e:
         _fail(ValueError(f"{to}: cannot write ({e.strerror or e})"))

@@ -252,15 +252,34 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open an existing database for reading (queries, comparisons, export)."""
+    """Open an existing database for reading (queries, comparisons, export): read-only, and sandboxed."""
     if not db_path.exists():
         raise StoreError(f"{db_path}: no such database (run 'vanban run' first)")
     return _open(db_path, read_only=True)
 
 
+# a connection that reads: no file but its database, no network, no extension, no setting changed
+SANDBOX = {"enable_external_access": False, "autoinstall_known_extensions": False,
+           "autoload_known_extensions": False, "lock_configuration": True}
+# the writer reads and writes its database (and the Parquet tree of the dask executor), never the network
+WRITER = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(db_path), read_only=read_only)
+        with open(db_path, "rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        head = b""
+    except OSError as e:
+        raise StoreError(f"{db_path}: cannot open database ({e.strerror or e})") from None
+    if head == SQLITE_MAGIC:
+        raise StoreError(f"{db_path}: an SQLite database, not a DuckDB one (vanban does not open it)")
+    if db_path.is_dir():
+        raise StoreError(f"{db_path}: a folder, not a DuckDB database")
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only, config=SANDBOX if read_only else WRITER)
     except duckdb.IOException as e:
         first = str(e).splitlines()[0]
         if "lock" in first.lower():
