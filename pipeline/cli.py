@@ -14,7 +14,7 @@ from rich.table import Table
 from .checks import CatalogError
 from .store import StoreError, connect, connect_read
 from .ingest.read import OCR_MODES
-from .ingest.sources import iter_sources
+from .ingest.sources import iter_sources, source_path
 from .run import DocResult, Options, run as run_archive
 
 DEFAULT_DB = Path("data/processed/vanban.duckdb")
@@ -49,7 +49,15 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         executor: str = typer.Option("local", "--executor", help="local | dask"),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
         parquet_dir: Path = typer.Option(None, "--parquet-dir", help="Where the dask executor writes Parquet (default: next to --db)."),
+        retry_failed: bool = typer.Option(False, "--retry-failed", help="Read again every file whose row is not ok "
+                                                                         "(timeouts and crashed workers are always retried)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")) -> None:
+    if timeout < 0:
+        _fail(ValueError(f"--timeout must be 0 (no limit) or more seconds, not {timeout:g}"))
+    if batch < 1 or workers < 0:
+        _fail(ValueError("--batch must be at least 1 and --workers 0 (all cores) or more"))
+    for c in catalog:
+        _check_catalog(c)
     if executor not in ("local", "dask"):
         _fail(ValueError(f"--executor must be local or dask, not {executor!r}"))
     if ocr not in OCR_MODES:
@@ -58,7 +66,8 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"[yellow]{p}: no such file or folder[/yellow]")
-    files = list(iter_sources([p for p in paths if p.exists()]))
+    own = [db, db.with_name(db.name + ".wal")]   # the database inside the archive folder is no document
+    files = list(iter_sources([p for p in paths if p.exists() or p.is_symlink()], exclude=own))
     if not files:
         err.print("[red]no input files found[/red]")
         raise typer.Exit(2)
@@ -67,7 +76,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
 
     def on_doc(r: DocResult) -> None:
         if r.status != "ok" and not r.skipped:
-            progress.console.print(f"{r.path}: {r.status}: {r.error}", markup=False, highlight=False, soft_wrap=True)
+            progress.console.print(f"{source_path(r.path)}: {r.status}: {r.error}", markup=False, highlight=False, soft_wrap=True)
         progress.advance(task)
 
     try:
@@ -75,7 +84,8 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
             task = progress.add_task("reading", total=len(files))
             summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog, workers=workers or None,
                                   prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
-                                  batch_docs=max(1, batch), options=Options(ocr, timeout or None))
+                                  batch_docs=max(1, batch), options=Options(ocr, timeout or None),
+                                  retry_failed=retry_failed)
     except (StoreError, CatalogError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
@@ -92,6 +102,22 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         raise typer.Exit(1)
 
 
+MAX_CATALOG_BYTES = 64 * 2**20
+
+
+def _check_catalog(path: Path) -> None:
+    """A catalog is a regular, readable, reasonably small CSV file (not a FIFO, a device or a folder)."""
+    import stat as stat_
+    try:
+        st = path.stat()
+    except OSError as e:
+        _fail(ValueError(f"{path}: cannot read catalog ({e.strerror or e})"))
+    if not stat_.S_ISREG(st.st_mode):
+        _fail(ValueError(f"{path}: cannot read catalog (not a regular file)"))
+    if st.st_size > MAX_CATALOG_BYTES:
+        _fail(ValueError(f"{path}: cannot read catalog ({st.st_size // 2**20} MB, limit {MAX_CATALOG_BYTES // 2**20} MB)"))
+
+
 def _print_summary(results: list[DocResult], db: Path) -> None:
     by = Counter((r.status, r.format) for r in results)
     t = Table(title=f"documents ({len(results)} files, {sum(r.skipped for r in results)} unchanged)")
@@ -100,7 +126,11 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
         t.add_row(status, fmt, str(n))
     out.print(t)
     from . import report
-    con = connect_read(db)
+    try:
+        con = connect_read(db)
+    except StoreError as e:   # another process took the database the moment the run released it
+        err.print(f"summary tables skipped: {e}", markup=False, highlight=False, soft_wrap=True)
+        return
     try:
         rows = report.citations_by_type(con)
         figures = report.figures_by_province(con)
@@ -198,6 +228,8 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary.")) -> None:
     from .checks import compute_flags
+    for c in catalog:
+        _check_catalog(c)
     if not db.exists():
         _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
     try:
