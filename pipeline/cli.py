@@ -9,10 +9,13 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .checks import CatalogError
 from .store import StoreError, connect, connect_read
+from .store.outputs import OutputError
 from .ingest.read import OCR_MODES
 from .ingest.sources import iter_sources, source_path
 from .run import DocResult, Options, run as run_archive
@@ -86,7 +89,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
                                   prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
                                   batch_docs=max(1, batch), options=Options(ocr, timeout or None),
                                   retry_failed=retry_failed)
-    except (StoreError, CatalogError) as e:
+    except (StoreError, CatalogError, OutputError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if not quiet:
@@ -123,7 +126,7 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
     t = Table(title=f"documents ({len(results)} files, {sum(r.skipped for r in results)} unchanged)")
     t.add_column("status"); t.add_column("format"); t.add_column("files", justify="right")
     for (status, fmt), n in sorted(by.items()):
-        t.add_row(status, fmt, str(n))
+        t.add_row(Text(status), Text(fmt), str(n))
     out.print(t)
     from . import report
     try:
@@ -139,7 +142,7 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
     c = Table(title="citations by type")
     c.add_column("type"); c.add_column("mentions", justify="right"); c.add_column("with date", justify="right")
     for typ, n, dated in rows:
-        c.add_row(typ or "?", str(n), str(dated))
+        c.add_row(Text(typ or "?"), str(n), str(dated))
     out.print(c)
     f = Table(title="figures by province")
     for name, justify in [("province", "left"), ("staff (totals)", "right"), ("part-time (stated)", "right"),
@@ -147,7 +150,7 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
                           ("counts", "right")]:
         f.add_column(name, justify=justify)
     for row in figures:
-        f.add_row(row[0] or "?", *(_fmt(v) for v in row[1:]))
+        f.add_row(Text(row[0] or "?"), *(_fmt(v) for v in row[1:]))
     out.print(f)
 
 
@@ -189,10 +192,10 @@ def _emit(frame, fmt: str, title: str | None = None, wide: tuple[str, ...] = ())
     else:
         t = Table(title=title)
         for col in frame.columns:
-            t.add_column(str(col), overflow="fold", ratio=3 if col in wide else None,
+            t.add_column(escape(str(col)), overflow="fold", ratio=3 if col in wide else None,
                          justify="right" if frame[col].dtype.kind in "iuf" else "left")
         for row in frame.itertuples(index=False):
-            t.add_row(*("" if _missing(v) else _cell(v) for v in row))
+            t.add_row(*(Text("" if _missing(v) else _cell(v)) for v in row))   # text is never markup ([/url])
         out.print(t)
 
 
@@ -351,7 +354,13 @@ def export(to: Path = typer.Option(..., "--to", help="Folder to write (created i
     out.print(f"wrote {len(written)} Parquet files to {to}", markup=False, highlight=False)
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt   # SIGTERM stops the run as Ctrl-C does: whole batches kept, workers ended
+
+
 def main() -> None:
+    import signal
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except KeyboardInterrupt:

@@ -313,6 +313,9 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
 
     from . import ocr as ocr_engine
 
+    problem = pdf_stream_problem(data)
+    if problem:
+        raise ReadError("refused", f"PDF refused: {problem}")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
@@ -354,6 +357,41 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
         return pages, ocr_pages
     finally:
         pdf.close()
+
+
+MAX_PDF_STREAM_BYTES = 256 * 2**20   # one stream, as it decompresses
+MAX_PDF_BYTES = 1024 * 2**20         # every stream of the file
+_STREAM = regex.compile(rb"stream\r?\n")
+
+
+def pdf_stream_problem(data: bytes) -> str | None:
+    """A PDF whose Flate streams decompress beyond the limits (a flate bomb), measured on the
+    bytes that come out, not the lengths the file declares."""
+    import zlib
+
+    total = 0
+    for m in _STREAM.finditer(data):
+        start = m.end()
+        if data[start:start + 1] not in (b"x", b"H", b"h", b"X") and data[start:start + 1] != b"\x78":
+            continue   # not a zlib stream
+        d = zlib.decompressobj()
+        n = 0
+        pos = start
+        try:
+            while pos < len(data) and not d.eof:
+                out = d.decompress(data[pos:pos + 65536], 1 << 20)
+                pos += 65536
+                while True:
+                    n += len(out)
+                    total += len(out)
+                    if n > MAX_PDF_STREAM_BYTES or total > MAX_PDF_BYTES:
+                        return f"a stream expands beyond {MAX_PDF_STREAM_BYTES // 2**20} MB (a flate bomb?)"
+                    if not d.unconsumed_tail:
+                        break
+                    out = d.decompress(d.unconsumed_tail, 1 << 20)
+        except zlib.error:
+            continue
+    return None
 
 
 MIN_RULE_PATHS = 6            # fewer vector paths than this on a page: no ruled table to look for
