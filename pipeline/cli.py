@@ -92,6 +92,9 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     except (StoreError, CatalogError, OutputError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
+    except KeyboardInterrupt:   # Ctrl-C or SIGTERM: whole batches are kept
+        err.print("interrupted: documents loaded so far are kept; run the same command again to finish", markup=False)
+        raise typer.Exit(130)
     if not quiet:
         _print_summary(summary.results, db)
         skipped = sum(r.skipped for r in summary.results)

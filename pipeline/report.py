@@ -182,7 +182,7 @@ def export_parquet(con: duckdb.DuckDBPyConnection, to) -> list[str]:
     names = [f"{name}.parquet" for name in EXPORT]
     check_targets(to, names)
     for name, file_name in zip(EXPORT, names):
-        table = con.execute(f"SELECT * FROM {name}").fetch_arrow_table()
+        table = con.execute(f"SELECT * FROM {name}").to_arrow_table()
         write_file(to, file_name, lambda f, t=table: pq.write_table(t, f))
     return list(EXPORT)
 

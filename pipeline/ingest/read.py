@@ -223,10 +223,10 @@ def check_zip(data: bytes | Path, what: str) -> list[zipfile.ZipInfo]:
         with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as z:
             infos = z.infolist()
             problem = zip_problem(infos) or _expanded_problem(z, infos)
-    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError) as e:
-        raise ReadError("unreadable", f"not a readable {what} ({type(e).__name__}: {str(e)[:120]})")
     except UnicodeDecodeError:
         raise ReadError("unreadable", f"not a readable {what} (an entry name flagged UTF-8 is not UTF-8)") from None
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError) as e:
+        raise ReadError("unreadable", f"not a readable {what} ({type(e).__name__}: {str(e)[:120]})") from None
     if problem:
         raise ReadError("refused", f"{what} refused: {problem}")
     return infos

@@ -163,3 +163,301 @@ def test_other_readers_are_sandboxed_too(small_db, command):
         con.close()
     res = run_cli(*command, "--db", str(small_db), "--format", "csv")
     assert res.returncode == 0, res.stderr
+
+
+# --- (2) inputs never leave the folders given; output never follows a symlink or removes foreign files ----
+
+UNPRIVILEGED = (["setpriv", "--bounding-set", "-dac_override,-dac_read_search",
+                 "--inh-caps", "-dac_override,-dac_read_search"] if os.geteuid() == 0 and shutil.which("setpriv") else [])
+
+
+def _run_unprivileged(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*UNPRIVILEGED, str(VANBAN), *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_symlink_out_of_the_archive_is_reported_and_not_followed(tmp_path):
+    outside = tmp_path / "etc"
+    outside.mkdir()
+    (outside / "shadow").write_text("root:BI-MAT-KHONG-DUOC-DOC:19000:0:99999:7:::\n" + GOOD)
+    arch = tmp_path / "arch"
+    (arch / "con").mkdir(parents=True)
+    (arch / "a.txt").write_text(_good(1), encoding="utf-8")
+    (arch / "tài liệu").symlink_to(outside, target_is_directory=True)
+    (arch / "mật khẩu.txt").symlink_to(outside / "shadow")
+    (arch / "con" / "b.txt").write_text(_good(2), encoding="utf-8")
+    (arch / "lối tắt.txt").symlink_to(arch / "con" / "b.txt")      # inside the archive: followed
+    db = tmp_path / "v.duckdb"
+    res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    _clean(res)
+    got = _statuses(db)
+    for name in ("tài liệu", "mật khẩu.txt"):
+        status, error = got[str(arch / name)]
+        assert status == "refused" and "outside the folders given" in error, (name, error)
+        assert len([ln for ln in res.stderr.splitlines() if name in ln]) == 1, res.stderr
+    # a link inside the archive is followed (its bytes are those of con/b.txt: one row for both)
+    assert got[str(arch / "a.txt")][0] == "ok" and [s for p, (s, _) in got.items() if p.endswith("b.txt") or
+                                                    p.endswith("lối tắt.txt")] == ["ok"]
+    assert _rows(db, "SELECT count(*) FROM documents WHERE text LIKE '%BI-MAT%'") == [(0,)]
+
+
+def test_export_never_writes_through_a_symlink(small_db, tmp_path):
+    user_file = tmp_path / "luận văn.docx"
+    user_file.write_bytes(b"my thesis")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "documents.parquet").symlink_to(user_file)
+    line = _one_line_error(run_cli("export", "--to", str(out), "--db", str(small_db)))
+    assert "symbolic link" in line
+    assert user_file.read_bytes() == b"my thesis" and (out / "documents.parquet").is_symlink()
+
+
+def test_export_into_a_new_folder_and_again(small_db, tmp_path):
+    out = tmp_path / "new" / "parquet"
+    for _ in range(2):   # the second time, vanban replaces its own files
+        res = run_cli("export", "--to", str(out), "--db", str(small_db))
+        assert res.returncode == 0, res.stderr
+        _clean(res)
+    assert duckdb.connect().execute(f"SELECT count(*) FROM '{out}/documents.parquet'").fetchone() == (3,)
+
+
+def test_export_never_overwrites_a_foreign_file_or_folder(small_db, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "citations.parquet").write_bytes(b"not vanban's")
+    assert "not written by vanban" in _one_line_error(run_cli("export", "--to", str(out), "--db", str(small_db)))
+    assert (out / "citations.parquet").read_bytes() == b"not vanban's"
+    (out / "citations.parquet").unlink()
+    (out / "flags.parquet").mkdir()
+    assert "not a file" in _one_line_error(run_cli("export", "--to", str(out), "--db", str(small_db)))
+    assert sorted(p.name for p in out.iterdir()) == ["flags.parquet"]
+
+
+def test_export_to_a_read_only_folder(small_db, tmp_path):
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o555)
+    try:
+        line = _one_line_error(_run_unprivileged("export", "--to", str(out), "--db", str(small_db)))
+    finally:
+        out.chmod(0o755)
+    assert "cannot write" in line and list(out.iterdir()) == []
+
+
+def test_prune_keeps_files_moved_into_a_sub_folder(tmp_path):
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    for n in range(3):
+        (arch / f"{n}.txt").write_text(_good(n), encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    assert run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1").returncode == 0
+    (arch / "2024").mkdir()
+    for n in range(3):
+        (arch / f"{n}.txt").rename(arch / "2024" / f"{n}.txt")
+    res = run_cli("run", str(arch), "--db", str(db), "--prune", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    _clean(res)
+    assert "pruned" not in res.stdout
+    assert sorted(p for p, _, _ in _rows(db)) == [str(arch / "2024" / f"{n}.txt") for n in range(3)]
+    assert _rows(db, "SELECT count(*) FROM citations") == [(3,)]
+
+
+# --- (3) one file or one fault never ends the run, and is not cached forever --------------------------------
+
+def test_name_that_is_not_utf8_is_stored_escaped(tmp_path):
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    bad = os.fsdecode(b"v\xe0n b\xe3n.txt")   # a Windows-1258 name unpacked on Linux
+    (arch / bad).write_text(_good(1), encoding="utf-8")
+    (arch / "tốt.txt").write_text(_good(2), encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    for attempt in range(2):
+        res = run_cli("run", str(arch), "--db", str(db), "-j", "1")
+        assert res.returncode == 0, res.stderr
+        _clean(res)
+    assert "2 unchanged" in res.stdout
+    got = _statuses(db)
+    assert got[str(arch) + "/v\\xe0n b\\xe3n.txt"][0] == "ok" and got[str(arch / "tốt.txt")][0] == "ok"
+    assert len(got) == 2
+
+
+def test_money_out_of_range_is_null_with_a_reason(tmp_path):
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    (arch / "a.txt").write_text(GOOD + "Tổng kinh phí thực hiện là 10.000.000.000.000.000.000 đồng.\n"
+                                "Kinh phí hỗ trợ 50.000.000 đồng.\n", encoding="utf-8")
+    (arch / "b.txt").write_text(_good(2), encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    for _ in range(2):
+        res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1", "--batch", "8")
+        assert res.returncode == 0, res.stderr
+        _clean(res)
+    got = _statuses(db)
+    assert got[str(arch / "a.txt")][0] == "ok" and "out of range stored as null" in got[str(arch / "a.txt")][1]
+    assert got[str(arch / "b.txt")][0] == "ok"
+    amounts = sorted(_rows(db, "SELECT amount_min_vnd FROM budget"), key=str)
+    assert (None,) in amounts and (50_000_000,) in amounts
+
+
+def test_zip_entry_name_flagged_utf8_that_is_not(tmp_path):
+    buf = __import__("io").BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("é.txt", GOOD)            # flagged UTF-8 (bit 11)
+        z.writestr("ok.txt", _good(3))
+    data = buf.getvalue().replace("é.txt".encode(), b"\xff\xfe.txt")
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    (arch / "nén.zip").write_bytes(data)
+    (arch / "b.txt").write_text(_good(2), encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    _clean(res)
+    got = _statuses(db)
+    assert got[str(arch / "nén.zip")] == ("unreadable", "not a readable zip archive (an entry name flagged UTF-8 is not UTF-8)")
+    assert got[str(arch / "b.txt")][0] == "ok"
+
+
+class KillsItsWorker:
+    """A source whose reading kills the process reading it (the OOM killer, a crash in a C library)."""
+    name = "chết.txt"
+    suffix = ".txt"
+
+    def read_bytes(self) -> bytes:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def __str__(self) -> str:
+        return "/archive/chết.txt"
+
+
+def test_dead_worker_is_replaced_and_its_file_marked(tmp_path):
+    from pipeline.run.local import _isolated, _pool
+    from pipeline.run.work import Options
+    files = []
+    for n in range(6):
+        (tmp_path / f"{n}.txt").write_text(_good(n), encoding="utf-8")
+        files.append(tmp_path / f"{n}.txt")
+    killer = KillsItsWorker()
+    got = []
+    suspects = _pool(files[:3] + [killer] + files[3:], frozenset(), Options(timeout=60), 2, got.append)
+    assert killer in suspects
+    outcomes = got + [_isolated(p, frozenset(), Options(timeout=60)) for p in suspects]
+    by_path = {str(o.path): o.doc["status"] for o in outcomes}
+    assert len(outcomes) == 7 and len(by_path) == 7          # no file lost, none twice
+    assert all(by_path[str(f)] == "ok" for f in files)
+    dead = next(o for o in outcomes if o.path is killer).doc
+    assert dead["status"] == "unreadable" and "worker process died" in dead["error"] and "SIGKILL" in dead["error"]
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(x) for x in out.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _slow_archive(tmp_path: Path, n: int = 8) -> Path:
+    arch = tmp_path / "slow"
+    arch.mkdir()
+    for k in range(n):
+        (arch / f"{k}.txt").write_text(_good(k) * 1500, encoding="utf-8")
+    return arch
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_end_with_the_run(tmp_path, sig):
+    arch = _slow_archive(tmp_path)
+    db = tmp_path / "v.duckdb"
+    proc = subprocess.Popen([str(VANBAN), "run", str(arch), "--db", str(db), "-j", "2", "-q"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    workers = []
+    while time.time() < deadline and len(workers) < 2 and proc.poll() is None:
+        workers = _children(proc.pid)
+        time.sleep(0.1)
+    assert len(workers) >= 2, "no workers started"
+    time.sleep(0.5)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    deadline = time.time() + 10
+    while time.time() < deadline and any(_alive(w) for w in workers):
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers)
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 130 and "interrupted" in stderr and "Traceback" not in stderr, stderr
+    con = duckdb.connect(str(db), read_only=True)   # opens, and holds only whole documents
+    assert con.execute("SELECT count(*) FROM citations WHERE doc_id NOT IN (SELECT doc_id FROM documents)").fetchone() == (0,)
+
+
+@pytest.mark.slow
+def test_worker_killed_mid_run_the_run_goes_on(tmp_path):
+    arch = _slow_archive(tmp_path)
+    db = tmp_path / "v.duckdb"
+    proc = subprocess.Popen([str(VANBAN), "run", str(arch), "--db", str(db), "-j", "2", "-q"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    workers = []
+    while time.time() < deadline and not workers and proc.poll() is None:
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    assert workers
+    time.sleep(0.3)
+    os.kill(workers[0], signal.SIGKILL)
+    out, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert "Traceback" not in stderr and "BrokenProcessPool" not in stderr
+    got = _statuses(db)
+    assert sorted(got) == sorted(str(p) for p in arch.iterdir()) and all(s == "ok" for s, _ in got.values())
+
+
+def test_timeout_is_retried_on_the_next_run(tmp_path):
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    (arch / "a.txt").write_text(_good(1) * 200, encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1", "--timeout", "0.001")
+    _clean(res)
+    assert _statuses(db)[str(arch / "a.txt")][0] == "timeout"
+    res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    assert _statuses(db)[str(arch / "a.txt")][0] == "ok"
+    assert _rows(db, "SELECT count(*) FROM documents") == [(1,)]
+
+
+def test_retry_failed_reads_failed_files_again(tmp_path):
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    (arch / "hỏng.pdf").write_bytes(b"%PDF-1.4 not really")
+    (arch / "a.txt").write_text(_good(1), encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1")
+    res = run_cli("run", str(arch), "--db", str(db), "-j", "1")
+    assert "hỏng.pdf" not in res.stderr and "2 unchanged" in res.stdout
+    res = run_cli("run", str(arch), "--db", str(db), "-j", "1", "--retry-failed")
+    _clean(res)
+    assert len([ln for ln in res.stderr.splitlines() if "hỏng.pdf" in ln]) == 1 and "1 unchanged" in res.stdout
+    assert len(_statuses(db)) == 2
+
+
+def test_folder_that_cannot_be_listed_gets_a_row(tmp_path):
+    arch = tmp_path / "arch"
+    (arch / "khóa").mkdir(parents=True)
+    (arch / "khóa" / "x.txt").write_text(GOOD, encoding="utf-8")
+    (arch / "a.txt").write_text(_good(1), encoding="utf-8")
+    (arch / "khóa").chmod(0)
+    try:
+        res = _run_unprivileged("run", str(arch), "--db", str(tmp_path / "v.duckdb"), "-q", "-j", "1")
+    finally:
+        (arch / "khóa").chmod(0o755)
+    assert res.returncode == 0, res.stderr
+    _clean(res)
+    got = _statuses(tmp_path / "v.duckdb")
+    assert got[str(arch / "khóa")] == ("unreadable", "cannot list folder: Permission denied")
+    assert len([ln for ln in res.stderr.splitlines() if "khóa" in ln]) == 1
