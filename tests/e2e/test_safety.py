@@ -461,3 +461,227 @@ def test_folder_that_cannot_be_listed_gets_a_row(tmp_path):
     got = _statuses(tmp_path / "v.duckdb")
     assert got[str(arch / "khóa")] == ("unreadable", "cannot list folder: Permission denied")
     assert len([ln for ln in res.stderr.splitlines() if "khóa" in ln]) == 1
+
+
+# --- (4) every expected failure: one line, exit 2 (database, options) or a row with a status (files) -------
+
+@pytest.mark.parametrize("kind", ["binary", "short row", "empty ref", "fifo", "/dev/zero", "folder"])
+def test_catalog_file_errors_are_one_line(tmp_path, kind):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    cat = tmp_path / "catalog.csv"
+    header = "type,ref,issue_date,issuer,title\n"
+    if kind == "binary":
+        cat.write_bytes(bytes(range(256)) * 40)
+    elif kind == "short row":
+        cat.write_text(header + "Nghị định,59/2012/NĐ-CP\n", encoding="utf-8")
+    elif kind == "empty ref":
+        cat.write_text(header + "Nghị định,,2012-07-23,Chính phủ,x\n", encoding="utf-8")
+    elif kind == "fifo":
+        os.mkfifo(cat)
+    elif kind == "/dev/zero":
+        cat = Path("/dev/zero")
+    else:
+        cat.mkdir()
+    start = time.time()
+    line = _one_line_error(run_cli("run", str(tmp_path / "a.txt"), "--db", str(tmp_path / "v.duckdb"),
+                                   "--catalog", str(cat), "-q", "-j", "1"))
+    assert time.time() - start < 60 and str(cat) in line and "catalog" in line, line
+
+
+def test_markup_in_text_is_printed_as_written(small_db, tmp_path):
+    res = run_cli("query", "SELECT '[/url] [bold]đậm[/bold] [link=x]' AS \"[/b]\", 2024 AS n", "--db", str(small_db))
+    assert res.returncode == 0, res.stderr
+    _clean(res)
+    assert "[/url] [bold]đậm[/bold] [link=x]" in res.stdout and "[/b]" in res.stdout
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--timeout", "-1"], "--timeout must be"),
+    (["--batch", "0"], "--batch must be"),
+])
+def test_bad_options_are_refused(tmp_path, args, words):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    line = _one_line_error(run_cli("run", str(tmp_path / "a.txt"), "--db", str(tmp_path / "v.duckdb"), *args))
+    assert words in line
+    assert not (tmp_path / "v.duckdb").exists()
+
+
+def test_sqlite_file_as_db_is_refused_without_download(tmp_path):
+    import sqlite3
+    db = tmp_path / "archive.sqlite"
+    sqlite3.connect(db).execute("CREATE TABLE documents (x)").connection.commit()
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    for args in (["run", str(tmp_path / "a.txt")], ["query", "SELECT 1"], ["flags"]):
+        start = time.time()
+        line = _one_line_error(run_cli(*args, "--db", str(db)))
+        assert "SQLite database" in line and time.time() - start < 20
+
+
+def test_truncated_database_is_one_line(small_db, tmp_path):
+    db = tmp_path / "cut.duckdb"
+    data = small_db.read_bytes()
+    db.write_bytes(data[:20_000])   # cut inside its first block
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    for args in (["query", "SELECT count(*) FROM documents"], ["run", str(tmp_path / "a.txt"), "-q"]):
+        line = _one_line_error(run_cli(*args, "--db", str(db)))
+        assert str(db) in line
+
+
+def test_database_in_a_read_only_folder(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    ro.chmod(0o555)
+    try:
+        line = _one_line_error(_run_unprivileged("run", str(tmp_path / "a.txt"), "--db", str(ro / "v.duckdb"), "-q"))
+    finally:
+        ro.chmod(0o755)
+    assert "cannot open database" in line or "cannot write" in line
+
+
+def test_full_disk_is_one_line_and_earlier_batches_kept(tmp_path):
+    import resource
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    for n in range(60):
+        (arch / f"{n:02}.txt").write_text(_good(n) * 60, encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+
+    def small_disk():   # files may not grow past 1 MB: what a full disk looks like to DuckDB
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+
+    res = subprocess.run([str(VANBAN), "run", str(arch), "--db", str(db), "-q", "-j", "1", "--batch", "4"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300, preexec_fn=small_disk)
+    if res.returncode == 0:
+        pytest.skip("the database fitted in 1 MB")
+    line = _one_line_error(res)
+    assert "cannot write the database" in line or "cannot open database" in line, line
+    con = duckdb.connect(str(db), read_only=True)   # what was committed is whole
+    assert con.execute("SELECT count(*) FROM citations WHERE doc_id NOT IN (SELECT doc_id FROM documents)").fetchone() == (0,)
+
+
+def test_ctrl_c_inside_a_batch(tmp_path):
+    arch = _slow_archive(tmp_path, 6)
+    db = tmp_path / "v.duckdb"
+    proc = subprocess.Popen([str(VANBAN), "run", str(arch), "--db", str(db), "-q", "-j", "1", "--batch", "1"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert "Traceback" not in stderr, stderr
+    if proc.returncode == 130:
+        assert "interrupted" in stderr
+    res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    assert len(_statuses(db)) == 6
+
+
+def test_database_inside_the_archive_is_not_a_document(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "vanban.duckdb"
+    for _ in range(2):
+        res = run_cli("run", str(tmp_path), "--db", str(db), "-q", "-j", "1")
+        assert res.returncode == 0, res.stderr
+    assert list(_statuses(db)) == [str(tmp_path / "a.txt")]
+
+
+# --- (5) small files that would cost gigabytes or minutes ---------------------------------------------------
+
+def _flate_bomb_pdf() -> bytes:
+    import zlib
+    stream = zlib.compress(b"0 0 m 1 1 l S\n" * (600 * 2**20 // 14), 9)
+    return (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+            b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+            b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >> endobj\n" +
+            f"4 0 obj << /Length {len(stream)} /Filter /FlateDecode >> stream\n".encode() + stream +
+            b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF")
+
+
+def _forged_zip() -> bytes:
+    """An entry that declares 1 KB but expands to 300 MB (sizes in the headers forged)."""
+    import struct
+    import zlib
+    raw = b"a" * (300 * 2**20)
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    data = comp.compress(raw) + comp.flush()
+    crc = zlib.crc32(raw)
+    name = b"x.txt"
+    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 8, 0, 0, crc, len(data), 1024, len(name), 0) + name
+    central = struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, crc, len(data), 1024,
+                          len(name), 0, 0, 0, 0, 0, 0) + name
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local) + len(data), 0)
+    return local + data + central + end
+
+
+def test_small_files_that_would_cost_gigabytes(tmp_path):
+    from fpdf import FPDF
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    (arch / "bom flate.pdf").write_bytes(_flate_bomb_pdf())
+    (arch / "kích thước giả.zip").write_bytes(_forged_zip())
+    with open(arch / "thưa.txt", "wb") as f:      # 3 GB sparse file: no disk, but 3 GB to read
+        f.truncate(3 * 2**30)
+    pdf = FPDF(unit="in", format=(200, 200))       # a 200 × 200-inch page without text, for OCR
+    pdf.add_page()
+    pdf.rect(1, 1, 2, 2)
+    (arch / "trang khổng lồ.pdf").write_bytes(bytes(pdf.output()))
+    (arch / "a.txt").write_text(GOOD, encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    start = time.time()
+    res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1", "--timeout", "60")
+    assert res.returncode == 0, res.stderr
+    _clean(res)
+    assert time.time() - start < 60
+    got = _statuses(db)
+    assert got[str(arch / "bom flate.pdf")][0] == "refused" and "flate bomb" in got[str(arch / "bom flate.pdf")][1]
+    assert got[str(arch / "kích thước giả.zip")][0] in ("refused", "unreadable")
+    assert got[str(arch / "thưa.txt")] == ("refused", "file is 3072 MB (limit 256 MB)")
+    assert got[str(arch / "trang khổng lồ.pdf")][0] in ("no_text_layer", "ok")
+    assert got[str(arch / "a.txt")][0] == "ok"
+
+
+def test_ocr_render_size_is_bounded():
+    from pipeline.ingest.ocr import DPI, MAX_PIXELS, render_scale
+    assert render_scale(595, 842) == DPI / 72                       # A4 at 300 dpi
+    s = render_scale(200 * 72, 200 * 72)                            # 200 × 200 inches
+    assert s is None or (200 * 72 * s) ** 2 <= MAX_PIXELS * 1.01
+    assert render_scale(2000 * 72, 2000 * 72) is None
+
+
+def test_time_budget_scales_with_size():
+    from pipeline.run.limits import BASE_SECONDS, budget
+    assert budget(30_000, 300) == pytest.approx(BASE_SECONDS + 20 * 30_000 / 2**20)
+    assert budget(50 * 2**20, 300) == 300 and budget(10, 5) == 5 and budget(10, None) is None
+
+
+# --- (6) dask: a Parquet folder vanban owns, complete after incremental runs -------------------------------
+
+@pytest.mark.slow
+def test_dask_parquet_dir_keeps_foreign_files_and_mirrors_the_db(tmp_path):
+    pytest.importorskip("distributed")
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    for n in range(3):
+        (arch / f"{n}.txt").write_text(_good(n), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "của tôi.txt").write_text("user's own file")
+    db = tmp_path / "v.duckdb"
+    for _ in range(2):    # the second run has nothing new: no cluster, the tree stays complete
+        start = time.time()
+        res = run_cli("run", str(arch), "--db", str(db), "--executor", "dask", "--parquet-dir", str(data), "-q", "-j", "1")
+        assert res.returncode == 0, res.stderr
+        _clean(res)
+    assert time.time() - start < 8
+    assert (data / "của tôi.txt").read_text() == "user's own file"
+    tree = data / "vanban-parquet"
+    con = duckdb.connect()
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{tree}/documents/**/*.parquet', hive_partitioning = true)").fetchone()
+    assert n == (3,)
+    assert con.execute(f"SELECT count(*) FROM read_parquet('{tree}/citations/**/*.parquet')").fetchone() == (3,)
+    (data / "foreign").mkdir()
+    (data / "foreign" / "x").write_text("x")
+    line = _one_line_error(run_cli("run", str(arch), "--db", str(db), "--executor", "dask",
+                                   "--parquet-dir", str(data / "foreign" / "x"), "-q"))
+    assert "cannot write" in line or "not created by vanban" in line
+    assert (data / "foreign" / "x").read_text() == "x"
