@@ -12,7 +12,7 @@ import duckdb
 
 from ..ingest.sources import Source, source_path
 from ..store import Index, StoreError, load_batch
-from . import limits
+from .limits import die_with_parent, memory_ceiling, wall_budget
 from .work import Options, Outcome, work
 
 # what a batch the database refuses can raise (a value Arrow cannot carry, a constraint)
@@ -82,8 +82,8 @@ def _init_worker(loaded: frozenset[str], options: Options) -> None:
     _LOADED, _OPTIONS = loaded, options
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the writer, which keeps what is done
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    limits.die_with_parent()
-    limits.memory_ceiling()
+    die_with_parent()
+    memory_ceiling()
 
 
 def _work_in_pool(path: Source) -> Outcome:
@@ -207,7 +207,7 @@ def _isolated(path: Source, loaded: frozenset[str], options: Options) -> Outcome
     proc = ctx.Process(target=_child, args=(child, path, loaded, options), daemon=True)
     proc.start()
     child.close()
-    limit = limits.wall_budget(path, options) * 1.5 + 30 if options.timeout else None
+    limit = wall_budget(path, options) * 1.5 + 30 if options.timeout else None
     started = time.monotonic()
     outcome = None
     while outcome is None and proc.is_alive() or parent.poll():

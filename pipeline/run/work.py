@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import limits
+from .limits import MEMORY_MB, budget, cpu_limit
 from ..ingest.read import RawDocument, ReadError, read_document
 from ..ingest.sources import Refused, Source, source_path
 
@@ -112,8 +112,8 @@ def work(path: Source, loaded: frozenset[str] = frozenset(), options: Options = 
     if doc_id in loaded:
         return Outcome(path, None, skipped_id=doc_id)
     raw = None
-    seconds = limits.budget(len(data), options.timeout)
-    limits.cpu_limit(seconds)
+    seconds = budget(len(data), options.timeout)
+    cpu_limit(seconds)
     try:
         with time_limit(seconds):
             raw = read_document(path, data, options.ocr)
@@ -123,7 +123,7 @@ def work(path: Source, loaded: frozenset[str] = frozenset(), options: Options = 
                                  f"--timeout); the rest of the run went on", doc_id, raw.format if raw else "unknown")
     except MemoryError:
         return failed("unreadable", f"extraction failed: over the memory ceiling of a worker "
-                                    f"({limits.MEMORY_MB} MB)", doc_id, raw.format if raw else "unknown")
+                                    f"({MEMORY_MB} MB)", doc_id, raw.format if raw else "unknown")
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch; the error is recorded
         return failed("unreadable", f"extraction failed: {type(e).__name__}: {e}", doc_id, raw.format if raw else "unknown")
     if not doc["doc_id"]:

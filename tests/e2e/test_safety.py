@@ -685,3 +685,19 @@ def test_dask_parquet_dir_keeps_foreign_files_and_mirrors_the_db(tmp_path):
                                    "--parquet-dir", str(data / "foreign" / "x"), "-q"))
     assert "cannot write" in line or "not created by vanban" in line
     assert (data / "foreign" / "x").read_text() == "x"
+
+
+def test_summary_when_another_process_takes_the_database(small_db, tmp_path, capsys):
+    """Another process opens the database the moment the run releases it: the summary says so in one line."""
+    from pipeline import cli
+    db = tmp_path / "busy.duckdb"
+    shutil.copy(small_db, db)
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+                               "print('ready', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        cli._print_summary([], db)
+    finally:
+        holder.kill()
+    err = capsys.readouterr().err
+    assert "summary tables skipped" in err and "in use" in err and "Traceback" not in err
