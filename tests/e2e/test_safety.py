@@ -143,11 +143,15 @@ def test_query_semicolon_alone(small_db):
 
 
 def test_read_only_queries_still_work(small_db):
-    for sql in ("SELECT count(*) AS n FROM documents", "DESCRIBE documents", "SHOW TABLES", "SUMMARIZE citations",
-                "EXPLAIN SELECT * FROM citations", "SELECT * FROM pragma_table_info('documents')"):
-        res = run_cli("query", sql, "--db", str(small_db), "--format", "csv")
-        assert res.returncode == 0, (sql, res.stderr)
-        _clean(res)
+    from pipeline import report
+    from pipeline.store import connect_read
+    con = connect_read(small_db)
+    try:
+        for sql in ("SELECT count(*) AS n FROM documents", "DESCRIBE documents", "SHOW TABLES", "SUMMARIZE citations",
+                    "EXPLAIN SELECT * FROM citations", "SELECT * FROM pragma_table_info('documents')"):
+            assert len(report.run_query(con, sql)) >= 1, sql
+    finally:
+        con.close()
     assert run_cli("query", "SELECT count(*) AS n FROM documents", "--db", str(small_db), "--format", "csv").stdout.split() == ["n", "3"]
 
 
