@@ -386,7 +386,7 @@ def pdf_stream_problem(data: bytes) -> str | None:
                     total += len(out)
                     if n > MAX_PDF_STREAM_BYTES or total > MAX_PDF_BYTES:
                         return f"a stream expands beyond {MAX_PDF_STREAM_BYTES // 2**20} MB (a flate bomb?)"
-                    if not d.unconsumed_tail:
+                    if not d.unconsumed_tail or d.eof or not out:   # done, or no progress
                         break
                     out = d.decompress(d.unconsumed_tail, 1 << 20)
         except zlib.error:
