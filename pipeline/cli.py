@@ -12,13 +12,16 @@ import typer
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
                            TimeRemainingColumn)
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from .checks import CatalogError
 from .ingest.read import OCR_MODES
 from .output import Format
 from .store import StoreError, connect, connect_read
-from .ingest.sources import iter_sources
+from .store.outputs import OutputError
+from .ingest.sources import iter_sources, source_path
 from .run import DocResult, Options, run as run_archive
 
 
@@ -72,14 +75,19 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         executor: Executor = typer.Option(Executor.local, "--executor", help="Where files are read."),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
         parquet_dir: Path = typer.Option(None, "--parquet-dir", help="Where the dask executor writes Parquet (default: next to --db)."),
+        retry_failed: bool = typer.Option(False, "--retry-failed", help="Read again every file whose row is not ok "
+                                                                         "(timeouts and crashed workers are always retried)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")) -> None:
     executor = executor.value
     ocr = OcrMode(ocr).value
+    for c in catalog:
+        _check_catalog(c)
     paths = paths or [DEFAULT_RAW]
     missing = [p for p in paths if not p.exists()]
     for p in missing:
         err.print(f"[yellow]{p}: no such file or folder[/yellow]")
-    files = list(iter_sources([p for p in paths if p.exists()]))
+    own = [db, db.with_name(db.name + ".wal")]   # the database inside the archive folder is no document
+    files = list(iter_sources([p for p in paths if p.exists() or p.is_symlink()], exclude=own))
     if not files:
         err.print("[red]no input files found[/red]")
         raise typer.Exit(2)
@@ -89,7 +97,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
 
     def on_doc(r: DocResult) -> None:
         if r.status != "ok" and not r.skipped:
-            progress.console.print(f"{r.path}: {r.status}: {r.error}", markup=False, highlight=False, soft_wrap=True)
+            progress.console.print(f"{source_path(r.path)}: {r.status}: {r.error}", markup=False, highlight=False, soft_wrap=True)
         progress.advance(task)
         speed = progress.tasks[0].speed
         progress.update(task, rate=f"{speed:.1f} files/s" if speed else "")
@@ -99,10 +107,14 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
             task = progress.add_task("reading", total=len(files), rate="")
             summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog, workers=workers or None,
                                   prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
-                                  batch_docs=max(1, batch), options=Options(ocr, timeout or None))
-    except (StoreError, CatalogError) as e:
+                                  batch_docs=max(1, batch), options=Options(ocr, timeout or None),
+                                  retry_failed=retry_failed)
+    except (StoreError, CatalogError, OutputError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
+    except KeyboardInterrupt:   # Ctrl-C or SIGTERM: whole batches are kept
+        err.print("interrupted: documents loaded so far are kept; run the same command again to finish", markup=False)
+        raise typer.Exit(130)
     if not quiet:
         _print_summary(summary.results, db)
         skipped = sum(r.skipped for r in summary.results)
@@ -116,15 +128,35 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         raise typer.Exit(1)
 
 
+MAX_CATALOG_BYTES = 64 * 2**20
+
+
+def _check_catalog(path: Path) -> None:
+    """A catalog is a regular, readable, reasonably small CSV file (not a FIFO, a device or a folder)."""
+    import stat as stat_
+    try:
+        st = path.stat()
+    except OSError as e:
+        _fail(ValueError(f"{path}: cannot read catalog ({e.strerror or e})"))
+    if not stat_.S_ISREG(st.st_mode):
+        _fail(ValueError(f"{path}: cannot read catalog (not a regular file)"))
+    if st.st_size > MAX_CATALOG_BYTES:
+        _fail(ValueError(f"{path}: cannot read catalog ({st.st_size // 2**20} MB, limit {MAX_CATALOG_BYTES // 2**20} MB)"))
+
+
 def _print_summary(results: list[DocResult], db: Path) -> None:
     by = Counter((r.status, r.format) for r in results)
     t = Table(title=f"documents ({len(results)} files, {sum(r.skipped for r in results)} unchanged)")
     t.add_column("status"); t.add_column("format"); t.add_column("files", justify="right")
     for (status, fmt), n in sorted(by.items()):
-        t.add_row(status, fmt, str(n))
+        t.add_row(Text(status), Text(fmt), str(n))
     out.print(t)
     from . import report
-    con = connect_read(db)
+    try:
+        con = connect_read(db)
+    except StoreError as e:   # another process took the database the moment the run released it
+        err.print(f"summary tables skipped: {e}", markup=False, highlight=False, soft_wrap=True)
+        return
     try:
         rows = report.citations_by_type(con)
         figures = report.figures_by_province(con)
@@ -133,7 +165,7 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
     c = Table(title="citations by type")
     c.add_column("type"); c.add_column("mentions", justify="right"); c.add_column("with date", justify="right")
     for typ, n, dated in rows:
-        c.add_row(typ or "?", str(n), str(dated))
+        c.add_row(Text(typ or "?"), str(n), str(dated))
     out.print(c)
     f = Table(title="figures by province")
     for name, justify in [("province", "left"), ("staff (totals)", "right"), ("part-time (stated)", "right"),
@@ -141,7 +173,7 @@ def _print_summary(results: list[DocResult], db: Path) -> None:
                           ("counts", "right")]:
         f.add_column(name, justify=justify)
     for row in figures:
-        f.add_row(row[0] or "?", *(_fmt(v) for v in row[1:]))
+        f.add_row(Text(row[0] or "?"), *(_fmt(v) for v in row[1:]))
     out.print(f)
 
 
@@ -207,6 +239,8 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary.")) -> None:
     from .checks import compute_flags
+    for c in catalog:
+        _check_catalog(c)
     if not db.exists():
         _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
     try:
@@ -336,6 +370,7 @@ def export(to: Path = typer.Option(..., "--to", help="A folder (Parquet), FILE.x
            db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")) -> None:
     from . import report
     from .export import export_sqlite, export_xlsx
+    from .store.outputs import OutputError
     from .store import EXPORT
     kind = {".xlsx": "xlsx", ".sqlite": "sqlite", ".db": "sqlite", ".sqlite3": "sqlite"}.get(to.suffix.lower(), "parquet")
     try:
@@ -353,7 +388,7 @@ def export(to: Path = typer.Option(..., "--to", help="A folder (Parquet), FILE.x
                 written = report.export_parquet(con, to)
         finally:
             con.close()
-    except StoreError as e:
+    except (StoreError, OutputError) as e:
         _fail(e)
     except OSError as e:
         _fail(ValueError(f"{to}: cannot write ({e.strerror or e})"))
@@ -402,7 +437,13 @@ def _pair_params(argv: list[str]) -> list[str]:
     return out
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt   # SIGTERM stops the run as Ctrl-C does: whole batches kept, workers ended
+
+
 def main() -> None:
+    import signal
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app(args=_pair_params(sys.argv[1:]), prog_name="vanban")
     except KeyboardInterrupt:

@@ -146,11 +146,32 @@ def query_relation(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None
         raise QueryError(f"query failed: {e}") from None
 
 
+# what a read-only query may be: DESCRIBE, SHOW and SUMMARIZE parse as SELECT
+QUERY_TYPES = {"SELECT", "EXPLAIN"}
+
+
 def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> "pd.DataFrame":
+    """One read-only statement (SELECT, EXPLAIN); the connection is sandboxed as well
+    (:data:`pipeline.store.SANDBOX`), so no statement reads or writes a file but the database."""
     try:
-        return con.execute(sql).df()
+        statements = con.extract_statements(sql)
     except duckdb.Error as e:
         raise QueryError(f"query failed: {str(e).splitlines()[0]}") from None
+    if not statements:
+        raise QueryError("query failed: no SQL statement given")
+    if len(statements) > 1:
+        raise QueryError(f"query refused: {len(statements)} statements given; vanban query runs one")
+    kind = statements[0].type.name
+    if kind not in QUERY_TYPES:
+        raise QueryError(f"query refused: {kind} statements are not allowed (vanban query is read-only: SELECT, "
+                         "EXPLAIN, DESCRIBE, SHOW, SUMMARIZE)")
+    try:
+        return con.execute(statements[0]).df()
+    except duckdb.Error as e:
+        first = str(e).splitlines()[0]
+        if "external access" in first.lower() or "lock_configuration" in first.lower() or "configuration has been locked" in first.lower():
+            first += " (vanban query reads only its database)"
+        raise QueryError(f"query failed: {first}") from None
 
 
 def _parquet_columns(con: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -160,14 +181,23 @@ def _parquet_columns(con: duckdb.DuckDBPyConnection, name: str) -> str:
 
 
 def export_parquet(con: duckdb.DuckDBPyConnection, to) -> list[str]:
-    """Every table and view of :data:`pipeline.store.EXPORT` as ``to/<name>.parquet``."""
+    """Every table and view of :data:`pipeline.store.EXPORT` as ``to/<name>.parquet``.
+
+    Rows come out through Arrow and are written by pyarrow (the connection reads no file but its
+    database); a name already taken in ``to`` by something vanban did not write is refused first.
+    """
     from pathlib import Path
 
+    import pyarrow.parquet as pq
+
     from .store import EXPORT
-    for name in EXPORT:
-        target = (Path(to) / f"{name}.parquet").resolve()
-        con.execute(f"COPY (SELECT {_parquet_columns(con, name)} FROM {name}) "
-                    f"TO '{str(target).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)")
+    from .store.outputs import check_targets, write_file
+    to = Path(to)
+    names = [f"{name}.parquet" for name in EXPORT]
+    check_targets(to, names)
+    for name, file_name in zip(EXPORT, names):
+        table = con.execute(f"SELECT {_parquet_columns(con, name)} FROM {name}").to_arrow_table()
+        write_file(to, file_name, lambda f, t=table: pq.write_table(t, f))
     return list(EXPORT)
 
 

@@ -63,6 +63,10 @@ def read_catalog(path: Path) -> list[dict]:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as e:
         raise CatalogError(f"{path}: cannot read catalog ({e.strerror or e})") from None
+    except UnicodeDecodeError as e:
+        raise CatalogError(f"{path}: cannot read catalog (not UTF-8 text: byte {e.start})") from None
+    if "\x00" in text:
+        raise CatalogError(f"{path}: cannot read catalog (binary content, not CSV)")
     lines = [ln for ln in text.splitlines() if not ln.startswith("#")]
     reader = csv.DictReader(io.StringIO("\n".join(lines)))
     missing = {"ref", "issue_date"} - set(reader.fieldnames or ())
@@ -70,6 +74,10 @@ def read_catalog(path: Path) -> list[dict]:
         raise CatalogError(f"{path}: catalog needs the columns {', '.join(CATALOG_COLUMNS)} (missing {', '.join(sorted(missing))})")
     rows = []
     for n, r in enumerate(reader, start=2):
+        if not (r.get("ref") or "").strip():
+            raise CatalogError(f"{path}: line {n}: empty ref")
+        if r.get("issue_date") is None:
+            raise CatalogError(f"{path}: line {n}: short row (no issue_date)")
         try:
             date = dt.date.fromisoformat(r["issue_date"].strip())
         except ValueError:

@@ -46,9 +46,24 @@ def ocr_png(png: bytes) -> str:
     return res.stdout.decode("utf-8", errors="replace")
 
 
+MAX_PIXELS = 40_000_000   # an A3 page at 300 dpi is 17 Mpx; a 200 × 200-inch page would be 3.6 G
+MIN_DPI = 72
+
+
+def render_scale(width_pt: float, height_pt: float) -> float | None:
+    """The scale to render a page at: 300 dpi, less for a page too large for ``MAX_PIXELS`` (None:
+    the page is too large to read even at ``MIN_DPI``)."""
+    area = max(1.0, width_pt * height_pt)
+    scale = min(DPI / 72, (MAX_PIXELS / area) ** 0.5)
+    return scale if scale * 72 >= MIN_DPI else None
+
+
 def ocr_page(page) -> str:
-    """The text of one pypdfium2 page, read from its image."""
-    bitmap = page.render(scale=DPI / 72, grayscale=True)
+    """The text of one pypdfium2 page, read from its image (never more than ``MAX_PIXELS``)."""
+    scale = render_scale(page.get_width(), page.get_height())
+    if scale is None:
+        raise OcrError(f"page of {page.get_width() / 72:.0f} × {page.get_height() / 72:.0f} inches is too large to OCR")
+    bitmap = page.render(scale=scale, grayscale=True)
     buf = io.BytesIO()
     bitmap.to_pil().save(buf, format="PNG")
     return ocr_png(buf.getvalue())

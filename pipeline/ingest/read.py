@@ -214,6 +214,7 @@ def read_docx(data: bytes) -> list[str]:
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_BYTES = 512 * 2**20       # uncompressed, all entries
 MAX_ZIP_RATIO = 200               # uncompressed / compressed, any entry
+MAX_ZIP_ENTRY_BYTES = 256 * 2**20  # one entry, as it comes out
 
 
 def check_zip(data: bytes | Path, what: str) -> list[zipfile.ZipInfo]:
@@ -221,12 +222,32 @@ def check_zip(data: bytes | Path, what: str) -> list[zipfile.ZipInfo]:
     try:
         with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as z:
             infos = z.infolist()
-    except zipfile.BadZipFile as e:
-        raise ReadError("unreadable", f"not a readable {what} ({e})")
-    problem = zip_problem(infos)
+            problem = zip_problem(infos) or _expanded_problem(z, infos)
+    except UnicodeDecodeError:
+        raise ReadError("unreadable", f"not a readable {what} (an entry name flagged UTF-8 is not UTF-8)") from None
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError) as e:
+        raise ReadError("unreadable", f"not a readable {what} ({type(e).__name__}: {str(e)[:120]})") from None
     if problem:
         raise ReadError("refused", f"{what} refused: {problem}")
     return infos
+
+
+def _expanded_problem(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """The limits again, on the bytes each entry really expands to (sizes in the header can be forged)."""
+    total = 0
+    for i in infos:
+        if i.is_dir():
+            continue
+        n = 0
+        with z.open(i) as f:
+            while chunk := f.read(1 << 20):
+                n += len(chunk)
+                total += len(chunk)
+                if total > MAX_ZIP_BYTES:
+                    return f"expands beyond {MAX_ZIP_BYTES // 2**20} MB"
+                if n > MAX_ZIP_ENTRY_BYTES or (n > 1_000_000 and n > MAX_ZIP_RATIO * max(1, i.compress_size)):
+                    return f"{i.filename} expands over {MAX_ZIP_RATIO}:1 (a zip bomb?)"
+    return None
 
 
 def zip_problem(infos: list[zipfile.ZipInfo]) -> str | None:
@@ -292,6 +313,9 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
 
     from . import ocr as ocr_engine
 
+    problem = pdf_stream_problem(data)
+    if problem:
+        raise ReadError("refused", f"PDF refused: {problem}")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
@@ -333,6 +357,41 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
         return pages, ocr_pages
     finally:
         pdf.close()
+
+
+MAX_PDF_STREAM_BYTES = 256 * 2**20   # one stream, as it decompresses
+MAX_PDF_BYTES = 1024 * 2**20         # every stream of the file
+_STREAM = regex.compile(rb"stream\r?\n")
+
+
+def pdf_stream_problem(data: bytes) -> str | None:
+    """A PDF whose Flate streams decompress beyond the limits (a flate bomb), measured on the
+    bytes that come out, not the lengths the file declares."""
+    import zlib
+
+    total = 0
+    for m in _STREAM.finditer(data):
+        start = m.end()
+        if data[start:start + 1] not in (b"x", b"H", b"h", b"X") and data[start:start + 1] != b"\x78":
+            continue   # not a zlib stream
+        d = zlib.decompressobj()
+        n = 0
+        pos = start
+        try:
+            while pos < len(data) and not d.eof:
+                out = d.decompress(data[pos:pos + 65536], 1 << 20)
+                pos += 65536
+                while True:
+                    n += len(out)
+                    total += len(out)
+                    if n > MAX_PDF_STREAM_BYTES or total > MAX_PDF_BYTES:
+                        return f"a stream expands beyond {MAX_PDF_STREAM_BYTES // 2**20} MB (a flate bomb?)"
+                    if not d.unconsumed_tail or d.eof or not out:   # done, or no progress
+                        break
+                    out = d.decompress(d.unconsumed_tail, 1 << 20)
+        except zlib.error:
+            continue
+    return None
 
 
 MIN_RULE_PATHS = 6            # fewer vector paths than this on a page: no ruled table to look for

@@ -26,8 +26,12 @@ class ZipMember:
     member: str
 
     def read_bytes(self) -> bytes:
+        from .read import MAX_ZIP_ENTRY_BYTES
         with zipfile.ZipFile(self.archive) as z, z.open(self.member) as f:
-            return f.read()
+            data = f.read(MAX_ZIP_ENTRY_BYTES + 1)   # the bytes that come out, not the size the entry declares
+        if len(data) > MAX_ZIP_ENTRY_BYTES:
+            raise ReadError("refused", f"zip entry expands beyond {MAX_ZIP_ENTRY_BYTES // 2**20} MB")
+        return data
 
     @property
     def name(self) -> str:
@@ -66,30 +70,85 @@ class Refused:
 
 Source = Union[Path, ZipMember, Refused]
 
+MAX_FILE_BYTES = 256 * 2**20   # a larger file is refused before it is read (a 3 GB sparse file, a 200 MB text)
 
-def iter_sources(paths: Iterable[Path]) -> Iterator[Source]:
-    """Every input under the given paths, in a stable order; hidden files and symlink loops skipped."""
+
+def source_path(source: Source) -> str:
+    """The ``source_path`` stored for a source: a name that is not UTF-8 is kept with its bytes escaped
+    (``b\\xe0d.txt``), so it can be stored, printed and found again on the next run."""
+    s = str(source)
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return os.fsencode(s).decode("utf-8", "backslashreplace")
+
+
+def iter_sources(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterator[Source]:
+    """Every input under the given paths, in a stable order; hidden files and symlink loops skipped.
+
+    A symlink whose target is outside the folders given is reported (``refused``) and not
+    followed; files in ``exclude`` (the database being written, its WAL) are not inputs.
+    """
+    paths = list(paths)
+    inside = [os.path.realpath(p) for p in paths]
+    skip = {os.path.realpath(p) for p in exclude}
     for root in paths:
         if root.is_dir():
-            yield from _walk(root)
+            yield from _walk(root, inside, skip)
         elif root.exists() or root.is_symlink():
-            yield from _one(root)
+            if os.path.realpath(root) not in skip:
+                yield from _one(root)
 
 
-def _walk(root: Path) -> Iterator[Source]:
+def _under(real: str, roots: list[str]) -> bool:
+    return any(real == r or real.startswith(r.rstrip("/") + "/") for r in roots)
+
+
+def _escapes(path: Path, roots: list[str]) -> Refused | None:
+    if not path.is_symlink():
+        return None   # folders reached through a link were checked when the link was met
+    real = os.path.realpath(path)
+    if _under(real, roots):
+        return None
+    return Refused(path, "refused", f"symbolic link to {real}, outside the folders given; not followed")
+
+
+def _walk(root: Path, inside: list[str], skip: set[str]) -> Iterator[Source]:
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+    unlisted: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unlisted.append):
+        while unlisted:   # a folder the run cannot list still gets a row and a line
+            e = unlisted.pop()
+            yield Refused(Path(e.filename), "unreadable", f"cannot list folder: {e.strerror or e}")
         st = os.stat(dirpath)
         key = (st.st_dev, st.st_ino)
         if key in seen:   # a symlink loop: this folder was walked already
             dirnames[:] = []
             continue
         seen.add(key)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        kept = []
+        for d in sorted(d for d in dirnames if not d.startswith(".")):
+            refused = _escapes(Path(dirpath) / d, inside)
+            if refused:
+                yield refused
+            else:
+                kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith(".") or name in SKIP_NAMES:
                 continue
-            yield from _one(Path(dirpath) / name)
+            path = Path(dirpath) / name
+            if os.path.realpath(path) in skip:
+                continue
+            refused = _escapes(path, inside)
+            if refused:
+                yield refused
+            else:
+                yield from _one(path)
+    while unlisted:
+        e = unlisted.pop()
+        yield Refused(Path(e.filename), "unreadable", f"cannot list folder: {e.strerror or e}")
 
 
 def _one(path: Path) -> Iterator[Source]:
@@ -100,6 +159,9 @@ def _one(path: Path) -> Iterator[Source]:
         return
     if not stat.S_ISREG(st.st_mode):
         yield Refused(path, "unsupported_format", "not a regular file (a pipe, socket or device)")
+        return
+    if st.st_size > MAX_FILE_BYTES:
+        yield Refused(path, "refused", f"file is {st.st_size / 2**20:.0f} MB (limit {MAX_FILE_BYTES // 2**20} MB)")
         return
     if _is_plain_zip(path):
         yield from _zip_members(path)
@@ -117,6 +179,8 @@ def _is_plain_zip(path: Path) -> bool:
             return "word/document.xml" not in z.namelist()
     except (OSError, zipfile.BadZipFile):
         return False
+    except (UnicodeDecodeError, ValueError, EOFError, NotImplementedError):
+        return True   # a zip that cannot be listed: _zip_members says why
 
 
 def _zip_members(path: Path) -> Iterator[Source]:

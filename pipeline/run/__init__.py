@@ -13,7 +13,8 @@ from typing import Callable, Sequence
 
 from ..checks import compute_flags
 from ..ingest.sources import iter_sources
-from ..store import PIPELINE_VERSION, connect, flags_stale, prune_documents
+from ..ingest.sources import source_path
+from ..store import PIPELINE_VERSION, connect, flags_stale, prune_documents, relocate_documents
 from .local import run_local
 from .work import DocResult, Options, Outcome, process, work
 
@@ -34,12 +35,15 @@ class RunSummary:
 def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | None = None,
         files: list[Path] | None = None, catalog_files: Sequence[Path] = (), workers: int | None = None,
         batch_docs: int = 64, prune: bool = False, executor: str = "local", scheduler: str | None = None,
-        parquet_dir: Path | None = None, options: Options = Options()) -> RunSummary:
+        parquet_dir: Path | None = None, options: Options = Options(), retry_failed: bool = False) -> RunSummary:
     """Load every file (in parallel, one writer, in batches), then recompute the consistency flags.
 
     A file whose bytes are already loaded is skipped; a changed file replaces its old rows;
     with ``prune``, documents whose file is gone from under ``paths`` are deleted.  Each batch is
     one transaction, so an interrupted run keeps every whole batch and a re-run finishes the rest.
+    A file that timed out or whose worker failed is read again by the next run (with
+    ``retry_failed``, every file whose row is not ``ok``).  A file moved under the given paths keeps
+    its rows under its new path.
     """
     con = connect(db_path)
     summary = RunSummary()
@@ -47,11 +51,14 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
     try:
         known = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
             "SELECT doc_id, status, format, error FROM documents WHERE pipeline_version = ?", [PIPELINE_VERSION]).fetchall()}
-        loaded = frozenset(known)
+        loaded = frozenset(i for i, (status, _, error) in known.items()
+                           if not (retry(status, error) or (retry_failed and status != "ok")))
+        moved: dict[str, str] = {}
 
         def record(o: Outcome) -> None:
             if o.skipped_id is not None:
                 status, fmt, error = known[o.skipped_id]
+                moved.setdefault(o.skipped_id, source_path(o.path))
                 result = DocResult(o.path, status, fmt, error, skipped=True)
             else:
                 result = DocResult(o.path, o.doc["status"], o.doc["format"], o.doc.get("error"),
@@ -64,11 +71,14 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
         if executor == "dask":
             from .dask import run_dask
             run_dask(con, files, loaded, record, scheduler=scheduler, workers=workers,
-                     parquet_dir=parquet_dir or db_path.with_suffix(".parquet"), options=options)
+                     parquet_dir=parquet_dir / "vanban-parquet" if parquet_dir else db_path.with_suffix(".parquet"),
+                     options=options)
         else:
             run_local(con, files, loaded, record, workers or os.cpu_count() or 1, batch_docs, options)
+        present = {source_path(f) for f in files}
+        relocate_documents(con, {i: p for i, p in moved.items()}, present)
         if prune:
-            summary.pruned = prune_documents(con, paths, {str(f) for f in files})
+            summary.pruned = prune_documents(con, paths, present)
         if catalog_files or flags_stale(con):
             summary.flags = compute_flags(con, catalog_files)
         else:   # nothing loaded or removed since the flags were computed
@@ -78,3 +88,11 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
     return summary
 
 
+
+
+# rows a run left because of the run, not the file: read again by the next run
+RETRIED = ("extraction failed", "worker process", "could not be stored", "stopped after")
+
+
+def retry(status: str, error: str | None) -> bool:
+    return status == "timeout" or (status == "unreadable" and (error or "").startswith(RETRIED))

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..store.tables import path_rows
 from ..store import DOCUMENT_COLUMNS, ROW_TABLES, document_row, delete_documents, mark_flags_stale, transaction
+from ..ingest.sources import source_path
 from .work import Options, Outcome, work
 
 UNKNOWN = "_unknown"
@@ -64,11 +65,41 @@ def process_chunk(paths: list, loaded: frozenset[str], out: str, chunk_id: int,
 def run_dask(con: duckdb.DuckDBPyConnection, files: list[Path], loaded: frozenset[str],
              record: Callable[[Outcome], None], scheduler: str | None, workers: int | None, parquet_dir: Path,
              options: Options = Options()) -> None:
+    """``parquet_dir`` is a folder vanban owns (it creates it with a marker, and refuses one it did
+    not create); chunks land in a staging folder inside it, and after loading the tree is written
+    again from the database, so it always mirrors it.  Files whose bytes are loaded are skipped
+    without a cluster; with nothing to read, no cluster is started."""
+    from ..store import Index
+    from ..store.outputs import OutputError, owned_folder
+    from .local import _digest
+
+    if not owned_folder(parquet_dir):
+        raise OutputError(f"{parquet_dir}: exists and was not created by vanban; choose another --parquet-dir")
+    index = Index(con)
+    todo = []
+    for path in files:
+        doc_id = _digest(path) if source_path(path) in index.by_path else None
+        if doc_id is not None and doc_id in loaded:
+            record(Outcome(path, None, skipped_id=doc_id))
+        else:
+            todo.append(path)
+    if todo:
+        staging = parquet_dir / f".incoming-{os.getpid()}"
+        if staging.exists():
+            shutil.rmtree(staging)   # inside vanban's own folder: a killed run's leftovers
+        staging.mkdir()
+        try:
+            _on_cluster(todo, loaded, record, scheduler, workers, staging, options)
+            load_parquet(con, staging)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    if todo or not (parquet_dir / "documents").exists():
+        mirror(con, parquet_dir)
+
+
+def _on_cluster(files, loaded, record, scheduler, workers, staging: Path, options: Options) -> None:
     from dask.distributed import Client, LocalCluster, as_completed
 
-    if parquet_dir.exists():
-        shutil.rmtree(parquet_dir)   # this run's results only
-    parquet_dir.mkdir(parents=True)
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -79,23 +110,40 @@ def run_dask(con: duckdb.DuckDBPyConnection, files: list[Path], loaded: frozense
     try:
         chunks = [files[i:i + CHUNK] for i in range(0, len(files), CHUNK)]
         loaded_f = client.scatter([loaded], broadcast=True)[0]   # one object, sent to every worker once
-        futures = [client.submit(process_chunk, c, loaded_f, str(parquet_dir.resolve()), i, options, pure=False)
+        futures = [client.submit(process_chunk, c, loaded_f, str(staging.resolve()), i, options, pure=False)
                    for i, c in enumerate(chunks)]
-        summaries = []
-        for fut in as_completed(futures):
-            summaries.extend(fut.result())
+        for fut in as_completed(futures):   # the progress moves with every finished chunk
+            for path, skipped_id, info in sorted(fut.result(), key=lambda x: x[0]):
+                if skipped_id is not None:
+                    record(Outcome(Path(path), None, skipped_id=skipped_id))
+                else:
+                    doc = {"status": info["status"], "format": info["format"], "error": info["error"]}
+                    rows = {"citations": [None] * info["n_citations"],
+                            **{t: [None] * n for t, n in info["n_figures"].items()}}
+                    record(Outcome(Path(path), doc, rows))
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
-    load_parquet(con, parquet_dir)
-    for path, skipped_id, info in sorted(summaries, key=lambda x: x[0]):
-        if skipped_id is not None:
-            record(Outcome(Path(path), None, skipped_id=skipped_id))
+
+
+def mirror(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> None:
+    """Write every table of documents again as ``parquet_dir/<table>/province=<name>/*.parquet``."""
+    for table in ("documents", *ROW_TABLES):
+        target = parquet_dir / table
+        if target.is_symlink():
+            target.unlink()
+        elif target.exists():
+            shutil.rmtree(target)   # inside the folder vanban created (checked by run_dask)
+        if table == "documents":
+            select = f"SELECT * EXCLUDE (province), coalesce(province, '{UNKNOWN}') AS province FROM documents"
         else:
-            doc = {"status": info["status"], "format": info["format"], "error": info["error"]}
-            rows = {"citations": [None] * info["n_citations"], **{t: [None] * n for t, n in info["n_figures"].items()}}
-            record(Outcome(Path(path), doc, rows))
+            select = (f"SELECT t.*, coalesce(d.province, '{UNKNOWN}') AS province FROM {table} t "
+                      f"JOIN documents d USING (doc_id)")
+        if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
+            continue
+        quoted = str(target.resolve()).replace("'", "''")
+        con.execute(f"COPY ({select}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (province))")
 
 
 def load_parquet(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> None:

@@ -10,9 +10,20 @@ from typing import Callable
 
 import duckdb
 
-from ..ingest.sources import Source
-from ..store import Index, load_batch
+from ..ingest.sources import Source, source_path
+from ..store import Index, StoreError, load_batch
+from .limits import die_with_parent, memory_ceiling, wall_budget
 from .work import Options, Outcome, work
+
+# what a batch the database refuses can raise (a value Arrow cannot carry, a constraint)
+STORE_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error, OverflowError, TypeError, ValueError)
+
+
+def _database_gone(e: BaseException) -> bool:
+    """The database itself failed (disk full, read-only folder, invalidated): no document can be stored."""
+    text = str(e).lower()
+    return isinstance(e, (duckdb.IOException, duckdb.FatalException)) or "invalidated" in text or \
+        "no space left" in text or "file too large" in text
 
 
 def store_one_by_one(con, batch: list[tuple[dict, dict]]) -> None:
@@ -21,7 +32,9 @@ def store_one_by_one(con, batch: list[tuple[dict, dict]]) -> None:
     for doc, rows in batch:
         try:
             load_batch(con, [(doc, rows)])
-        except duckdb.Error as e:
+        except STORE_ERRORS as e:
+            if _database_gone(e):
+                raise
             load_batch(con, [({"doc_id": doc["doc_id"], "source_path": doc["source_path"], "format": doc.get("format"),
                                "status": "unreadable", "error": f"could not be stored: {str(e).splitlines()[0][:160]}"}, {})])
 
@@ -68,6 +81,9 @@ def _init_worker(loaded: frozenset[str], options: Options) -> None:
     global _LOADED, _OPTIONS
     _LOADED, _OPTIONS = loaded, options
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the writer, which keeps what is done
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    memory_ceiling()
 
 
 def _work_in_pool(path: Source) -> Outcome:
@@ -99,10 +115,18 @@ def run_local(con, files: list[Source], loaded: frozenset[str], record: Callable
         nonlocal n_rows
         n_rows = 0
         try:
-            load_batch(con, batch, index)
-        except duckdb.Error:
-            store_one_by_one(con, batch)
-            index.refresh(con)   # the batch was rolled back and stored one by one: read what is there
+            try:
+                load_batch(con, batch, index)
+            except STORE_ERRORS as e:
+                if _database_gone(e):
+                    raise
+                store_one_by_one(con, batch)
+                index.refresh(con)   # the batch was rolled back and stored one by one: read what is there
+        except STORE_ERRORS as e:
+            batch.clear()
+            pending.clear()
+            raise StoreError(f"cannot write the database ({str(e).splitlines()[0][:200]}); "
+                             "documents of earlier batches are kept") from None
         batch.clear()
         for o in pending:   # reported once their batch is in the database
             record(o)
@@ -111,7 +135,7 @@ def run_local(con, files: list[Source], loaded: frozenset[str], record: Callable
     todo = []
     for path in files:   # bytes already loaded are known here, without starting a worker
         # a path the database has never seen goes straight to a worker, which hashes it anyway
-        doc_id = _digest(path) if str(path) in index.by_path else None
+        doc_id = _digest(path) if source_path(path) in index.by_path else None
         if doc_id is not None and doc_id in loaded:
             record(Outcome(path, None, skipped_id=doc_id))
         else:
@@ -124,14 +148,85 @@ def run_local(con, files: list[Source], loaded: frozenset[str], record: Callable
             for path in files:
                 take(work(path, loaded, options))
         else:
-            with concurrent.futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(loaded, options)) as pool:
-                window = 4 * workers     # files in flight: memory stays flat however large the archive
-                it = iter(files)
-                running = {pool.submit(_work_in_pool, p) for p in itertools.islice(it, window)}
-                while running:
-                    done, running = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
-                    for fut in done:
-                        take(fut.result())
-                    running |= {pool.submit(_work_in_pool, p) for p in itertools.islice(it, len(done))}
+            suspects = _pool(files, loaded, options, workers, take)
+            for path in suspects:   # each file in flight when a worker died, alone in a fresh worker
+                take(_isolated(path, loaded, options))
     finally:
         flush()
+
+
+def _new_pool(workers: int, loaded: frozenset[str], options: Options) -> concurrent.futures.ProcessPoolExecutor:
+    return concurrent.futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(loaded, options))
+
+
+def _pool(files: list[Source], loaded: frozenset[str], options: Options, workers: int,
+          take: Callable[[Outcome], None]) -> list[Source]:
+    """Every file through a pool of workers; a dead worker's pool is replaced.  Returns the files that
+    were in flight when a worker died (one of them killed it), to be read again one by one."""
+    window = 4 * workers     # files in flight: memory stays flat however large the archive
+    it = iter(files)
+    suspects: list[Source] = []
+    pool = _new_pool(workers, loaded, options)
+    try:
+        running = {pool.submit(_work_in_pool, p): p for p in itertools.islice(it, window)}
+        while running:
+            done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                path = running.pop(fut)
+                try:
+                    take(fut.result())
+                except concurrent.futures.process.BrokenProcessPool:
+                    suspects.append(path)
+                    broken = True
+            if broken:   # every file still in flight fails with it: read them again, in a new pool
+                suspects.extend(running.values())
+                running.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _new_pool(workers, loaded, options)
+            for p in itertools.islice(it, window - len(running)):
+                running[pool.submit(_work_in_pool, p)] = p
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return suspects
+
+
+def _child(conn, path: Source, loaded: frozenset[str], options: Options) -> None:
+    _init_worker(loaded, options)
+    conn.send(work(path, loaded, options))
+    conn.close()
+
+
+def _isolated(path: Source, loaded: frozenset[str], options: Options) -> Outcome:
+    """One file in a process of its own; if that process dies too, the file's row says so."""
+    import multiprocessing as mp
+    import time
+
+    ctx = mp.get_context()
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, path, loaded, options), daemon=True)
+    proc.start()
+    child.close()
+    limit = wall_budget(path, options) * 1.5 + 30 if options.timeout else None
+    started = time.monotonic()
+    outcome = None
+    while outcome is None and proc.is_alive() or parent.poll():
+        if parent.poll(0.2):
+            try:
+                outcome = parent.recv()
+            except EOFError:
+                break
+        if limit and time.monotonic() - started > limit:
+            proc.kill()
+            break
+    proc.join(5)
+    if outcome is not None:
+        return outcome
+    code = proc.exitcode
+    if code is not None and code < 0 and -code in (signal.SIGXCPU, signal.SIGKILL) and limit and time.monotonic() - started > limit * 0.6:
+        status, why = "timeout", "stopped: over its CPU budget (--timeout)"
+    else:
+        how = f"killed by signal {-code} ({signal.Signals(-code).name})" if code and code < 0 else f"exit code {code}"
+        status, why = "unreadable", f"worker process died reading it ({how}; out of memory or a crash in a library)"
+    return Outcome(path, {"doc_id": f"unreadable:{source_path(path)}", "source_path": source_path(path),
+                          "format": "unknown", "status": status, "error": why}, {})

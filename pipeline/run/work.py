@@ -8,8 +8,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .limits import MEMORY_MB, budget, cpu_limit
 from ..ingest.read import RawDocument, ReadError, read_document
-from ..ingest.sources import Refused, Source
+from ..ingest.sources import Refused, Source, source_path
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
     from ..normalize import normalize
 
     ocr_pages = frozenset(p + 1 for p in raw.ocr_pages)
-    doc = {"doc_id": raw.doc_id, "source_path": str(raw.path), "format": raw.format, "status": raw.status,
+    doc = {"doc_id": raw.doc_id, "source_path": source_path(raw.path), "format": raw.format, "status": raw.status,
            "error": raw.error, "n_pages": len(raw.pages) or None, "text_source": raw.text_source,
            "ocr_pages": sorted(ocr_pages) or None}
     if raw.status not in ("ok", "garbled_text_layer"):
@@ -94,7 +95,7 @@ class Outcome:
 def work(path: Source, loaded: frozenset[str] = frozenset(), options: Options = Options()) -> Outcome:
     """Read and extract one file (in whichever process runs it); never raises for a bad file."""
     def failed(status: str, error: str, doc_id: str | None = None, fmt: str = "unknown") -> Outcome:
-        return Outcome(path, {"doc_id": doc_id or f"unreadable:{path}", "source_path": str(path), "format": fmt,
+        return Outcome(path, {"doc_id": doc_id or f"unreadable:{source_path(path)}", "source_path": source_path(path), "format": fmt,
                               "status": status, "error": error}, {})
 
     if isinstance(path, Refused):
@@ -111,17 +112,22 @@ def work(path: Source, loaded: frozenset[str] = frozenset(), options: Options = 
     if doc_id in loaded:
         return Outcome(path, None, skipped_id=doc_id)
     raw = None
+    seconds = budget(len(data), options.timeout)
+    cpu_limit(seconds)
     try:
-        with time_limit(options.timeout):
+        with time_limit(seconds):
             raw = read_document(path, data, options.ocr)
             doc, rows = process(raw)
     except FileTimeout:
-        return failed("timeout", f"stopped after {options.timeout:g} s (--timeout); the rest of the run went on",
-                      doc_id, raw.format if raw else "unknown")
+        return failed("timeout", f"stopped after {seconds:g} s (its budget for {len(data) / 2**20:.1f} MB, at most "
+                                 f"--timeout); the rest of the run went on", doc_id, raw.format if raw else "unknown")
+    except MemoryError:
+        return failed("unreadable", f"extraction failed: over the memory ceiling of a worker "
+                                    f"({MEMORY_MB} MB)", doc_id, raw.format if raw else "unknown")
     except Exception as e:  # noqa: BLE001 - one bad file must not stop the batch; the error is recorded
         return failed("unreadable", f"extraction failed: {type(e).__name__}: {e}", doc_id, raw.format if raw else "unknown")
     if not doc["doc_id"]:
-        doc["doc_id"] = f"unreadable:{path}"
+        doc["doc_id"] = f"unreadable:{source_path(path)}"
     return Outcome(path, doc, rows)
 
 

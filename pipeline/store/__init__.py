@@ -221,6 +221,12 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0009_document_paths", DOCUMENT_PATHS.ddl() + """
     INSERT INTO document_paths SELECT doc_id, 0, source_path FROM documents;
     """),
+    ("0010_out_of_range_as_null", """
+    ALTER TABLE budget ALTER COLUMN amount_min_vnd DROP NOT NULL;
+    ALTER TABLE budget ALTER COLUMN amount_max_vnd DROP NOT NULL;
+    ALTER TABLE counts ALTER COLUMN value DROP NOT NULL;
+    ALTER TABLE staffing ALTER COLUMN count DROP NOT NULL;
+    """),
 ]
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)
@@ -257,15 +263,34 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """Open an existing database for reading (queries, comparisons, export)."""
+    """Open an existing database for reading (queries, comparisons, export): read-only, and sandboxed."""
     if not db_path.exists():
         raise StoreError(f"{db_path}: no such database (run 'vanban run' first)")
     return _open(db_path, read_only=True)
 
 
+# a connection that reads: no file but its database, no network, no extension, no setting changed
+SANDBOX = {"enable_external_access": False, "autoinstall_known_extensions": False,
+           "autoload_known_extensions": False, "lock_configuration": True}
+# the writer reads and writes its database (and the Parquet tree of the dask executor), never the network
+WRITER = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 def _open(db_path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     try:
-        return duckdb.connect(str(db_path), read_only=read_only)
+        with open(db_path, "rb") as f:
+            head = f.read(16)
+    except FileNotFoundError:
+        head = b""
+    except OSError as e:
+        raise StoreError(f"{db_path}: cannot open database ({e.strerror or e})") from None
+    if head == SQLITE_MAGIC:
+        raise StoreError(f"{db_path}: an SQLite database, not a DuckDB one (vanban does not open it)")
+    if db_path.is_dir():
+        raise StoreError(f"{db_path}: a folder, not a DuckDB database")
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only, config=SANDBOX if read_only else WRITER)
     except duckdb.IOException as e:
         first = str(e).splitlines()[0]
         if "lock" in first.lower():
@@ -282,7 +307,10 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     try:
         yield con
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass   # the database is gone (disk full, invalidated): the first error is the one to tell
         raise
     con.execute("COMMIT")
 
@@ -341,7 +369,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
         seen_ids.add(doc["doc_id"])
         seen_paths.add(doc["source_path"])
         kept.append((doc, rows))
-    batch = kept[::-1]
+    batch = [fit_ranges(con, doc, rows) for doc, rows in kept[::-1]]
     now = dt.datetime.now()
     docs = [document_row(doc, now) for doc, _ in batch]
     ids = [d["doc_id"] for d in docs]
@@ -362,6 +390,33 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
         index.loaded(stale, docs)
 
 
+INT_BOUNDS = {"TINYINT": 7, "SMALLINT": 15, "INTEGER": 31, "BIGINT": 63, "HUGEINT": 63, "UBIGINT": 63}
+_INT_COLUMNS: dict[str, dict[str, int]] = {}
+
+
+def fit_ranges(con: duckdb.DuckDBPyConnection, doc: dict, rows: dict[str, list[dict]]) -> tuple[dict, dict]:
+    """A number too large for its column (money of 9.2 × 10¹⁸ đồng and more, which the writer's
+    Arrow tables cannot carry) is stored as null, and the document's ``error`` says which."""
+    if not _INT_COLUMNS:
+        for table, column, typ in con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                                              "WHERE NOT internal AND schema_name = 'main'").fetchall():
+            if typ in INT_BOUNDS:
+                _INT_COLUMNS.setdefault(table, {})[column] = INT_BOUNDS[typ]
+    notes = []
+    for table, records in rows.items():
+        bounds = _INT_COLUMNS.get(table, {})
+        for r in records:
+            for col, bits in bounds.items():
+                v = r.get(col)
+                if isinstance(v, int) and not -(1 << bits) <= v < (1 << bits):
+                    r[col] = None
+                    notes.append(f"{table}.{col} {float(v):.3g}")
+    if notes:
+        why = f"values out of range stored as null: {', '.join(notes[:5])}" + (" …" if len(notes) > 5 else "")
+        doc = {**doc, "error": f"{doc['error']}; {why}" if doc.get("error") else why}
+    return doc, rows
+
+
 def prune_documents(con: duckdb.DuckDBPyConnection, roots: list[Path], present: set[str]) -> int:
     """Delete the documents whose file, under one of ``roots``, is no longer there."""
     prefixes = [str(r) for r in roots]
@@ -372,6 +427,21 @@ def prune_documents(con: duckdb.DuckDBPyConnection, roots: list[Path], present: 
             delete_documents(con, gone)
             mark_flags_stale(con)
     return len(gone)
+
+
+def relocate_documents(con: duckdb.DuckDBPyConnection, seen_at: dict[str, str], present: set[str]) -> int:
+    """Documents whose bytes were found at another path of this run, while their stored path is gone
+    (files moved into a sub-folder): the row follows the bytes, so ``--prune`` keeps it."""
+    if not seen_at:
+        return 0
+    stored = dict(con.execute("SELECT doc_id, source_path FROM documents WHERE list_contains(?, doc_id)",
+                              [list(seen_at)]).fetchall())
+    moves = [(new, i) for i, new in seen_at.items() if i in stored and stored[i] not in present and stored[i] != new]
+    if moves:
+        with transaction(con):
+            for new, i in moves:
+                con.execute("UPDATE documents SET source_path = ? WHERE doc_id = ?", [new, i])
+    return len(moves)
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], records: list[dict]) -> None:

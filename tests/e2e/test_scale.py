@@ -111,8 +111,9 @@ def test_dask_local_cluster_gives_the_same_rows(archive, reference_db, tmp_path)
                   "--parquet-dir", str(tmp_path / "pq"))
     assert res.returncode == 0, res.stderr
     assert snapshot(db) == snapshot(reference_db)
-    parts = {p.parent.name for p in (tmp_path / "pq" / "citations").glob("*/*.parquet")}
+    tree = tmp_path / "pq" / "vanban-parquet"   # a folder vanban owns inside --parquet-dir
+    parts = {p.parent.name for p in (tree / "citations").glob("*/*.parquet")}
     assert len(parts) >= 10 and all(p.startswith("province=") for p in parts)
     con = duckdb.connect()
-    n = con.execute(f"SELECT count(*) FROM read_parquet('{tmp_path / 'pq' / 'citations'}/**/*.parquet', hive_partitioning = true)").fetchone()[0]
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{tree / 'citations'}/**/*.parquet', hive_partitioning = true)").fetchone()[0]
     assert n == len(snapshot(reference_db)["citations"])
