@@ -14,6 +14,7 @@ from typing import Iterator
 import duckdb
 
 from .tables import TABLES
+from .views import VIEWS_SQL
 
 PIPELINE_VERSION = "5"  # bump when extraction changes, so re-runs recompute old rows
 
@@ -204,6 +205,16 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE dates ADD COLUMN from_ocr BOOLEAN;
     ALTER TABLE citation_links ADD COLUMN from_ocr BOOLEAN;
     """),
+    # issue 12: what each amount is, totals apart from parts (values filled by the extractors)
+    ("0007_figure_kinds", """
+    ALTER TABLE budget ADD COLUMN id INTEGER;
+    ALTER TABLE budget ADD COLUMN kind VARCHAR;
+    ALTER TABLE budget ADD COLUMN role VARCHAR;
+    ALTER TABLE budget ADD COLUMN parent_id INTEGER;
+    ALTER TABLE staffing ADD COLUMN kind VARCHAR;
+    """),
+    # issue 12: comparisons that add one kind, leaves or totals, and staffing as the latest stock
+    ("0008_comparisons_by_kind", VIEWS_SQL),
 ]
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)

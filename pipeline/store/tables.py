@@ -74,12 +74,15 @@ COUNT_ITEMS = TableSpec("count_items", "count_seq", (
 STAFFING = TableSpec("staffing", "id", (
     field("count", "INTEGER NOT NULL"), field("unit", "VARCHAR"), field("level", "VARCHAR"),
     field("category", "VARCHAR"), field("full_time", "INTEGER"), field("part_time", "INTEGER"),
-    field("parent_id", "INTEGER", "parent")))
+    field("parent_id", "INTEGER", "parent"), field("kind", "VARCHAR", lambda s: getattr(s, "kind", None))))
 BUDGET = TableSpec("budget", "seq", (
     field("amount_min_vnd", "HUGEINT NOT NULL", "min_vnd"), field("amount_max_vnd", "HUGEINT NOT NULL", "max_vnd"),
     field("per", "VARCHAR"), field("approx", "VARCHAR"), field("purpose", "VARCHAR"), field("unit", "VARCHAR"),
     field("level", "VARCHAR"), field("in_table", "BOOLEAN NOT NULL"), field("table_caption", "VARCHAR"),
-    field("table_row", "VARCHAR"), field("table_column", "VARCHAR")))
+    field("table_row", "VARCHAR"), field("table_column", "VARCHAR"),
+    field("id", "INTEGER", lambda b: getattr(b, "id", None)), field("kind", "VARCHAR", lambda b: getattr(b, "kind", None)),
+    field("role", "VARCHAR", lambda b: getattr(b, "role", None)),
+    field("parent_id", "INTEGER", lambda b: getattr(b, "parent", None))))
 DEADLINES = TableSpec("deadlines", "seq", (
     field("due_date", "DATE"), field("recurring", "VARCHAR"), field("precision", "VARCHAR"), field("what", "VARCHAR"),
     field("who", "VARCHAR")))
