@@ -143,17 +143,20 @@ def _citations(con, by: str, sel: Selection) -> pd.DataFrame:
 
 def _flags(con, by: str, sel: Selection) -> pd.DataFrame:
     docs, params = _docs(con, sel, by)
+    rows = f"({FLAG_ROWS.format(docs=docs)})"
     frame = con.execute(f"""
         SELECT {by}, count(DISTINCT doc_id) AS documents, count(kind) AS flags,
-               round(100.0 * count(kind) / count(DISTINCT doc_id), 1) AS flags_per_100_documents,
-               list(kind) FILTER (WHERE kind IS NOT NULL) AS kinds
-        FROM ({FLAG_ROWS.format(docs=docs)})
-        GROUP BY 1{_order(by)}""", params).df()
-    kinds = sorted({k for ks in frame["kinds"] for k in (list(ks) if ks is not None else [])})
-    for k in kinds:   # per 100 documents too, so provinces of different sizes compare
-        frame[k] = [round(100.0 * list(ks if ks is not None else []).count(k) / n, 1)
-                    for ks, n in zip(frame["kinds"], frame["documents"])]
-    return frame.drop(columns="kinds")
+               round(100.0 * count(kind) / count(DISTINCT doc_id), 1) AS flags_per_100_documents
+        FROM {rows} GROUP BY 1{_order(by)}""", params).df()
+    per_kind = con.execute(f"""
+        SELECT {by}, kind, round(100.0 * count(kind) / any_value(n), 1) AS rate
+        FROM (SELECT *, count(DISTINCT doc_id) OVER (PARTITION BY {by}) AS n FROM {rows})
+        WHERE kind IS NOT NULL GROUP BY ALL""", params).df()
+    # per 100 documents for each kind too, so provinces of different sizes compare
+    for kind in sorted(per_kind["kind"].unique()):
+        rates = dict(zip(per_kind.loc[per_kind["kind"] == kind, by], per_kind.loc[per_kind["kind"] == kind, "rate"]))
+        frame[kind] = [rates.get(p, 0.0) for p in frame[by]]
+    return frame
 
 
 _METRIC = {"staffing": _staffing, "budget": _budget, "citations": _citations, "flags": _flags}
