@@ -48,6 +48,7 @@ class GridRow:
     cells: tuple[Span, ...]                 # the numeric cells, left to right
     unit: str | None = None                 # from an 'Đơn vị tính' column
     positions: tuple[int, ...] | None = None  # column of each cell, when the row's layout is known
+    n_cells: int | None = None              # how many cells the row has (fewer than the header: merged cells)
 
     def column_of(self, i: int, width: int) -> int | None:
         if self.positions is not None:
@@ -63,6 +64,51 @@ class Grid:
     unit: str | None                        # from the caption: 'Triệu đồng'
     columns: tuple[str | None, ...]          # header of each numeric column, where known
     rows: tuple[GridRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A block of pipe rows that is a table whatever its cells hold (prose cells too): money read
+    inside it is a table's amount, labelled by its row's first text cell and its column's header."""
+
+    start: int
+    end: int
+    header: tuple[str, ...]
+    rows: tuple[tuple[Span, ...], ...]
+
+    def where(self, pos: int) -> tuple[str | None, str | None] | None:
+        """(row label, column header) of the cell holding ``pos``; None when ``pos`` is outside the rows."""
+        for cells in self.rows:
+            if cells and cells[0].start <= pos <= cells[-1].end:
+                label = next((c.surface for c in cells if c.surface.strip() and not INDEX_CELL.fullmatch(c.surface)), None)
+                for i, c in enumerate(cells):
+                    if c.start <= pos <= c.end:
+                        col = self.header[i] if i < len(self.header) and self.header[i].strip() else None
+                        return (_clean(label)[:120] if label else None), col
+                return (_clean(label)[:120] if label else None), None
+        return None
+
+
+def table_regions(text: str) -> list[Region]:
+    """Every pipe block of at least 2 rows × 2 cells, numeric or not (issue 12, A1)."""
+    out = []
+    for block in _pipe_blocks(text):
+        rows = [_cells(text, m.start(), m.end()) for m in block if not MD_RULE.match(m.group())]
+        rows = [r for r in rows if r]
+        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+            continue
+        out.append(Region(block[0].start(), block[-1].end(), tuple(c.surface for c in rows[0]), tuple(tuple(r) for r in rows[1:])))
+    return out
+
+
+# a header cell that names the money unit of its column: 'TMĐT dự kiến (tỷ đồng)'
+HEADER_UNIT = regex.compile(r"\(\s*(?P<u>(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|VNĐ))\s*\)", regex.V1 | regex.I)
+HEADER_NOT_MONEY = regex.compile(r"\(\s*(?:ha|%|m2|m²|km|người|tấn)\s*\)", regex.V1 | regex.I)
+
+
+def column_scale(header: str | None) -> int | None:
+    m = HEADER_UNIT.search(header or "")
+    return money_scale(m["u"]) if m else None
 
 
 def find_grids(text: str) -> list[Grid]:
@@ -95,16 +141,19 @@ def _cells(text: str, start: int, end: int) -> list[Span]:
     return out
 
 
-def _pipe_grids(text: str) -> list[Grid]:
-    lines = list(PIPE_LINE.finditer(text))
+def _pipe_blocks(text: str) -> list[list[regex.Match]]:
     blocks: list[list[regex.Match]] = []
-    for m in lines:
+    for m in PIPE_LINE.finditer(text):
         if blocks and text[blocks[-1][-1].end():m.start()].strip() == "":
             blocks[-1].append(m)
         else:
             blocks.append([m])
+    return blocks
+
+
+def _pipe_grids(text: str) -> list[Grid]:
     grids = []
-    for block in blocks:
+    for block in _pipe_blocks(text):
         rows = [_cells(text, m.start(), m.end()) for m in block if not MD_RULE.match(m.group())]
         if len(rows) < 2 or max(len(r) for r in rows) < 2:
             continue
@@ -137,7 +186,8 @@ def grid_from_rows(text: str, rows: list[list[Span | None]], headers: list[list[
         unit = next((c.surface.strip() for _, c in texts if UNIT_CELL.fullmatch(c.surface)), None)
         label = " ".join(c.surface for _, c in texts if not UNIT_CELL.fullmatch(c.surface)
                          and not INDEX_CELL.fullmatch(c.surface))
-        data.append(GridRow(_clean(label), tuple(c for _, c in nums), unit, tuple(i for i, _ in nums)))
+        data.append(GridRow(_clean(label), tuple(c for _, c in nums), unit, tuple(i for i, _ in nums),
+                            sum(1 for c in cells if c is not None)))
     if not data:
         return None
     start = min(c.start for r in rows for c in r if c is not None and c.start >= 0)

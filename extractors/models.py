@@ -138,6 +138,7 @@ class Staffing:
     full_time: int | None = None    # chuyên trách, when the split is written
     part_time: int | None = None    # kiêm nhiệm
     parent: int | None = None
+    kind: str = "count"             # count | cap (không quá, tối đa) | min (tối thiểu, ít nhất) | average (bình quân)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +166,9 @@ class Budget(Money):
     table_row: str | None = None
     table_column: str | None = None
     table_caption: str | None = None
+    kind: str = "unknown"            # budget | revenue | indicator | rate | price | unknown (vocab budget_kinds)
+    role: str = "leaf"               # total (a stated total or subtotal) | leaf
+    parent: int | None = None        # index (in the document's budget rows) of the total this amount is part of
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +180,6 @@ class Deadline:
     surface: str
     due_date: dt.date | None
     recurring: str | None = None
-    precision: str = "day"           # day | month
+    precision: str = "day"           # day | month | quarter
     what: str | None = None
     who: str | None = None

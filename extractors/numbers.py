@@ -69,9 +69,13 @@ MONEY_HEAD = regex.compile(rf"(?P<q>{QTY_AFTER_SLASH})\s*(?P<cur>{CURRENCY})", R
 FOOT = r"(?:\[\d{1,2}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)"
 # what may stand before a money head to make it the second half of a pair or a range
 PAIR_LEFT = regex.compile(rf"(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?(?:\s*{FOOT})?\s*/\s*$", RULE_FLAGS)
-RANGE_LEFT = regex.compile(rf"(?:(?<!\p{{L}})từ\s+)?(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?\s*(?:-|–|—|đến|tới)\s*$", RULE_FLAGS)
+RANGE_LEFT = regex.compile(rf"(?:(?<!\p{{L}})từ\s+(?:trên\s+)?)?(?P<q>{QTY})(?:\s*(?P<cur>{CURRENCY}))?\s*"
+                          rf"(?:-|–|—|(?:đến|tới)(?:\s+(?:dưới|không\s+quá))?)\s*$", RULE_FLAGS)
+# '(bằng chữ: Hai triệu đồng)' restates the amount before it in words: not a second amount
+IN_WORDS = regex.compile(r"\((?:\s*viết)?\s*bằng\s+chữ\s*:?[^()]*\)", regex.V1 | regex.I)
 APPROX_LEFT = regex.compile(rf"(?<!\p{{L}})(?P<a>{alternation(NUMBER_WORDS.approx)})\s+(?:(?:mức\s+)?từ\s+)?$", RULE_FLAGS)
-PER = regex.compile(r"\s*/\s*(?P<seg>(?!\d)\p{L}+(?:\s+(?:\p{Lu}[\p{L}]*|hiệp|tác\s+xã|vị|gia\s+đình))*)", regex.V1)
+# '/người/tháng': stops at a line break (a portal table's next cell), keeps 'm2', 'báo cáo', 'hộ gia đình'
+PER = regex.compile(r"[^\S\n]*/[^\S\n]*(?P<seg>(?!\d)(?:m[2²3³]|\p{L}+)(?:[^\S\n]+(?:\p{Lu}[\p{L}]*|hiệp|tác[^\S\n]+xã|vị|gia[^\S\n]+đình|cáo))*)", regex.V1)
 PERCENT = regex.compile(rf"(?P<q>{QTY})\s*%", RULE_FLAGS)
 DIGITS_FULL = regex.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 SCALED_FULL = regex.compile(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", RULE_FLAGS)
@@ -238,9 +242,12 @@ def find_money(text: str) -> list[Money]:
         if q is None or q.end != m.end("q"):
             continue
         heads.append((q, m))
+    words = [(w.start(), w.end()) for w in IN_WORDS.finditer(text)] if "chữ" in text else []
     out: list[Money] = []
     for q, m in heads:
         start, end = q.start, m.end()
+        if any(a <= start < b for a, b in words):
+            continue
         lo = hi = q.value
         pair = False
         before = text[max(0, start - 80):start]

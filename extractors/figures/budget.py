@@ -1,49 +1,229 @@
-"""Budget: amounts of money in running text and in table cells, in đồng."""
+"""Budget: amounts of money in running text and in table cells, in đồng, with what each amount is
+(``kind``, from ``vocab/budget_kinds.yaml``) and whether it is a stated total or a part (``role``, ``parent``)."""
 from __future__ import annotations
+
+import functools
+from dataclasses import replace
 
 import regex
 from .. import grids as G
+from .. import vocab
 from ..models import Budget
 from ..numbers import find_money
-from .context import _list_item_lead, _purpose, level_of, sentence_bounds, unit_in
+from ..vocab import alternation
+from .context import _list_item_lead, _purpose, clause_start, level_of, sentence_bounds, unit_in
+
+FLAGS = regex.V1 | regex.I
+
+
+@functools.cache
+def kind_words() -> dict:
+    return vocab.load("budget_kinds.yaml")
+
+
+@functools.cache
+def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
+    kw = kind_words()
+    return [(k, regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kw['kinds'][k]['triggers']])})(?![\p{{L}}\d])", FLAGS))
+            for k in kw["order"]]
+
+
+@functools.cache
+def _per_words() -> regex.Pattern:
+    pr = kind_words()["kinds"]["rate"]["per_rules"]
+    return regex.compile(rf"^(?:{alternation(pr['person_or_unit'])})(?!\p{{L}})", FLAGS)
+
+
+@functools.cache
+def _total_patterns() -> tuple[regex.Pattern, regex.Pattern]:
+    t = kind_words()["totals"]
+    words = [x["w"] for x in t["total_words"] if x["w"].isalpha() or " " in x["w"]]
+    before = regex.compile(rf"(?<!\p{{L}})(?:{alternation(words)})(?!\p{{L}})", FLAGS)
+    parts = regex.compile(rf"^\s*[,;]?\s*(?:{alternation([x['w'] for x in t['parts_follow'] if '…' not in x['w']])})\s*:?", FLAGS)
+    return before, parts
+
+
+def money_kind(context: str, per: str | None = None) -> str:
+    """budget | revenue | indicator | rate | price | unknown: the trigger nearest the amount wins
+    (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
+    trigger is present, and a per-time ``per`` with a budget trigger stays budget."""
+    best = None
+    for k, pat in _kind_patterns():
+        for m in pat.finditer(context):
+            key = (m.end(), m.end() - m.start())
+            if best is None or key > best[0]:
+                best = (key, k)
+    kind = best[1] if best else kind_words()["default"]
+    if per and kind not in ("price", "indicator") and _per_words().match(per):
+        return "rate"
+    return kind
+
+
+def _context(text: str, start: int) -> str:
+    cs = clause_start(text, start, 160, stops=".;!?")
+    words = text[cs:start].split()
+    return " ".join(words[-14:])
+
+
+def _lead_kind(text: str, start: int) -> str | None:
+    """The kind of the lead of the list holding ``start`` ('1. Phạt tiền từ … đối với một trong các hành vi sau:')."""
+    lo = max(0, start - 1500)
+    leads = [m for m in regex.finditer(r"(?m)^[^\n]{0,300}:\s*$", text[lo:start])]
+    if not leads:
+        return None
+    k = money_kind(leads[-1].group())
+    return k if k != "unknown" else None
+
+
+# a paragraph that is nothing but an amount: a cell of a table saved as one cell per line (portal dumps)
+MONEY_PARA = regex.compile(r"^[\s*_]*(?P<m>[^\n]{1,60}?)[\s*_]*$", regex.V1)
+
+
+def _cell_paragraphs(text: str, money) -> set[int]:
+    """Indexes of the amounts written alone in their paragraph, next to another such amount (a cell list)."""
+    alone = []
+    for i, m in enumerate(money):
+        a = text.rfind("\n\n", 0, m.start)
+        b = text.find("\n\n", m.end)
+        para = text[a + 2 if a >= 0 else 0:b if b >= 0 else len(text)]
+        if MONEY_PARA.fullmatch(para) and len(para.strip(" *_\n")) <= len(m.surface) + 4:
+            alone.append((i, a, b))
+    out = set()
+    for (i, a, b), (j, a2, b2) in zip(alone, alone[1:]):
+        if 0 <= a2 - b < 400:
+            out |= {i, j}
+    return out
 
 
 def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
-    """Money in running text, then every amount cell of a money table."""
+    """Money in running text (table regions included), then every amount cell of a money table."""
     grids = G.find_grids(text) if grids is None else grids
     spans = [(g.start, g.end, g) for g in grids]
+    regions = G.table_regions(text) if "|" in text else []
+    money = find_money(text)
+    cells = _cell_paragraphs(text, money)
+    seen: dict[int, int] = {}
     out = []
-    for m in find_money(text):
+    for idx, m in enumerate(money):
+        if m.pair and m.min_vnd in seen and any(o.end <= m.start and text[o.end:m.start].strip() == "/" for o in out[-1:]):
+            continue  # 'ước thực hiện 5.817 tỷ đồng/5.937 tỷ đồng': the plan amount again, already listed
+        if not m.pair:
+            seen[m.min_vnd] = idx
         grid = next((g for s, e, g in spans if s <= m.start < e), None)
+        region = next((r for r in regions if r.start <= m.start < r.end), None)
+        where = region.where(m.start) if region else None
         purpose = _purpose(text, m.start)
         lo, hi = sentence_bounds(text, m.start, m.end)
         after = regex.match(r"\s*[,)]?\s*(?:cho|để)\s+", text[m.end:hi])
         unit = unit_in(purpose or "") or (unit_in(text[m.end + after.end():hi][:80]) if after else None)
         level = level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
+        ctx = _context(text, m.start)
+        kind = money_kind(ctx, m.per)
+        if kind == "unknown":
+            kind = _lead_kind(text, m.start) or kind
+        row_label, col = where if where else (None, None)
+        if idx in cells and not grid and not region:
+            row_label = _previous_paragraph(text, m.start)
+            kind = money_kind(row_label or "", m.per) if kind == "unknown" else kind
+        in_table = grid is not None or where is not None or idx in cells
         out.append(Budget(m.start, m.end, m.surface, m.min_vnd, m.max_vnd, m.per, m.approx, m.pair, purpose=purpose,
-                          unit=unit, level=level, in_table=grid is not None, table_caption=grid.caption if grid else None))
-    for g in grids:
-        out.extend(_grid_budget(g))
-    return sorted(out, key=lambda b: b.start)
+                          unit=unit, level=level, in_table=in_table, table_caption=grid.caption if grid else None,
+                          table_row=row_label, table_column=col, kind=kind, role=_text_role(text, m, ctx)))
+    tables = [_grid_budget(g) for g in grids]
+    out.extend(b for t in tables for b in t)
+    out.sort(key=lambda b: b.start)
+    index = {id(b): i for i, b in enumerate(out)}
+    res = _link_text_parts(text, out, {id(b) for t in tables for b in t})
+    for t in tables:   # a table's leaf cells are parts of its total row's cell in the same column
+        totals = {b.table_column: index[id(b)] for b in t if b.role == "total"}
+        for b in t:
+            if b.role == "leaf" and b.table_column in totals:
+                res[index[id(b)]] = replace(res[index[id(b)]], parent=totals[b.table_column])
+    return res
+
+
+def _previous_paragraph(text: str, pos: int) -> str | None:
+    a = text.rfind("\n\n", 0, pos)
+    b = text.rfind("\n\n", 0, max(0, a))
+    para = text[b + 2 if b >= 0 else 0:a if a >= 0 else 0].strip(" *_\n")
+    return " ".join(para.split())[:120] or None
+
+
+def _text_role(text: str, m, ctx: str) -> str:
+    before, parts = _total_patterns()
+    words = " ".join(ctx.split()[-6:])
+    if before.search(words) or parts.match(text[m.end:m.end + 40]):
+        return "total"
+    if regex.match(r"\s*\(\s*[^()]{0,40}?\d[^()]*(?:đồng|tỷ|triệu)[^()]*;[^()]*\)", text[m.end:m.end + 200], FLAGS):
+        return "total"  # '15,25 tỷ đồng (NSNN 7,3 tỷ; doanh nghiệp 7,95 tỷ)'
+    return "leaf"
+
+
+def _link_text_parts(text: str, out: list[Budget], cells: set[int]) -> list[Budget]:
+    """A total's parts: the amounts after it up to its sentence's end ('26.811 tỷ đồng, trong đó: …'),
+    and 'A/năm × N năm = B', whose B is the total of A."""
+    res = list(out)
+    for i, b in enumerate(out):
+        if id(b) in cells:
+            continue
+        if i + 1 < len(out):
+            nxt = out[i + 1]
+            gap = text[b.end:nxt.start]
+            if regex.fullmatch(r"\s*[x×*]\s*\d+\s*\p{L}+\s*=\s*", gap, FLAGS):
+                res[i + 1] = replace(res[i + 1], role="total")
+                res[i] = replace(res[i], parent=i + 1)
+                continue
+        if b.role != "total":
+            continue
+        lo, hi = sentence_bounds(text, b.start, b.end, 600)
+        for j in range(i + 1, len(out)):
+            o = out[j]
+            if o.start >= hi or o.role == "total":
+                break
+            if res[j].parent is None and id(o) not in cells and o.in_table == b.in_table:
+                res[j] = replace(res[j], parent=i)
+    return res
+
+
+TOTAL_ROW = regex.compile(r"^\s*(?:TỔNG|Tổng|tổng|CỘNG|Cộng)(?!\p{L})|\((?:[IVX]+\s*\+\s*)+[IVX]+\)", regex.V1)
 
 
 def _grid_budget(g: G.Grid) -> list[Budget]:
     ratios = G.ratio_columns(g)
+    col_scale = [G.column_scale(c) for c in g.columns]
+    numeric_cols = sorted({j for r in g.rows if r.n_cells is None or r.n_cells >= len(g.columns)
+                           for j in (r.positions or ()) if j is not None})
+    has_total_row = any(TOTAL_ROW.search(r.label) for r in g.rows)
     out = []
     for row in g.rows:
-        scale = G.money_scale(row.unit) if row.unit else G.money_scale(g.unit)
-        if scale is None or regex.search(r"%|(?<!\p{L})tỷ\s+lệ(?!\p{L})", row.label, regex.V1 | regex.I):
+        base = G.money_scale(row.unit) if row.unit else G.money_scale(g.unit)
+        if regex.search(r"%|(?<!\p{L})tỷ\s+lệ(?!\p{L})", row.label, regex.V1 | regex.I):
             continue
+        positions = [row.column_of(i, len(g.columns)) for i in range(len(row.cells))]
+        if row.n_cells is not None and row.n_cells < len(g.columns) and len(row.cells) <= len(numeric_cols):
+            positions = numeric_cols[len(numeric_cols) - len(row.cells):]   # a short total row: align from the right
+        total = bool(TOTAL_ROW.search(row.label)) or (not has_total_row and _top_caps(row.label))
         for i, cell in enumerate(row.cells):
             v = G.cell_value(cell)
-            j = row.column_of(i, len(g.columns))
+            j = positions[i]
             if v is None or (j in ratios if j is not None else ("," in cell.surface and 0 < v < 1000)):
                 continue
             col = g.columns[j] if j is not None and j < len(g.columns) else None
+            scale = col_scale[j] if j is not None and j < len(col_scale) and col_scale[j] else base
+            if scale is None or (col and G.HEADER_NOT_MONEY.search(col)):
+                continue
             purpose = " — ".join(x for x in (g.caption, row.label, col) if x) or None
             amount = int(v * scale)
             unit = unit_in(row.label)
             out.append(Budget(cell.start, cell.end, cell.surface, amount, amount, purpose=purpose, unit=unit,
                               level=level_of(row.label, unit), in_table=True, table_row=row.label or None,
-                              table_column=col, table_caption=g.caption))
+                              table_column=col, table_caption=g.caption,
+                              kind=money_kind(" ".join(x for x in (g.caption, row.label) if x)),
+                              role="total" if total else "leaf"))
     return out
+
+
+def _top_caps(label: str) -> bool:
+    """An all-capitals row label ('BỘI CHI NGÂN SÁCH ĐỊA PHƯƠNG'): a top-level row of a table with no TỔNG row."""
+    letters = [c for c in label if c.isalpha()]
+    return len(letters) >= 6 and all(c.isupper() for c in letters)

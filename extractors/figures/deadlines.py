@@ -11,16 +11,29 @@ from .context import RULE_FLAGS, ORG, WORDS, alternation, _flat, clause_start
 DEADLINE_WORDS = WORDS["deadlines"]
 DAYMONTH = r"(?P<d3>\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(?P<m3>\d{1,2})(?![\d/])(?!\s*(?:/|năm)\s*\d)"
 RECUR = rf"(?P<rec>\s*,?\s*(?:{alternation(DEADLINE_WORDS['recurring'])}))?"
+QNUM = r"(?:IV|III|II|I|[1-4])(?![\p{L}\d])"
+QUARTER = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 DEADLINE = regex.compile(
     rf"""(?<!\p{{L}})(?P<cue>{alternation(DEADLINE_WORDS['cues'])})\s*:?\s+(?:vào\s+)?(?:(?:hết\s+)?ngày\s*)?
          (?:{P.DATE}|{DAYMONTH}){RECUR}
        | (?<!\p{{L}})(?P<cue2>đến\s+(?:hết\s+)?ngày)\s*(?:{P.DATE.replace('?P<', '?P<x_')}|{DAYMONTH.replace('?P<', '?P<x_')})
          (?P<rec2>\s*,?\s*(?:{alternation(DEADLINE_WORDS['recurring'])}))
-       | (?<!\p{{L}})(?P<mcue>(?:hoàn\s+thành|xong|thực\s+hiện\s+xong)?\s*trong\s+)?tháng\s+(?P<mm>\d{{1,2}})
+       | (?<!\p{{L}})(?P<qcue>(?:(?:hoàn\s+thành|xong)\s+)?(?:trong|trước|hết|đến\s+hết|vào)\s+)?
+         (?P<qfrom>từ\s+quý\s+{QNUM}\s*(?:/|năm)\s*\d{{4}}\s*(?:đến|tới|-|–)\s*)?
+         quý\s+(?P<q>{QNUM})(?:\s*(?:và|,|-|–|đến)\s*quý\s+(?P<q2>{QNUM}))?\s*(?:/|năm)\s*(?P<qy>\d{{4}})(?!\d)
+       | (?<!\p{{L}})(?P<mcue>(?:(?:dự\s+kiến\s+)?(?:hoàn\s+thành|xong|thực\s+hiện\s+xong)\s+(?:trong\s+|vào\s+|trước\s+)?
+                      |trong\s+|trước\s+|chậm\s+nhất\s+(?:trong\s+|vào\s+)?
+                      |(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:\s*(?:trong\s+)?))?tháng\s+(?P<mm>\d{{1,2}})
          (?:\s*(?:/|năm)\s*(?P<my>\d{{4}})|(?P<mrec>\s+(?:{alternation(DEADLINE_WORDS['recurring'])})))
     """, RULE_FLAGS)
 DL_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['not_before'])})\s*(?:từ\s+)?$", RULE_FLAGS)
-OBLIGATION = regex.compile(r"(?<!\p{L})(?:hoàn\s+thành|xong|gửi|nộp|ban\s+hành|trình|báo\s+cáo|tổ\s+chức)(?!\p{L})", regex.V1 | regex.I)
+OBLIGATION = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'])}|tổ\s+chức)(?!\p{{L}})", regex.V1 | regex.I)
+PERIOD_NOT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['period_not'])})(?!\p{{L}})", regex.V1 | regex.I)
+CUTOFF_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['cutoff_before'])})\s*(?:từ\s+)?$", regex.V1 | regex.I)
+# 'đã' governing the deadline's own verb ('đã hoàn thành trong tháng'), not any 'đã' in the sentence
+DONE_BEFORE = regex.compile(r"(?<!\p{L})đã(?:\s+\S+){0,2}\s*$", regex.V1 | regex.I)
+BARE_BEFORE = regex.compile(r"^(?:trước|trước\s+vào)$", regex.V1 | regex.I)
+TIME_LABEL = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:", regex.V1 | regex.I)
 WHO_ACTS = regex.compile(rf"(?P<who>{ORG.pattern})\s+(?:chủ\s+trì|có\s+trách\s+nhiệm|khẩn\s+trương|tổng\s+hợp|"
                          r"báo\s+cáo|gửi|hoàn\s+thành|ban\s+hành|thực\s+hiện|rà\s+soát|xây\s+dựng)", regex.V1)
 WHO_LEAD = regex.compile(r"^(?:[-+•*–]\s*|\d+\.\s*|[a-zđ]\)\s*)?(?:Giao\s+|Đề\s+nghị\s+|Yêu\s+cầu\s+|Các\s+)?", regex.V1)
@@ -33,7 +46,19 @@ def find_deadlines(text: str) -> list[Deadline]:
         recurring = None
         precision = "day"
         due = None
-        if g["mm"]:
+        if g["q"]:
+            cs = clause_start(text, m.start(), 200, stops=".;!?")
+            clause = text[cs:m.start()] + (g["qcue"] or "")
+            label = clause.rsplit(":", 1)[0] if ":" in clause else clause
+            if not OBLIGATION.search(clause) or PERIOD_NOT.search(label) or DONE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) \
+                    or regex.search(r"(?<!\p{L})đã(?!\p{L})", label[-60:]):
+                continue
+            qn = QUARTER[(g["q2"] or g["q"]).upper()]
+            year = int(g["qy"])
+            nxt = to_date(1, 1, year + 1) if qn == 4 else to_date(1, 3 * qn + 1, year)
+            due = nxt.fromordinal(nxt.toordinal() - 1)
+            precision = "quarter"
+        elif g["mm"]:
             month = int(g["mm"])
             if not 1 <= month <= 12:
                 continue
@@ -42,8 +67,10 @@ def find_deadlines(text: str) -> list[Deadline]:
             else:
                 cs = clause_start(text, m.start(), 200)
                 clause = text[cs:m.start()]
-                if not (g["mcue"] and (regex.search(r"hoàn\s+thành|xong", g["mcue"]) or OBLIGATION.search(clause))) \
-                        or regex.search(r"(?<!\p{L})đã(?!\p{L})", clause):
+                cue = g["mcue"] or ""
+                if not (cue and (regex.search(r"hoàn\s+thành|xong", cue, regex.V1 | regex.I) or TIME_LABEL.search(cue)
+                                 or OBLIGATION.search(clause))) \
+                        or DONE_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
                     continue
                 year = int(g["my"])
                 nxt = to_date(1, month % 12 + 1, year + (month == 12))
@@ -55,10 +82,17 @@ def find_deadlines(text: str) -> list[Deadline]:
             cue_start = m.start("cue") if g["cue"] else m.start("cue2")
             if DL_NOT_BEFORE.search(text[max(0, cue_start - 30):cue_start]):
                 continue
+            if g["cue"] and BARE_BEFORE.match(g["cue"].strip()):
+                # a bare 'trước ngày X' is due only with an obligation in its clause, not after a state ('được cấp trước')
+                clause = text[clause_start(text, cue_start, 200, stops=".;!?"):cue_start]
+                if CUTOFF_BEFORE.search(text[max(0, cue_start - 30):cue_start]) or not OBLIGATION.search(clause):
+                    continue
             day, month, year = _dmy(g)
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
             rec = g["rec"] or g.get("rec2")
+            if year is None and not rec and not regex.search(r"ngày", m.group(), regex.V1 | regex.I):
+                continue  # '1/5' without 'ngày', a year or 'hằng năm' is a fraction, not a day and month
             if year is None or rec:
                 recurring = f"--{month:02d}-{day:02d}"
             else:

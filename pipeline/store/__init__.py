@@ -16,7 +16,7 @@ import duckdb
 from .tables import TABLES
 from .views import VIEWS_SQL
 
-PIPELINE_VERSION = "5"  # bump when extraction changes, so re-runs recompute old rows
+PIPELINE_VERSION = "6"  # bump when extraction changes, so re-runs recompute old rows
 
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_documents_citations", """
@@ -205,7 +205,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE dates ADD COLUMN from_ocr BOOLEAN;
     ALTER TABLE citation_links ADD COLUMN from_ocr BOOLEAN;
     """),
-    # issue 12: what each amount is, totals apart from parts (values filled by the extractors)
+    # issue 12: what an amount is, totals apart from parts, kinds of head counts (README: budget, staffing)
     ("0007_figure_kinds", """
     ALTER TABLE budget ADD COLUMN id INTEGER;
     ALTER TABLE budget ADD COLUMN kind VARCHAR;

@@ -40,19 +40,20 @@ class TableSpec:
     key: str                       # the row's number in its document (``seq`` or ``id``)
     fields: tuple[Field, ...]
     spans: bool = True             # rows point at characters: the WHERE columns follow
+    also_key: tuple[str, ...] = () # more columns that hold the row's number (budget.id beside budget.seq)
 
     @property
     def columns(self) -> list[str]:
-        return ["doc_id", self.key, *(f.column for f in self.fields), *(c for c, _ in (WHERE_COLUMNS if self.spans else ()))]
+        return ["doc_id", self.key, *self.also_key, *(f.column for f in self.fields), *(c for c, _ in (WHERE_COLUMNS if self.spans else ()))]
 
     def ddl(self) -> str:
-        cols = [("doc_id", "VARCHAR NOT NULL"), (self.key, "INTEGER NOT NULL"),
+        cols = [("doc_id", "VARCHAR NOT NULL"), (self.key, "INTEGER NOT NULL"), *((c, "INTEGER") for c in self.also_key),
                 *((f.column, f.sql_type) for f in self.fields), *(WHERE_COLUMNS if self.spans else ())]
         body = ",\n    ".join(f"{c} {t}" for c, t in cols)
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {body},\n    PRIMARY KEY (doc_id, {self.key})\n);"
 
     def row(self, doc_id: str, number: int, item: Any) -> dict:
-        return {"doc_id": doc_id, self.key: number, **{f.column: f.get(item) for f in self.fields}}
+        return {"doc_id": doc_id, self.key: number, **{c: number for c in self.also_key}, **{f.column: f.get(item) for f in self.fields}}
 
 
 CITATIONS = TableSpec("citations", "seq", (
@@ -74,15 +75,13 @@ COUNT_ITEMS = TableSpec("count_items", "count_seq", (
 STAFFING = TableSpec("staffing", "id", (
     field("count", "INTEGER NOT NULL"), field("unit", "VARCHAR"), field("level", "VARCHAR"),
     field("category", "VARCHAR"), field("full_time", "INTEGER"), field("part_time", "INTEGER"),
-    field("parent_id", "INTEGER", "parent"), field("kind", "VARCHAR", lambda s: getattr(s, "kind", None))))
+    field("parent_id", "INTEGER", "parent"), field("kind", "VARCHAR")))
 BUDGET = TableSpec("budget", "seq", (
     field("amount_min_vnd", "HUGEINT NOT NULL", "min_vnd"), field("amount_max_vnd", "HUGEINT NOT NULL", "max_vnd"),
     field("per", "VARCHAR"), field("approx", "VARCHAR"), field("purpose", "VARCHAR"), field("unit", "VARCHAR"),
     field("level", "VARCHAR"), field("in_table", "BOOLEAN NOT NULL"), field("table_caption", "VARCHAR"),
-    field("table_row", "VARCHAR"), field("table_column", "VARCHAR"),
-    field("id", "INTEGER", lambda b: getattr(b, "id", None)), field("kind", "VARCHAR", lambda b: getattr(b, "kind", None)),
-    field("role", "VARCHAR", lambda b: getattr(b, "role", None)),
-    field("parent_id", "INTEGER", lambda b: getattr(b, "parent", None))))
+    field("table_row", "VARCHAR"), field("table_column", "VARCHAR"), field("kind", "VARCHAR"),
+    field("role", "VARCHAR"), field("parent_id", "INTEGER", "parent")), also_key=("id",))
 DEADLINES = TableSpec("deadlines", "seq", (
     field("due_date", "DATE"), field("recurring", "VARCHAR"), field("precision", "VARCHAR"), field("what", "VARCHAR"),
     field("who", "VARCHAR")))
