@@ -49,6 +49,7 @@ class GridRow:
     unit: str | None = None                 # from an 'Đơn vị tính' column
     positions: tuple[int, ...] | None = None  # column of each cell, when the row's layout is known
     n_cells: int | None = None              # how many cells the row has (fewer than the header: merged cells)
+    index: str | None = None                # the row's number cell ('I', '1', '1.1', 'a'), when written
 
     def column_of(self, i: int, width: int) -> int | None:
         if self.positions is not None:
@@ -91,13 +92,18 @@ class Region:
 
 def table_regions(text: str) -> list[Region]:
     """Every pipe block of at least 2 rows × 2 cells, numeric or not (issue 12, A1)."""
-    out = []
+    out: list[Region] = []
     for block in _pipe_blocks(text):
         rows = [_cells(text, m.start(), m.end()) for m in block if not MD_RULE.match(m.group())]
         rows = [r for r in rows if r]
-        if len(rows) < 2 or max(len(r) for r in rows) < 2:
+        if max((len(r) for r in rows), default=0) < 2 or (len(rows) < 2 and not out):
             continue
-        out.append(Region(block[0].start(), block[-1].end(), tuple(c.surface for c in rows[0]), tuple(tuple(r) for r in rows[1:])))
+        if INDEX_CELL.fullmatch(rows[0][0].surface) and rows[0][0].surface.strip() not in ("TT", "STT"):
+            # a block that starts with a data row ('1 | CCN …') continues the table above, under its header
+            header = out[-1].header if out and len(out[-1].header) == len(rows[0]) else ()
+            out.append(Region(block[0].start(), block[-1].end(), header, tuple(tuple(r) for r in rows)))
+        else:
+            out.append(Region(block[0].start(), block[-1].end(), tuple(c.surface for c in rows[0]), tuple(tuple(r) for r in rows[1:])))
     return out
 
 
@@ -186,8 +192,10 @@ def grid_from_rows(text: str, rows: list[list[Span | None]], headers: list[list[
         unit = next((c.surface.strip() for _, c in texts if UNIT_CELL.fullmatch(c.surface)), None)
         label = " ".join(c.surface for _, c in texts if not UNIT_CELL.fullmatch(c.surface)
                          and not INDEX_CELL.fullmatch(c.surface))
+        index = next((c.surface.strip() for c in cells[:max(1, first_text)] if c is not None and c.surface.strip()
+                      and INDEX_CELL.fullmatch(c.surface)), None)
         data.append(GridRow(_clean(label), tuple(c for _, c in nums), unit, tuple(i for i, _ in nums),
-                            sum(1 for c in cells if c is not None)))
+                            sum(1 for c in cells if c is not None), index))
     if not data:
         return None
     start = min(c.start for r in rows for c in r if c is not None and c.start >= 0)

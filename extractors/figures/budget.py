@@ -83,9 +83,8 @@ def _cell_paragraphs(text: str, money) -> set[int]:
     """Indexes of the amounts written alone in their paragraph, next to another such amount (a cell list)."""
     alone = []
     for i, m in enumerate(money):
-        a = text.rfind("\n\n", 0, m.start)
-        b = text.find("\n\n", m.end)
-        para = text[a + 2 if a >= 0 else 0:b if b >= 0 else len(text)]
+        a, b = _para_bounds(text, m.start, m.end)
+        para = text[a:b]
         if MONEY_PARA.fullmatch(para) and len(para.strip(" *_\n")) <= len(m.surface) + 4:
             alone.append((i, a, b))
     out = set()
@@ -93,6 +92,18 @@ def _cell_paragraphs(text: str, money) -> set[int]:
         if 0 <= a2 - b < 400:
             out |= {i, j}
     return out
+
+
+NOT_MONEY = regex.compile(r"(?:(?<!\p{L})(?:Câu|câu|Bài|bài|điểm)\s*\d*\s*\(\s*|\(\s*)$", regex.V1)
+PARA_BREAK = regex.compile(r"\n[ \t]*(?:\|[ \t]*)?\n|\n[ \t]*\|[ \t]*$", regex.V1 | regex.M)
+
+
+def _para_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The paragraph (or the portal cell between '|' lines) holding ``start … end``."""
+    lo = max(0, start - 300)
+    prev = list(PARA_BREAK.finditer(text, lo, start))
+    nxt = PARA_BREAK.search(text, end, min(len(text), end + 300))
+    return (prev[-1].end() if prev else (0 if lo == 0 else lo)), (nxt.start() if nxt else min(len(text), end + 300))
 
 
 def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
@@ -105,6 +116,10 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
     seen: dict[int, int] = {}
     out = []
     for idx, m in enumerate(money):
+        if NOT_MONEY.search(text[max(0, m.start - 14):m.start]) and not regex.search(r"đồng", m.surface):
+            continue   # 'Câu 5 (1 đ)': a score; '985 quan 540 đồng': old currency
+        if regex.search(r"(?<!\p{L})quan\s*$", text[max(0, m.start - 8):m.start], FLAGS):
+            continue
         if m.pair and m.min_vnd in seen and any(o.end <= m.start and text[o.end:m.start].strip() == "/" for o in out[-1:]):
             continue  # 'ước thực hiện 5.817 tỷ đồng/5.937 tỷ đồng': the plan amount again, already listed
         if not m.pair:
@@ -116,11 +131,15 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         lo, hi = sentence_bounds(text, m.start, m.end)
         after = regex.match(r"\s*[,)]?\s*(?:cho|để)\s+", text[m.end:hi])
         unit = unit_in(purpose or "") or (unit_in(text[m.end + after.end():hi][:80]) if after else None)
-        level = level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
+        nxt = money[idx + 1].start if idx + 1 < len(money) else hi
+        own = text[m.end:min(hi, nxt, m.end + 100)] if after else ""
+        level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per)
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
+        if kind == "unknown" and out and text.find("\n\n", out[-1].end, m.start) < 0 and out[-1].kind != "rate":
+            kind = out[-1].kind   # 'Dự toán chi … 800 tỷ đồng. Ước thực hiện cả năm 760 tỷ đồng': the paragraph's kind
         row_label, col = where if where else (None, None)
         if idx in cells and not grid and not region:
             row_label = _previous_paragraph(text, m.start)
@@ -130,23 +149,56 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
                           unit=unit, level=level, in_table=in_table, table_caption=grid.caption if grid else None,
                           table_row=row_label, table_column=col, kind=kind, role=_text_role(text, m, ctx)))
     tables = [_grid_budget(g) for g in grids]
-    out.extend(b for t in tables for b in t)
+    out.extend(b for t in tables for b, _ in t)
     out.sort(key=lambda b: b.start)
     index = {id(b): i for i, b in enumerate(out)}
-    res = _link_text_parts(text, out, {id(b) for t in tables for b in t})
-    for t in tables:   # a table's leaf cells are parts of its total row's cell in the same column
-        totals = {b.table_column: index[id(b)] for b in t if b.role == "total"}
-        for b in t:
-            if b.role == "leaf" and b.table_column in totals:
-                res[index[id(b)]] = replace(res[index[id(b)]], parent=totals[b.table_column])
+    res = _link_text_parts(text, out, {id(b) for t in tables for b, _ in t})
+    for t in tables:
+        for b, parent in _table_parents(t):
+            if parent is not None:
+                res[index[id(b)]] = replace(res[index[id(b)]], parent=index[id(parent)])
     return res
 
 
+def _table_parents(cells: list[tuple[Budget, str]]):
+    """Each cell's parent in its column: a subtotal's is the grand total, a leaf's the subtotal above it
+    (or the grand total, written above or below)."""
+    grand: dict = {}
+    sub: dict = {}
+    pending = []
+    for b, tier in cells:
+        col = b.table_column
+        if tier == "grand":
+            grand[col] = b
+            for p, pc in pending:
+                if pc == col:
+                    yield p, b
+            pending = [(p, pc) for p, pc in pending if pc != col]
+        elif tier == "sub":
+            sub[col] = b
+            if col in grand:
+                yield b, grand[col]
+            else:
+                pending.append((b, col))
+        elif col in sub:
+            yield b, sub[col]
+        elif col in grand:
+            yield b, grand[col]
+        else:
+            pending.append((b, col))
+
+
 def _previous_paragraph(text: str, pos: int) -> str | None:
-    a = text.rfind("\n\n", 0, pos)
-    b = text.rfind("\n\n", 0, max(0, a))
-    para = text[b + 2 if b >= 0 else 0:a if a >= 0 else 0].strip(" *_\n")
-    return " ".join(para.split())[:120] or None
+    a, _ = _para_bounds(text, pos, pos)
+    for _ in range(4):
+        b, _ = _para_bounds(text, max(0, a - 1), max(0, a - 1))
+        para = text[b:a].strip(" *_|\n")
+        if para:
+            return " ".join(para.split())[:120]
+        if b == 0:
+            return None
+        a = b
+    return None
 
 
 def _text_role(text: str, m, ctx: str) -> str:
@@ -185,24 +237,27 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int]) -> list[Budg
     return res
 
 
-TOTAL_ROW = regex.compile(r"^\s*(?:TỔNG|Tổng|tổng|CỘNG|Cộng)(?!\p{L})|\((?:[IVX]+\s*\+\s*)+[IVX]+\)", regex.V1)
+# a table's total row: 'TỔNG …', 'Tổng cộng', 'Tổng số', 'Cộng', '(I+II+III)' ('Tổng sản phẩm (GRDP)' is not one)
+TOTAL_ROW = regex.compile(r"^\s*(?:TỔNG|CỘNG|Cộng|Tổng\s+(?:cộng|số))(?!\p{L})|\((?:[IVX]+\s*\+\s*)+[IVX]+\)", regex.V1)
 
 
-def _grid_budget(g: G.Grid) -> list[Budget]:
+def _grid_budget(g: G.Grid) -> list[tuple[Budget, str]]:
     ratios = G.ratio_columns(g)
     col_scale = [G.column_scale(c) for c in g.columns]
     numeric_cols = sorted({j for r in g.rows if r.n_cells is None or r.n_cells >= len(g.columns)
                            for j in (r.positions or ()) if j is not None})
     has_total_row = any(TOTAL_ROW.search(r.label) for r in g.rows)
     out = []
-    for row in g.rows:
+    for k, row in enumerate(g.rows):
         base = G.money_scale(row.unit) if row.unit else G.money_scale(g.unit)
         if regex.search(r"%|(?<!\p{L})tỷ\s+lệ(?!\p{L})", row.label, regex.V1 | regex.I):
             continue
         positions = [row.column_of(i, len(g.columns)) for i in range(len(row.cells))]
         if row.n_cells is not None and row.n_cells < len(g.columns) and len(row.cells) <= len(numeric_cols):
             positions = numeric_cols[len(numeric_cols) - len(row.cells):]   # a short total row: align from the right
-        total = bool(TOTAL_ROW.search(row.label)) or (not has_total_row and _top_caps(row.label))
+        tier = "grand" if TOTAL_ROW.search(row.label) or (not has_total_row and _top_caps(row.label)) else \
+            "sub" if _subtotal(row, g.rows[k + 1] if k + 1 < len(g.rows) else None) else "leaf"
+        total = tier != "leaf"
         for i, cell in enumerate(row.cells):
             v = G.cell_value(cell)
             j = positions[i]
@@ -215,12 +270,23 @@ def _grid_budget(g: G.Grid) -> list[Budget]:
             purpose = " — ".join(x for x in (g.caption, row.label, col) if x) or None
             amount = int(v * scale)
             unit = unit_in(row.label)
-            out.append(Budget(cell.start, cell.end, cell.surface, amount, amount, purpose=purpose, unit=unit,
+            out.append((Budget(cell.start, cell.end, cell.surface, amount, amount, purpose=purpose, unit=unit,
                               level=level_of(row.label, unit), in_table=True, table_row=row.label or None,
                               table_column=col, table_caption=g.caption,
                               kind=money_kind(" ".join(x for x in (g.caption, row.label) if x)),
-                              role="total" if total else "leaf"))
+                              role="total" if total else "leaf"), tier))
     return out
+
+
+SUBTOTAL_INDEX = regex.compile(r"^(?:[IVXL]+|[A-DĐ])\.?$", regex.V1)
+
+
+def _subtotal(row: G.GridRow, nxt: G.GridRow | None) -> bool:
+    """A subtotal row: numbered I, II … (or A, B …), or numbered 'N' with rows 'N.1' or 'a)' under it."""
+    if row.index and SUBTOTAL_INDEX.match(row.index):
+        return True
+    return bool(row.index and nxt is not None and nxt.index and regex.match(r"\d+\.?$", row.index)
+                and (nxt.index.startswith(row.index.rstrip(".") + ".") and nxt.index != row.index or regex.match(r"[a-zđ]\)", nxt.index)))
 
 
 def _top_caps(label: str) -> bool:

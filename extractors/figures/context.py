@@ -19,11 +19,11 @@ def figure_words() -> dict:
 
 
 WORDS = figure_words()
-ORG = regex.compile(rf"(?<!\p{{L}})(?<!cấp\s)(?:{alternation(WORDS['org_heads'])})(?!\p{{L}})"
+ORG = regex.compile(rf"(?<!\p{{L}})(?<!cấp\s)(?:{alternation(WORDS['org_heads'])})(?!\p{{L}})(?!\s+hội(?!\p{{L}}))"
                     rf"(?:\s+(?!(?:{alternation(WORDS['org_stop'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}", regex.V1)
 LEVEL_EXPLICIT = [(level, regex.compile(rf"(?<!\p{{L}})(?:{alternation(ws)})(?!\p{{L}})", regex.V1 | regex.I))
                   for level, ws in WORDS["levels"]["explicit"].items()]
-LEVEL_UNIT = [(level, regex.compile(rf"(?:các\s+)?(?:{alternation(ws)})(?!\p{{L}})", regex.V1))
+LEVEL_UNIT = [(level, regex.compile(rf"(?:các\s+)?(?:{alternation(ws)})(?!\p{{L}})(?!\s+hội(?!\p{{L}}))", regex.V1))
               for level, ws in WORDS["levels"]["unit_heads"].items()]
 LIST_MARK = regex.compile(r"\n\s*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])\s")
 SENT_END = regex.compile(r"[.!?;](?=\s)|\n\s*\n(?=\s*(?:[-+•*–]|[a-zđ]\)|\d+[.)]|\p{Lu}))")

@@ -50,8 +50,12 @@ def find_deadlines(text: str) -> list[Deadline]:
             cs = clause_start(text, m.start(), 200, stops=".;!?")
             clause = text[cs:m.start()] + (g["qcue"] or "")
             label = clause.rsplit(":", 1)[0] if ":" in clause else clause
-            if not OBLIGATION.search(clause) or PERIOD_NOT.search(label) or DONE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) \
-                    or regex.search(r"(?<!\p{L})đã(?!\p{L})", label[-60:]):
+            ob, pn = OBLIGATION.search(clause), PERIOD_NOT.search(label)
+            near = " ".join(text[cs:m.start()].split()[-6:])
+            if not ob or (pn and not (OBLIGATION.search(label) and OBLIGATION.search(label).start() < pn.start())) \
+                    or DONE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) \
+                    or regex.search(r"(?<!\p{L})đã(?!\p{L})", label[-60:]) \
+                    or (not g["qcue"] and not g["qfrom"] and not text[cs:m.start()].rstrip().endswith(":") and not OBLIGATION.search(near)):
                 continue
             qn = QUARTER[(g["q2"] or g["q"]).upper()]
             year = int(g["qy"])
@@ -85,7 +89,8 @@ def find_deadlines(text: str) -> list[Deadline]:
             if g["cue"] and BARE_BEFORE.match(g["cue"].strip()):
                 # a bare 'trước ngày X' is due only with an obligation in its clause, not after a state ('được cấp trước')
                 clause = text[clause_start(text, cue_start, 200, stops=".;!?"):cue_start]
-                if CUTOFF_BEFORE.search(text[max(0, cue_start - 30):cue_start]) or not OBLIGATION.search(clause):
+                cell = regex.search(r"(?:^|\n\n|\|)\s*$", text[max(0, cue_start - 4):cue_start])  # a time column's cell
+                if CUTOFF_BEFORE.search(text[max(0, cue_start - 30):cue_start]) or not (cell or OBLIGATION.search(clause)):
                     continue
             day, month, year = _dmy(g)
             if not (1 <= month <= 12 and 1 <= day <= 31):

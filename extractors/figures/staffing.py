@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 import regex
 from ..models import Staffing
 from ..numbers import DIGITS, QTY, _quantity, anchored
@@ -18,21 +19,101 @@ CATEGORY = {w: cat for cat, ws in STAFFING_WORDS["categories"].items() for w in 
 CAT_RE = alternation(CATEGORY)
 CATEGORY_WORD = regex.compile(rf"(?<!đa\s+số\s+(?:là\s+)?)(?<!\p{{L}})(?:{CAT_RE})(?!\p{{L}})", RULE_FLAGS)
 SPLIT = regex.compile(rf"(?P<cat>{CAT_RE})\s*:?\s*(?P<n>{DIGITS})(?:\s*người)?|(?P<n2>{DIGITS})\s*(?:người\s+)?(?P<cat2>{CAT_RE})", RULE_FLAGS)
-PARTS_FOLLOW = regex.compile(rf"^[^.;]{{0,120}}?(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['parts_follow'])})\s*:", RULE_FLAGS)
+PARTS_FOLLOW = regex.compile(rf"^[^.;]{{0,120}}?(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['parts_follow'])})(?:\s*:|\s+(?=[^.;]*\d))", RULE_FLAGS)
+ROLE_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{alternation(STAFFING_WORDS['role_nouns'])})(?!\p{{L}})", regex.V1)
+LIST_ROLE = regex.compile(rf"(?<!\p{{L}})(?P<role>{alternation(STAFFING_WORDS['list_roles'])})\s*:\s*(?P<n>\d{{1,3}})(?:\s*(?:người|đồng\s+chí))?(?![\d.,]\d)", regex.V1)
+KIND_BEFORE = [(k, regex.compile(rf"(?<!\p{{L}})(?:{alternation(ws)})(?:\s+(?:là|có|chỉ|được))?\s*$", RULE_FLAGS))
+               for k, ws in STAFFING_WORDS["kinds"].items()]
+AVERAGE_PER = regex.compile(r"^\s*/\s*(?:xã|huyện|đơn\s+vị|phòng|tổ|cơ\s+quan)(?!\p{L})", regex.V1 | regex.I)
+BODY = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['bodies'])})(?!\p{{L}})", regex.V1)
+STOCK = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['stock'])})(?!\p{{L}})", RULE_FLAGS)
+NOT_BEFORE_STAFF = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['before'])})(?:\s+(?:khoảng|hơn|gần|thêm))?\s*$", regex.V1)
+NOT_AFTER_STAFF = regex.compile(rf"^[\s,]*(?:\p{{L}}+\s+){{0,2}}?(?:{alternation(STAFFING_WORDS['not_staff']['after'])})(?!\p{{L}})", regex.V1 | regex.I)
+THRESHOLD = regex.compile("|".join(STAFFING_WORDS["not_staff"]["threshold"]), regex.V1 | regex.I)
+WORK_FRAME = regex.compile(rf"(?P<q>\d{{1,4}})\s+(?:người|học\s+viên|lao\s+động|công\s+nhân)\s+làm\s+công\s+tác\s+(?P<role>[^,.;()]{{2,60}}?)\s+(?:của|tại)\s+(?P<org>(?:Công\s+ty|Doanh\s+nghiệp|Hợp\s+tác\s+xã)[^,.;()\n]{{0,60}}|{ORG.pattern})", regex.V1)
+
+
+def _kind(text: str, q_start: int, end: int) -> str:
+    before = text[max(0, q_start - 30):q_start]
+    for k, pat in KIND_BEFORE:
+        if pat.search(before):
+            return k
+    if AVERAGE_PER.match(text[end:end + 20]):
+        return "average"
+    return "count"
+
+
+def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
+    """Thresholds of a rule, steps, kin, years, and people acted upon, moved or counted as a flow."""
+    if THRESHOLD.search(text, lo, hi):
+        return True
+    nb = NOT_BEFORE_STAFF.search(text[max(0, q_start - 30):q_start])
+    if nb and not (nb.group().strip() == "cử" and SENT_TO_BODY.match(text[end:end + 60])):
+        return True   # 'cử 01 cán bộ tham gia Hội đồng': the members of the body it joins, a head count
+    if regex.search(r"(?<!\p{L})năm\s*$", text[max(0, q_start - 8):q_start], regex.V1 | regex.I):
+        return True
+    return bool(NOT_AFTER_STAFF.match(text[end:min(hi, end + 40)]))
+
+
+SENT_TO_BODY = regex.compile(r"\s*(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
+
+
+def _has_frame(text: str, lo: int, hi: int) -> bool:
+    """The sentence names a body whose staff it counts and a word of a stock."""
+    sent = text[lo:hi]
+    return bool((ORG.search(sent) or BODY.search(sent)) and STOCK.search(sent))
+
+
+def _role_lists(text: str) -> list[Staffing]:
+    """'Trưởng đoàn: 01 người; Phó Trưởng đoàn: 01 người; Thành viên: 05 người': a total, then each role."""
+    out: list[Staffing] = []
+    items = list(LIST_ROLE.finditer(text))
+    groups: list[list] = []
+    for it in items:
+        if groups and it.start() - groups[-1][-1].end() < 60 and not regex.search(r"\n\s*\n", text[groups[-1][-1].end():it.start()]):
+            groups[-1].append(it)
+        else:
+            groups.append([it])
+    for grp in groups:
+        if len(grp) < 2:
+            continue
+        cs = clause_start(text, grp[0].start(), 200, stops=".;!?")
+        before = text[cs:grp[0].start()]
+        body = next(iter(regex.finditer(r"(?<!\p{L})(?:Đoàn|Tổ|Ban|Hội đồng|Nhóm)(?:\s+(?!gồm|có|là)[\p{L}\d-]+){0,6}", before, regex.V1)), None)
+        unit = _flat(body.group()) if body else unit_in(before)
+        total = sum(int(it["n"]) for it in grp)
+        parent = len(out)
+        out.append(Staffing(grp[0].start(), grp[-1].end(), text[grp[0].start():grp[-1].end()], total, unit, level_of(before)))
+        for it in grp:
+            out.append(Staffing(it.start(), it.end(), it.group(), int(it["n"]), unit, level_of(before), it["role"], parent=parent))
+    return out
 
 
 def find_staffing(text: str) -> list[Staffing]:
     found: list[Staffing] = []
-    for m in anchored(STAFF_RE, STAFF_NOUN, text):
+    for w in WORK_FRAME.finditer(text):   # 'cho 03 học viên làm công tác Người quản lý … của Công ty X'
+        found.append(Staffing(w.start("q"), w.end("org"), text[w.start("q"):w.end("org")], int(w["q"]), _flat(w["org"]),
+                              "doanh nghiệp" if regex.match(r"Công\s+ty", w["org"]) else level_of("", _flat(w["org"])),
+                              _flat(w["role"])))
+    worked = [(s.start, s.end) for s in found]
+    listed = _role_lists(text)
+    for m in sorted(list(anchored(STAFF_RE, STAFF_NOUN, text)) + list(ROLE_RE.finditer(text)), key=lambda x: x.start()):
         q = _quantity(m.start("q"), m["q"])
         if q is None or q.end != m.end("q") or q.value != int(q.value) or q.value <= 0:
             continue
-        if found and q.start < found[-1].end:
+        if (found and q.start < found[-1].end) or any(a <= q.start < b for a, b in worked):
             continue
-        if STAFF_NOT_BEFORE.search(text[max(0, q.start - 30):q.start]):
-            continue
+        role_noun = m.re is ROLE_RE
         lo, hi = sentence_bounds(text, q.start, m.end())
-        if m["noun"].lower() == "người" and not STAFF_CUE.search(text, lo, hi):
+        if role_noun and not (found and found[-1].parent is None and PARTS_FOLLOW.search(text[found[-1].end:m.end()])):
+            continue   # 'Phó Trưởng phòng' counts only inside the list of a total
+        if STAFF_NOT_BEFORE.search(text[max(0, q.start - 30):q.start]) or _not_staff(text, q.start, m.end(), lo, hi):
+            continue
+        if not role_noun and not _has_frame(text, lo, hi):
+            continue
+        kind = _kind(text, q.start, m.end())
+        if m["noun"].lower() == "người" and not STAFF_CUE.search(text, lo, hi) and kind == "count" \
+                and not regex.search(r"(?<!\p{L})(?:bố\s+trí|biên\s+chế|nhân\s+sự|quân\s+số|gồm)(?!\p{L})", text[lo:hi], regex.V1 | regex.I):
             continue
         end = m.end()
         # what follows: '(chuyên trách: 18, kiêm nhiệm: 19)', '(là biên chế …)', 'chuyên trách'
@@ -60,8 +141,27 @@ def find_staffing(text: str) -> list[Staffing]:
         lead = _list_item_lead(text, q.start)
         unit = _staff_unit(before, tail if paren else "")
         level = level_of(before, None) or level_of(lead) or level_of("", unit) or (level_of(tail) if paren else None)
-        found.append(Staffing(q.start, m.end(), text[q.start:m.end()], int(q.value), unit, level, category, full, part))
+        found.append(Staffing(q.start, m.end(), text[q.start:m.end()], int(q.value), unit, level, category, full, part,
+                              kind=kind))
+    if listed:
+        spans = [(s.start, s.end) for s in listed]
+        found = [s for s in found if not any(a <= s.start < b for a, b in spans)]
+        base = len(found)
+        found += [s if s.parent is None else replace(s, parent=s.parent + base) for s in listed]
+        found.sort(key=lambda s: s.start)   # role lists are kept in text order; their parent index follows
+        return _relink(found, listed, base)
     return _link_parts(text, found)
+
+
+def _relink(found: list[Staffing], listed: list[Staffing], base: int) -> list[Staffing]:
+    pos = {(s.start, s.end, s.count, s.category): i for i, s in enumerate(found)}
+    out = []
+    for s in found:
+        if s.parent is not None and any(s is x for x in found):
+            tot = listed[s.parent - base] if 0 <= s.parent - base < len(listed) else None
+            s = replace(s, parent=pos.get((tot.start, tot.end, tot.count, tot.category)) if tot else None)
+        out.append(s)
+    return out
 
 
 def _staff_unit(before: str, paren: str) -> str | None:
