@@ -24,8 +24,13 @@ def kind_words() -> dict:
 @functools.cache
 def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
     kw = kind_words()
-    return [(k, regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kw['kinds'][k]['triggers']])})(?![\p{{L}}\d])", FLAGS))
+    return [(k, regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kw['kinds'][k]['triggers'] if not t.get('only_with_per')])})(?![\p{{L}}\d])", FLAGS))
             for k in kw["order"]]
+
+
+@functools.cache
+def _rule_after() -> regex.Pattern:
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation(kind_words()['rule_after'])})(?!\p{{L}})", FLAGS)
 
 
 @functools.cache
@@ -43,7 +48,7 @@ def _total_patterns() -> tuple[regex.Pattern, regex.Pattern]:
     return before, parts
 
 
-def money_kind(context: str, per: str | None = None) -> str:
+def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     """budget | revenue | indicator | rate | price | unknown: the trigger nearest the amount wins
     (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
     trigger is present, and a per-time ``per`` with a budget trigger stays budget."""
@@ -54,8 +59,12 @@ def money_kind(context: str, per: str | None = None) -> str:
             if best is None or key > best[0]:
                 best = (key, k)
     kind = best[1] if best else kind_words()["default"]
-    if per and kind not in ("price", "indicator") and _per_words().match(per):
-        return "rate"
+    if kind in ("indicator", "unknown") and after and _rule_after().search(after):
+        return "price"
+    if per and _per_words().match(per):
+        rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
+        if kind not in ("price", "indicator") or rate_word:
+            return "rate"
     return kind
 
 
@@ -135,7 +144,7 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         own = text[m.end:min(hi, nxt, m.end + 100)] if after else ""
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
-        kind = money_kind(ctx, m.per)
+        kind = money_kind(ctx, m.per, text[m.end:m.end + 60])
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
         if kind == "unknown" and out and text.find("\n\n", out[-1].end, m.start) < 0 and out[-1].kind != "rate":

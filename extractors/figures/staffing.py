@@ -55,13 +55,14 @@ def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
     return bool(NOT_AFTER_STAFF.match(text[end:min(hi, end + 40)]))
 
 
+STOCK_ALONE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['stock_alone'])})(?!\p{{L}})", RULE_FLAGS)
 SENT_TO_BODY = regex.compile(r"\s*(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
 
 
 def _has_frame(text: str, lo: int, hi: int) -> bool:
     """The sentence names a body whose staff it counts and a word of a stock."""
     sent = text[lo:hi]
-    return bool((ORG.search(sent) or BODY.search(sent)) and STOCK.search(sent))
+    return bool(((ORG.search(sent) or BODY.search(sent)) and STOCK.search(sent)) or STOCK_ALONE.search(sent))
 
 
 def _role_lists(text: str) -> list[Staffing]:
