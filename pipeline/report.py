@@ -95,7 +95,9 @@ def _budget(con, by: str, sel: Selection) -> pd.DataFrame:
     levels = ",\n".join(f"sum(amount_max_vnd) FILTER (WHERE kind = 'budget' AND level = '{lv}')::BIGINT AS \"cấp {lv}\""
                          if lv != "không rõ cấp" else
                          f"sum(amount_max_vnd) FILTER (WHERE kind = 'budget' AND level = '{lv}')::BIGINT AS \"{lv}\""
-                         for lv in LEVELS)
+                         for lv in LEVELS) + ",\n" + (
+        "sum(amount_max_vnd) FILTER (WHERE kind = 'budget' AND level NOT IN ('tỉnh', 'huyện', 'xã', 'không rõ cấp'))"
+        "::BIGINT AS \"other levels\"")
     left_out = ",\n".join(f"sum(amount_max_vnd) FILTER (WHERE kind = '{k}')::BIGINT AS left_out_{k}_vnd" for k in KINDS[1:])
     frame = con.execute(f"""
         SELECT {by}, year,
@@ -124,7 +126,8 @@ def _staffing(con, by: str, sel: Selection) -> pd.DataFrame:
                sum(people) FILTER (WHERE level = 'tỉnh')::BIGINT AS "cấp tỉnh",
                sum(people) FILTER (WHERE level = 'huyện')::BIGINT AS "cấp huyện",
                sum(people) FILTER (WHERE level = 'xã')::BIGINT AS "cấp xã",
-               sum(people) FILTER (WHERE level = 'không rõ cấp')::BIGINT AS "không rõ cấp"
+               sum(people) FILTER (WHERE level = 'không rõ cấp')::BIGINT AS "không rõ cấp",
+               sum(people) FILTER (WHERE level NOT IN ('tỉnh', 'huyện', 'xã', 'không rõ cấp'))::BIGINT AS "other levels"
         FROM ({STAFFING_LATEST.format(docs=docs)})
         GROUP BY 1{_order(by)}""", params).df()
 
