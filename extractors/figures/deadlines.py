@@ -67,6 +67,9 @@ def find_deadlines(text: str) -> list[Deadline]:
             if not 1 <= month <= 12:
                 continue
             if g["mrec"]:
+                clause = text[clause_start(text, m.start(), 200):m.start()]
+                if regex.search(r"(?<!\p{L})ngày\s+\d{1,2}\s*$", clause, regex.V1 | regex.I):
+                    continue   # 'Ngày Nhà giáo … ngày 20 tháng 11 hàng năm': the date of an event, not a deadline
                 recurring, precision = f"--{month:02d}", "month"
             else:
                 cs = clause_start(text, m.start(), 200)
@@ -96,17 +99,34 @@ def find_deadlines(text: str) -> list[Deadline]:
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
             rec = g["rec"] or g.get("rec2")
+            if g["cue2"] and not OBLIGATION.search(text[clause_start(text, cue_start, 200):cue_start]):
+                continue   # 'từ ngày 01/11 đến hết ngày 31/12 hằng năm': the end of a period
+            if year is None and not rec:
+                # no year and no 'hằng năm': the year of the last full date of the paragraph before it, when there is one
+                para = text[max(0, text.rfind("\n\n", 0, cue_start)):cue_start]
+                years = regex.findall(r"(?:/|năm\s+)((?:19|20)\d\d)(?!\d)", para)
+                year = int(years[-1]) if years else None
+            if year is not None and year < 2000:
+                continue   # 'trước ngày 01 tháng 7 năm 1991': a cut-off of past facts
             if year is None and not rec and not regex.search(r"ngày", m.group(), regex.V1 | regex.I):
                 continue  # '1/5' without 'ngày', a year or 'hằng năm' is a fraction, not a day and month
             if year is None or rec:
-                recurring = f"--{month:02d}-{day:02d}"
+                recurring = f"--{month:02d}-{day:02d}"   # a day-month with no year anywhere near: read as every year
             else:
                 due = to_date(day, month, year)
                 if due is None:
                     continue
+        if _in_question(text, m.end()):
+            continue   # '… trước 15/12/2025 hay không?': a question about a deadline, not one
         what, who = _what_who(text, m.start())
         out.append(Deadline(m.start(), m.end(), m.group(), due, recurring, precision, what, who))
     return out
+
+
+def _in_question(text: str, end: int) -> bool:
+    nxt = regex.search(r"[.!?;\n]", text[end:end + 160])
+    return bool(nxt and nxt.group() == "?") or bool(regex.search(r"(?:Đơn\s+cử|Thông\s+tin\s+về|tin\s+đồn)[^.?!\n]{0,120}$",
+                                                                 text[max(0, end - 160):end], regex.V1 | regex.I))
 
 
 def _dmy(g: dict) -> tuple[int, int, int | None]:

@@ -52,10 +52,14 @@ def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
         return True   # 'cử 01 cán bộ tham gia Hội đồng': the members of the body it joins, a head count
     if regex.search(r"(?<!\p{L})năm\s*$", text[max(0, q_start - 8):q_start], regex.V1 | regex.I):
         return True
+    if ACTED_BEFORE.search(text[clause_start(text, q_start, 120):q_start]):
+        return True
     return bool(NOT_AFTER_STAFF.match(text[end:min(hi, end + 40)]))
 
 
 STOCK_ALONE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['stock_alone'])})(?!\p{{L}})", RULE_FLAGS)
+PEOPLE_SENTENCE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['people_sentence'])})(?!\p{{L}})", regex.V1 | regex.I)
+ACTED_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['acted_before'])})(?!\p{{L}})", regex.V1 | regex.I)
 SENT_TO_BODY = regex.compile(r"\s*(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
 
 
@@ -110,11 +114,12 @@ def find_staffing(text: str) -> list[Staffing]:
             continue   # 'Phó Trưởng phòng' counts only inside the list of a total
         if STAFF_NOT_BEFORE.search(text[max(0, q.start - 30):q.start]) or _not_staff(text, q.start, m.end(), lo, hi):
             continue
-        if not role_noun and not _has_frame(text, lo, hi):
+        if not role_noun and not _has_frame(text, lo, hi) and not SENT_TO_BODY.match(text[m.end():m.end() + 60]):
             continue
         kind = _kind(text, q.start, m.end())
-        if m["noun"].lower() == "người" and not STAFF_CUE.search(text, lo, hi) and kind == "count" \
-                and not regex.search(r"(?<!\p{L})(?:bố\s+trí|biên\s+chế|nhân\s+sự|quân\s+số|gồm)(?!\p{L})", text[lo:hi], regex.V1 | regex.I):
+        if m["noun"].lower() == "người" and (PEOPLE_SENTENCE.search(text, lo, hi) or (
+                not STAFF_CUE.search(text, lo, hi) and kind == "count"
+                and not regex.search(r"(?<!\p{L})(?:bố\s+trí|biên\s+chế|nhân\s+sự|quân\s+số)(?!\p{L})", text[lo:hi], regex.V1 | regex.I))):
             continue
         end = m.end()
         # what follows: '(chuyên trách: 18, kiêm nhiệm: 19)', '(là biên chế …)', 'chuyên trách'
