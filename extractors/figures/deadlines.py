@@ -104,8 +104,11 @@ def find_deadlines(text: str) -> list[Deadline]:
             if year is None and not rec:
                 # no year and no 'hằng năm': the year of the last full date of the paragraph before it, when there is one
                 para = text[max(0, text.rfind("\n\n", 0, cue_start)):cue_start]
-                years = regex.findall(r"(?:/|năm\s+)((?:19|20)\d\d)(?!\d)", para)
-                year = int(years[-1]) if years else None
+                sent = text[clause_start(text, cue_start, 300, stops=".!?"):cue_start]
+                years = [a or b for a, b in regex.findall(r"(?<![\d/])\d{1,2}\s*[/-]\s*\d{1,2}\s*[/-]\s*((?:19|20)\d\d)(?!\d)"
+                                                        r"|tháng\s+\d{1,2}\s+năm\s+((?:19|20)\d\d)", para, regex.V1 | regex.I)]
+                yearly = regex.search(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['recurring'])}|định\s+kỳ)(?!\p{{L}})", sent, regex.V1 | regex.I)
+                year = int(years[-1]) if years and not yearly else None
             if year is not None and year < 2000:
                 continue   # 'trước ngày 01 tháng 7 năm 1991': a cut-off of past facts
             if year is None and not rec and not regex.search(r"ngày", m.group(), regex.V1 | regex.I):
