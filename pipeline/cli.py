@@ -1,11 +1,13 @@
 """The ``vanban`` command: a thin layer over :mod:`pipeline.run`."""
 from __future__ import annotations
 
+import datetime as dt
 import numbers
 import sys
 from enum import Enum
 from collections import Counter
 from pathlib import Path
+from typing import Optional
 
 import duckdb
 import typer
@@ -188,14 +190,24 @@ def _fmt(v) -> str:
 def synth(docs: int = typer.Option(..., "--docs", min=0, help="How many documents."),
           out_dir: Path = typer.Option(..., "--out", help="Folder to write (raw/ and gold/ inside)."),
           seed: int = typer.Option(0, "--seed", help="Same seed, same archive."),
-          inconsistent: float = typer.Option(0.1, "--inconsistent", min=0, max=1, help="Chance of each planted inconsistency.")) -> None:
+          inconsistent: float = typer.Option(0.1, "--inconsistent", min=0, max=1, help="Chance of each planted inconsistency."),
+          provinces: Optional[int] = typer.Option(None, "--provinces", help="Only this many provinces (several reports each a year)."),
+          years: Optional[str] = typer.Option(None, "--years", help="Only documents dated in these years, e.g. 2023-2024.")) -> None:
     from .synth import synth as write_archive
+    span = None
+    if years:
+        try:
+            first, _, last = years.partition("-")
+            span = (int(first), int(last or first))
+        except ValueError:
+            _fail(ValueError(f"--years must be YEAR or YEAR-YEAR, not {years!r}"))
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=err, disable=not err.is_terminal, transient=True)
     try:
         with progress:
             task = progress.add_task("writing", total=docs)
-            files = write_archive(docs, out_dir, seed=seed, plant_rate=inconsistent, on_file=lambda _: progress.advance(task))
+            files = write_archive(docs, out_dir, seed=seed, plant_rate=inconsistent, provinces=provinces, years=span,
+                                  on_file=lambda _: progress.advance(task))
     except OSError as e:
         _fail(ValueError(f"{out_dir}: cannot write ({e.strerror or e})"))
     by = Counter(f.suffix.lstrip(".") for f in files)
@@ -281,16 +293,22 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
 
 
 @app.command(help="Compare provinces on one metric.\n\n"
-                  "Example:\n\n  vanban compare --by province_2025 --metric staffing --format csv")
+                  "Example:\n\n  vanban compare --by province_2025 --metric staffing --until 2025-06-30 --province 'Ca Mau' --format csv")
 def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
             by: By = typer.Option(By.province, "--by", help="province (as written) | province_2025 (after the 1 July 2025 merger)"),
             metric: Metric = typer.Option(Metric.staffing, "--metric", help="What to compare."),
+            year: Optional[int] = typer.Option(None, "--year", help="Only documents of this year."),
+            since: Optional[dt.datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="Only documents dated on or after (YYYY-MM-DD)."),
+            until: Optional[dt.datetime] = typer.Option(None, "--until", formats=["%Y-%m-%d"], help="Only documents dated on or before (YYYY-MM-DD): staffing as of that date."),
+            province: Optional[list[str]] = typer.Option(None, "--province", help="A province (accents and case ignored); repeat for several."),
             fmt: Format = typer.Option(Format.table, "--format", help="Output format.")) -> None:
     from . import report
+    selection = report.Selection(year=year, since=since.date() if since else None, until=until.date() if until else None,
+                                 provinces=tuple(province or ()))
     try:
         con = connect_read(db)
         try:
-            frame = report.compare(con, by.value, metric.value)
+            frame = report.compare(con, by.value, metric.value, selection)
         finally:
             con.close()
     except (StoreError, ValueError) as e:

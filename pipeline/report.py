@@ -2,44 +2,167 @@
 export.  What the CLI, the notebook and the coming web app read; nothing here writes.
 
 Every function takes an open DuckDB connection and returns a pandas DataFrame built from the
-views of migration 0004 (``province_summary``, ``province_staffing``, ``province_budget``,
+views of migration 0008 (``province_summary``, ``province_staffing``, ``province_budget``,
 ``citation_network``) and the ``flags`` table.
 """
 from __future__ import annotations
 
+import datetime as dt
+import difflib
+import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import duckdb
+
+from .store.views import BUDGET_ROWS, FLAG_ROWS, STAFFING_LATEST
 
 if TYPE_CHECKING:
     import pandas as pd
 
 BY = ("province", "province_2025")
 METRICS = ("staffing", "budget", "citations", "flags")
+KINDS = ("budget", "revenue", "indicator", "rate", "price", "unknown")
+LEVELS = ("tỉnh", "huyện", "xã", "không rõ cấp")
 
-_SQL = {
-    "staffing": """
-        SELECT {by}, sum(people)::BIGINT AS people, sum(full_time)::BIGINT AS full_time,
-               sum(part_time)::BIGINT AS part_time,
-               round(sum(part_time) / nullif(coalesce(sum(full_time), 0) + sum(part_time), 0), 3) AS part_time_share,
+
+@dataclass(frozen=True)
+class Selection:
+    """Which documents a comparison reads: ``--year``, ``--since``, ``--until`` (on the issue date,
+    else the latest date a document cites) and ``--province`` (names as the user typed them)."""
+    year: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    provinces: tuple[str, ...] = ()
+
+
+def fold(name: str) -> str:
+    """A key that ignores case, accents, đ/d and spacing (``Cà Mau`` = ``ca mau`` = ``CA  MAU``)."""
+    s = unicodedata.normalize("NFD", name.replace("Đ", "D").replace("đ", "d"))
+    return " ".join("".join(c for c in s if not unicodedata.combining(c)).lower().split())
+
+
+def match_provinces(con: duckdb.DuckDBPyConnection, names, by: str = "province") -> list[str]:
+    """The province names (as in the ``by`` column) the user's names stand for; ValueError naming
+    the first name that matches none.  With ``province_2025`` a name from before the merger stands
+    for the province it became."""
+    _check_by(by)
+    known: dict[str, str] = {}
+    for province, after in con.execute(
+            "SELECT province, province_2025 FROM provinces UNION SELECT province, province_2025 FROM document_provinces "
+            "WHERE province IS NOT NULL").fetchall():
+        known.setdefault(fold(province), province if by == "province" else after)
+        if after:
+            known.setdefault(fold(after), after)
+    out = []
+    for name in names:
+        hit = known.get(fold(name))
+        if hit is None:
+            close = difflib.get_close_matches(fold(name), list(known), n=1, cutoff=0.6)
+            hint = f" (did you mean {known[close[0]]}?)" if close else ""
+            raise ValueError(f"--province {name!r} matches no province{hint}")
+        if hit not in out:
+            out.append(hit)
+    return out
+
+
+def _docs(con: duckdb.DuckDBPyConnection, sel: Selection, by: str) -> tuple[str, list]:
+    """The relation of selected documents (columns of ``document_provinces``) and its parameters."""
+    where, params = [], []
+    if sel.year is not None:
+        where.append("year = ?")
+        params.append(sel.year)
+    if sel.since is not None:
+        where.append("date >= ?")
+        params.append(sel.since)
+    if sel.until is not None:
+        where.append("date <= ?")
+        params.append(sel.until)
+    if sel.provinces:
+        where.append(f"list_contains(?, {by})")
+        params.append(match_provinces(con, sel.provinces, by))
+    if not where:
+        return "document_provinces", []
+    return f"(SELECT * FROM document_provinces WHERE {' AND '.join(where)})", params
+
+
+def _order(by: str, *more: str) -> str:
+    return " ORDER BY " + ", ".join([f"{by} COLLATE vi NULLS LAST", *more])
+
+
+def _budget(con, by: str, sel: Selection) -> pd.DataFrame:
+    docs, params = _docs(con, sel, by)
+    levels = ",\n".join(f"sum(amount_max_vnd) FILTER (WHERE kind = 'budget' AND level = '{lv}')::BIGINT AS \"cấp {lv}\""
+                         if lv != "không rõ cấp" else
+                         f"sum(amount_max_vnd) FILTER (WHERE kind = 'budget' AND level = '{lv}')::BIGINT AS \"{lv}\""
+                         for lv in LEVELS) + ",\n" + (
+        "sum(amount_max_vnd) FILTER (WHERE kind = 'budget' AND level NOT IN ('tỉnh', 'huyện', 'xã', 'không rõ cấp'))"
+        "::BIGINT AS \"other levels\"")
+    left_out = ",\n".join(f"sum(amount_max_vnd) FILTER (WHERE kind = '{k}')::BIGINT AS left_out_{k}_vnd" for k in KINDS[1:])
+    frame = con.execute(f"""
+        SELECT {by}, year,
+               sum(amount_min_vnd) FILTER (WHERE kind = 'budget')::BIGINT AS budget_min_vnd,
+               sum(amount_max_vnd) FILTER (WHERE kind = 'budget')::BIGINT AS budget_vnd,
+               count(DISTINCT doc_id) FILTER (WHERE kind = 'budget') AS documents,
+               count(*) FILTER (WHERE kind = 'budget') AS amounts,
+               count(*) FILTER (WHERE kind = 'budget' AND source = 'text') AS from_text,
+               count(*) FILTER (WHERE kind = 'budget' AND source = 'table totals') AS from_table_totals,
+               count(*) FILTER (WHERE kind = 'budget' AND source = 'table leaves') AS from_table_leaves,
+               {levels},
+               {left_out},
+               string_agg(DISTINCT kind, ', ' ORDER BY kind) FILTER (WHERE kind <> 'budget') AS left_out
+        FROM ({BUDGET_ROWS.format(docs=docs)})
+        GROUP BY ALL{_order(by, "year NULLS LAST")}""", params).df()
+    return frame
+
+
+def _staffing(con, by: str, sel: Selection) -> pd.DataFrame:
+    docs, params = _docs(con, sel, by)
+    return con.execute(f"""
+        SELECT {by}, sum(people)::BIGINT AS people, count(DISTINCT doc_id) AS reports, max(as_of)::DATE AS latest_report,
+               sum(full_time)::BIGINT AS full_time, sum(part_time)::BIGINT AS part_time,
+               sum(people_with_split)::BIGINT AS people_with_split,
+               round(sum(part_time) / nullif(sum(people_with_split), 0), 3) AS part_time_share,
                sum(people) FILTER (WHERE level = 'tỉnh')::BIGINT AS "cấp tỉnh",
                sum(people) FILTER (WHERE level = 'huyện')::BIGINT AS "cấp huyện",
-               sum(people) FILTER (WHERE level = 'xã')::BIGINT AS "cấp xã"
-        FROM province_staffing GROUP BY 1 ORDER BY 1""",
-    "budget": """
-        SELECT {by}, sum(amounts_in_text)::BIGINT AS amounts_in_text, sum(text_min_vnd)::BIGINT AS text_min_vnd,
-               sum(text_max_vnd)::BIGINT AS text_max_vnd, sum(per_year_max_vnd)::BIGINT AS per_year_max_vnd,
-               sum(table_cells)::BIGINT AS table_cells, max(largest_table_amount_vnd)::BIGINT AS largest_table_amount_vnd
-        FROM province_budget GROUP BY 1 ORDER BY 1""",
-    "citations": """
-        SELECT s.{by}, sum(s.documents)::BIGINT AS documents, sum(s.citations)::BIGINT AS citations,
-               (SELECT count(DISTINCT n.document_key) FROM citation_network n WHERE n.{by} = s.{by}) AS national_documents_cited,
-               round(sum(s.citations) / sum(s.documents), 1) AS citations_per_document
-        FROM province_summary s GROUP BY 1 ORDER BY 1""",
-    "flags": """
-        SELECT dp.{by}, f.kind, count(*) AS n
-        FROM flags f JOIN document_provinces dp USING (doc_id) GROUP BY ALL""",
-}
+               sum(people) FILTER (WHERE level = 'xã')::BIGINT AS "cấp xã",
+               sum(people) FILTER (WHERE level = 'không rõ cấp')::BIGINT AS "không rõ cấp",
+               sum(people) FILTER (WHERE level NOT IN ('tỉnh', 'huyện', 'xã', 'không rõ cấp'))::BIGINT AS "other levels"
+        FROM ({STAFFING_LATEST.format(docs=docs)})
+        GROUP BY 1{_order(by)}""", params).df()
+
+
+def _citations(con, by: str, sel: Selection) -> pd.DataFrame:
+    docs, params = _docs(con, sel, by)
+    return con.execute(f"""
+        WITH c AS (SELECT doc_id, count(*) AS n FROM citations GROUP BY 1)
+        SELECT dp.{by}, count(*) AS documents, coalesce(sum(c.n), 0)::BIGINT AS citations,
+               -- national documents cited by the province over all its documents (the network is not filtered)
+               (SELECT count(DISTINCT n.document_key) FROM citation_network n WHERE n.{by} = dp.{by}) AS national_documents_cited,
+               round(coalesce(sum(c.n), 0) / count(*), 1) AS citations_per_document
+        FROM {docs} dp LEFT JOIN c USING (doc_id)
+        GROUP BY 1{_order(by)}""", params).df()
+
+
+def _flags(con, by: str, sel: Selection) -> pd.DataFrame:
+    docs, params = _docs(con, sel, by)
+    rows = f"({FLAG_ROWS.format(docs=docs)})"
+    frame = con.execute(f"""
+        SELECT {by}, count(DISTINCT doc_id) AS documents, count(kind) AS flags,
+               round(100.0 * count(kind) / count(DISTINCT doc_id), 1) AS flags_per_100_documents
+        FROM {rows} GROUP BY 1{_order(by)}""", params).df()
+    per_kind = con.execute(f"""
+        SELECT {by}, kind, round(100.0 * count(kind) / any_value(n), 1) AS rate
+        FROM (SELECT *, count(DISTINCT doc_id) OVER (PARTITION BY {by}) AS n FROM {rows})
+        WHERE kind IS NOT NULL GROUP BY ALL""", params).df()
+    # per 100 documents for each kind too, so provinces of different sizes compare
+    for kind in sorted(per_kind["kind"].unique()):
+        rates = dict(zip(per_kind.loc[per_kind["kind"] == kind, by], per_kind.loc[per_kind["kind"] == kind, "rate"]))
+        frame[kind] = [rates.get(p, 0.0) for p in frame[by]]
+    return frame
+
+
+_METRIC = {"staffing": _staffing, "budget": _budget, "citations": _citations, "flags": _flags}
 
 
 # CTEs named like the views shadow them, keeping the rows of the years asked (bound parameters).
@@ -54,25 +177,29 @@ def _check_by(by: str) -> None:
 
 
 def compare(con: duckdb.DuckDBPyConnection, by: str = "province", metric: str = "staffing",
-            years: tuple[int | None, int | None] | None = None) -> pd.DataFrame:
-    """One row per province (as written, or as after the 1 July 2025 merger) for one metric; ``years``
-    (first, last; either may be None) keeps the documents of those years (``citation_network`` has no
-    year, so ``national_documents_cited`` counts every year)."""
+            selection: Selection | None = None) -> pd.DataFrame:
+    """One row per province (as written, or as after the 1 July 2025 merger) for one metric, in
+    Vietnamese alphabetical order.
+
+    * ``budget``: one row per province and year of the document; ``budget_vnd`` adds kind
+      ``budget`` only (the upper bound of ranges; ``budget_min_vnd`` the lower), top-level amounts
+      of running text, else a table's total rows or its leaf cells (see :mod:`pipeline.store.views`);
+      ``documents`` behind the figure, where its amounts come from, one column per level, and the
+      sum of each kind left out.
+    * ``staffing``: the latest stock (per unit and level, the latest report's figure);
+      ``part_time_share`` is over the ``people_with_split`` whose chuyên trách / kiêm nhiệm split is written.
+    * ``flags``: flags per 100 documents, in total and per kind; provinces with none have 0.
+    """
     _check_by(by)
     if metric not in METRICS:
         raise ValueError(f"--metric must be one of {', '.join(METRICS)}, not {metric!r}")
-    sql, params = _SQL[metric].format(by=by), []
-    if years and any(y is not None for y in years):
-        sql, params = _YEAR_SCOPE + sql, [years[0], years[0], years[1], years[1]] * 4
-    frame = con.execute(sql, params).df()
-    if metric == "flags":
-        if frame.empty:
-            return frame.reindex(columns=[by, "total"])
-        frame = frame.pivot_table(index=by, columns="kind", values="n", aggfunc="sum", fill_value=0)
-        frame["total"] = frame.sum(axis=1)
-        frame = frame.reset_index()
-        frame.columns.name = None
-    return frame
+    return _METRIC[metric](con, by, selection or Selection())
+
+
+def years_selection(years: tuple[int | None, int | None] | None) -> Selection:
+    """The documents of the years ``first``–``last`` (either may be None), as the web app's year filter gives them."""
+    first, last = years or (None, None)
+    return Selection(since=dt.date(first, 1, 1) if first else None, until=dt.date(last, 12, 31) if last else None)
 
 
 def list_flags(con: duckdb.DuckDBPyConnection, kind: str | None = None, province: str | None = None) -> pd.DataFrame:
@@ -97,10 +224,10 @@ def network(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.DataFram
 
 
 def budget_by_level(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.DataFrame:
-    """Money written in running text (upper bound of ranges), one column per level of government."""
+    """Budget/spending (kind ``budget``, upper bound of ranges, as in :func:`compare`), one column per level."""
     _check_by(by)
-    frame = con.execute(f"SELECT {by}, level, sum(text_max_vnd)::BIGINT AS vnd FROM province_budget "
-                        f"WHERE text_max_vnd IS NOT NULL GROUP BY ALL").df()
+    frame = con.execute(f"SELECT {by}, level, sum(max_vnd)::DOUBLE AS vnd FROM province_budget "
+                        f"WHERE kind = 'budget' GROUP BY ALL").df()
     if frame.empty:
         return frame.reindex(columns=[by])
     frame = frame.pivot_table(index=by, columns="level", values="vnd", aggfunc="sum", fill_value=0).reset_index()

@@ -14,6 +14,7 @@ from typing import Iterator
 import duckdb
 
 from .tables import DOCUMENT_PATHS, FLAGS, TABLES, path_rows
+from .views import VIEWS_SQL
 
 PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old rows
 
@@ -227,6 +228,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     ALTER TABLE counts ALTER COLUMN value DROP NOT NULL;
     ALTER TABLE staffing ALTER COLUMN count DROP NOT NULL;
     """),
+    # issue 12: comparisons that add one kind, leaves or totals, and staffing as the latest stock
+    ("0011_comparisons_by_kind", VIEWS_SQL),
 ]
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)

@@ -242,12 +242,18 @@ class _Builder:
         return f" Hội nghị sơ kết dự kiến tổ chức vào ngày 31/02/{y}."
 
 
-def make_doc(rng: random.Random, n: int, plant_rate: float) -> Doc:
+def make_doc(rng: random.Random, n: int, plant_rate: float, names: list[str] | None = None,
+             years: tuple[int, int] | None = None) -> Doc:
+    """One document; ``names`` (provinces not merged in 2025) and ``years`` narrow where and when,
+    so that a province gets several reports a year (the staffing-as-of-a-date test)."""
     v = synth_words()
     fmt = rng.choices([f for f, _ in FORMATS], weights=[w for _, w in FORMATS])[0]
-    date = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randint(0, (dt.date(2026, 10, 31) - dt.date(2016, 1, 1)).days))
+    first, last = (dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)) if years else (dt.date(2016, 1, 1), dt.date(2026, 10, 31))
+    date = first + dt.timedelta(days=rng.randint(0, (last - first).days))
     ps = vocab.provinces()
-    if date >= MERGER:
+    if names:
+        name = rng.choice(names)
+    elif date >= MERGER:
         name = rng.choice(sorted({p.name_2025 for p in ps}))
     else:
         name = rng.choice([p.name for p in ps])
@@ -410,16 +416,23 @@ def write_pdf(doc: Doc, path: Path) -> None:
     pdf.output(str(path))
 
 
+def unmerged_provinces(n: int) -> list[str]:
+    """The first ``n`` provinces (alphabetically) whose name is the same before and after 1 July 2025."""
+    return sorted(p.name for p in vocab.provinces() if p.name == p.name_2025)[:n]
+
+
 def synth(n_docs: int, out: Path, seed: int = 0, plant_rate: float = 0.1, start: int = 0,
-          on_file=None) -> list[Path]:
-    """Write ``n_docs`` documents to ``out/raw`` and their truth to ``out/gold``; returns the files."""
+          on_file=None, provinces: int | None = None, years: tuple[int, int] | None = None) -> list[Path]:
+    """Write ``n_docs`` documents to ``out/raw`` and their truth to ``out/gold``; returns the files.
+    ``provinces``: only that many (unmerged) provinces; ``years``: only documents dated in that span."""
+    names = unmerged_provinces(provinces) if provinces else None
     raw, gold = out / "raw", out / "gold"
     raw.mkdir(parents=True, exist_ok=True)
     gold.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     files = []
     for n in range(start, start + n_docs):
-        doc = make_doc(rng, n, plant_rate)
+        doc = make_doc(rng, n, plant_rate, names, years)
         path = raw / doc.file
         if doc.fmt == "txt":
             write_txt(doc, path)

@@ -332,7 +332,7 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
         chosen = [p for p in qp.getlist("p") if p]
         fmt = fmt_of(request)
         with snap.connect() as con:
-            frame = report.compare(con, by, metric, years)
+            frame = report.compare(con, by, metric, report.years_selection(years))
             all_provinces = [str(v) for v in frame[by].dropna()] if by in frame.columns else []
         if chosen and by in frame.columns:
             frame = frame[frame[by].isin(chosen)]
