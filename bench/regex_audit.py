@@ -89,6 +89,8 @@ def time_pattern(p, texts: dict[str, str], timeout: float | None = None) -> floa
     CPU, not wall time, so that other processes on a shared machine do not count."""
     t = time.process_time()
     for text in texts.values():
+        if isinstance(p.pattern, bytes):   # a pattern over file bytes (PDF streams) runs on the text's UTF-8
+            text = text.encode("utf-8")
         if isinstance(p, regex.Pattern):
             for _ in p.finditer(text, timeout=timeout):
                 pass
