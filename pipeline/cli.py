@@ -70,10 +70,10 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
         workers: int = typer.Option(None, "--workers", "-j", min=1, show_default=False, help="Processes reading files [default: all cores]."),
         prune: bool = typer.Option(False, "--prune", help="Delete documents whose file is gone from under PATH."),
-        batch: int = typer.Option(64, "--batch", min=1, help="Documents per transaction."),
+        batch: int = typer.Option(64, "--batch", help="Documents per transaction."),
         ocr: OcrMode = typer.Option("auto", "--ocr", help="auto: OCR pages without a (readable) text layer | always | never. "
                                                        "Needs tesseract-ocr and tesseract-ocr-vie."),
-        timeout: float = typer.Option(300, "--timeout", min=0, help="Seconds one file may take before it is stopped (0: no limit)."),
+        timeout: float = typer.Option(300, "--timeout", help="Seconds one file may take before it is stopped (0: no limit)."),
         executor: Executor = typer.Option(Executor.local, "--executor", help="Where files are read."),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
         parquet_dir: Path = typer.Option(None, "--parquet-dir", help="Where the dask executor writes Parquet (default: next to --db)."),
@@ -82,6 +82,10 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")) -> None:
     executor = executor.value
     ocr = OcrMode(ocr).value
+    if timeout < 0:
+        _fail(ValueError(f"--timeout must be 0 (no limit) or more seconds, not {timeout:g}"))
+    if batch < 1:
+        _fail(ValueError(f"--batch must be at least 1, not {batch}"))
     for c in catalog:
         _check_catalog(c)
     paths = paths or [DEFAULT_RAW]
@@ -392,9 +396,7 @@ def export(to: Path = typer.Option(..., "--to", help="A folder (Parquet), FILE.x
     from .store import EXPORT
     kind = {".xlsx": "xlsx", ".sqlite": "sqlite", ".db": "sqlite", ".sqlite3": "sqlite"}.get(to.suffix.lower(), "parquet")
     try:
-        if kind == "parquet":
-            to.mkdir(parents=True, exist_ok=True)
-        else:
+        if kind != "parquet":   # the Parquet folder is made (and marked as vanban's) by report.export_parquet
             to.parent.mkdir(parents=True, exist_ok=True)
         con = connect_read(db)
         try:

@@ -99,13 +99,16 @@ def write(con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, fmt: For
                Format.json: "FORMAT json, ARRAY true", Format.nl: "FORMAT json"}[fmt]
     fd, path = tempfile.mkstemp(suffix=".out")
     os.close(fd)
+    # the rows are written by a private in-memory connection: the database's own connection is
+    # sandboxed (no file access at all), and this one holds nothing but the result
+    writer = duckdb.connect()
     try:
         name = f"vanban_out_{os.getpid()}"
-        con.register(name, rel.to_arrow_table())
+        writer.register(name, rel.to_arrow_table())
         try:
-            con.execute(f"COPY (SELECT {select} FROM {name}) TO {_quote(path)} ({options})")
+            writer.execute(f"COPY (SELECT {select} FROM {name}) TO {_quote(path)} ({options})")
         finally:
-            con.unregister(name)
+            writer.close()
         with open(path, encoding="utf-8") as f:
             text = f.read()
         if fmt is Format.json and not rel.columns:

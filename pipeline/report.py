@@ -265,25 +265,26 @@ class QueryError(Exception):
     """A query DuckDB refused (its whole message, one line per line)."""
 
 
-def query_relation(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
-    """The result of ``sql`` (with ``$name`` parameters) as a relation for :mod:`pipeline.output`."""
-    try:
-        return con.sql(sql, params=params) if params else con.sql(sql)
-    except duckdb.Error as e:
-        raise QueryError(f"query failed: {e}") from None
-
-
 # what a read-only query may be: DESCRIBE, SHOW and SUMMARIZE parse as SELECT
 QUERY_TYPES = {"SELECT", "EXPLAIN"}
 
 
-def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> "pd.DataFrame":
-    """One read-only statement (SELECT, EXPLAIN); the connection is sandboxed as well
-    (:data:`pipeline.store.SANDBOX`), so no statement reads or writes a file but the database."""
+def _refused_or_failed(e: duckdb.Error) -> QueryError:
+    """DuckDB's whole message; a sandbox refusal says why it happened."""
+    text = str(e)
+    low = text.lower()
+    if "external access" in low or "file system operations are disabled" in low or "configuration has been locked" in low \
+            or "lock_configuration" in low:
+        text += " (vanban query reads only its database)"
+    return QueryError(f"query failed: {text}")
+
+
+def _one_read_statement(con: duckdb.DuckDBPyConnection, sql: str):
+    """The one SELECT/EXPLAIN statement of ``sql``, or a QueryError saying what was refused."""
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as e:
-        raise QueryError(f"query failed: {str(e).splitlines()[0]}") from None
+        raise QueryError(f"query failed: {e}") from None
     if not statements:
         raise QueryError("query failed: no SQL statement given")
     if len(statements) > 1:
@@ -292,13 +293,26 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> "pd.DataFrame":
     if kind not in QUERY_TYPES:
         raise QueryError(f"query refused: {kind} statements are not allowed (vanban query is read-only: SELECT, "
                          "EXPLAIN, DESCRIBE, SHOW, SUMMARIZE)")
+    return statements[0]
+
+
+def query_relation(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None):
+    """The result of one read-only statement ``sql`` (with ``$name`` parameters) as a relation for
+    :mod:`pipeline.output`; the connection is sandboxed as well (:data:`pipeline.store.SANDBOX`)."""
+    statement = _one_read_statement(con, sql)
     try:
-        return con.execute(statements[0]).df()
+        return con.sql(statement.query, params=params) if params else con.sql(statement.query)
     except duckdb.Error as e:
-        first = str(e).splitlines()[0]
-        if "external access" in first.lower() or "lock_configuration" in first.lower() or "configuration has been locked" in first.lower():
-            first += " (vanban query reads only its database)"
-        raise QueryError(f"query failed: {first}") from None
+        raise _refused_or_failed(e) from None
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> "pd.DataFrame":
+    """One read-only statement (SELECT, EXPLAIN) as a DataFrame."""
+    statement = _one_read_statement(con, sql)
+    try:
+        return con.execute(statement).df()
+    except duckdb.Error as e:
+        raise _refused_or_failed(e) from None
 
 
 def _parquet_columns(con: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -352,7 +366,7 @@ base AS (
 """
 
 
-def fold(s: str) -> str:
+def fold_chars(s: str) -> str:
     """Python twin of :data:`FOLD`, one character for one (offsets into the folded text are offsets into ``s``)."""
     import unicodedata
     out = []

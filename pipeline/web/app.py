@@ -389,11 +389,11 @@ def _snippet(text, q: str, width: int = 90) -> list[tuple[str, bool]]:
     import regex
     if not isinstance(text, str) or not q:
         return []
-    folded = report.fold(text)
-    phrase = " ".join(report.fold(w) for w in q.split())
+    folded = report.fold_chars(text)
+    phrase = " ".join(report.fold_chars(w) for w in q.split())
     hits = [(m.start(), m.end()) for m in regex.finditer(r"(?<!\w)" + regex.escape(phrase) + r"(?!\w)", folded)]
     if not hits:
-        words = "|".join(regex.escape(report.fold(w)) for w in q.split())
+        words = "|".join(regex.escape(report.fold_chars(w)) for w in q.split())
         hits = [(m.start(), m.end()) for m in regex.finditer(r"(?<!\w)(?:" + words + r")(?!\w)", folded)]
     if not hits:
         return [(text[:2 * width], False)]

@@ -14,7 +14,7 @@ PROVINCES = 4          # An Giang, Bắc Ninh, Cao Bằng, Cà Mau (names unchan
 
 def _json(res) -> list[dict]:
     assert res.returncode == 0, res.stderr
-    return [json.loads(ln) for ln in res.stdout.splitlines()]
+    return json.loads(res.stdout)   # --format json is one JSON array
 
 
 # --- a generated archive with several reports per province per year ------------------------------

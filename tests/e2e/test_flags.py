@@ -126,7 +126,7 @@ def test_user_catalog_adds_reference_dates(flagged, tmp_path):
     assert res.returncode == 0, res.stderr
     res = run_cli("flags", "--db", str(flagged), "--kind", "catalog_date_mismatch", "--format", "json")
     assert res.returncode == 0, res.stderr
-    rows = [json.loads(ln) for ln in res.stdout.splitlines() if ln.strip()]
+    rows = json.loads(res.stdout)   # --format json: one array
     assert {r["ref"] for r in rows} == {"59/2012/NĐ-CP", "99/BTP-PLHS"}
     bad = tmp_path / "bad.csv"
     bad.write_text("ref,issue_date\n1/2020/NĐ-CP,23-07-2020\n", encoding="utf-8")
@@ -140,7 +140,7 @@ def test_compare_and_query_commands(flagged, tmp_path):
     lines = res.stdout.splitlines()
     assert lines[0].startswith("province_2025,") and any(ln.startswith("Ninh Bình,") for ln in lines[1:])
     res = run_cli("compare", "--db", str(flagged), "--metric", "staffing", "--format", "json")
-    rows = {json.loads(ln)["province"]: json.loads(ln) for ln in res.stdout.splitlines()}
+    rows = {r["province"]: r for r in json.loads(res.stdout)}
     assert rows["Hà Nam"]["people"] == 30 and rows["Hà Nam"]["part_time"] == 6
     res = run_cli("query", "SELECT count(*) AS n FROM documents", "--db", str(flagged), "--format", "csv")
     assert res.stdout.split() == ["n", "2"]

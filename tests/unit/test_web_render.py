@@ -4,7 +4,7 @@ import re
 import pytest
 
 pytest.importorskip("starlette")
-from pipeline.report import fold  # noqa: E402
+from pipeline.report import fold_chars as fold  # noqa: E402
 from pipeline.web import i18n, marks  # noqa: E402
 
 TEXT = "Căn cứ Nghị định số 59/2012/NĐ-CP <b>ngày</b> 23/7/2012 của Chính phủ"
