@@ -74,6 +74,15 @@ FLOW_AFTER = regex.compile(r"^[^.;]{0,60}?(?<!\p{L})(?:kết\s+thúc\s+nhiệm\s
 SENT_TO_BODY = regex.compile(r"\s*(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
 
 
+def _in_total_list(text: str, found: list[Staffing], pos: int) -> bool:
+    """``pos`` is inside the list that follows a head count ('145 người …, cụ thể: - Cấp tỉnh: … 04 người'):
+    the list's items are parts of that total, whatever their own sentence says."""
+    for t in reversed(found):
+        if t.parent is None and PARTS_FOLLOW.search(text[t.end:t.end + 160]) and pos < _list_scope_end(text, t.end):
+            return True
+    return False
+
+
 def _has_frame(text: str, lo: int, hi: int) -> bool:
     """The sentence names a body whose staff it counts and a word of a stock."""
     sent = text[lo:hi]
@@ -125,10 +134,12 @@ def find_staffing(text: str) -> list[Staffing]:
             continue   # 'Phó Trưởng phòng' counts only inside the list of a total
         if STAFF_NOT_BEFORE.search(text[max(0, q.start - 30):q.start]) or _not_staff(text, q.start, m.end(), lo, hi):
             continue
-        if not role_noun and not _has_frame(text, lo, hi) and not SENT_TO_BODY.match(text[m.end():m.end() + 60]):
+        listed_part = _in_total_list(text, found, q.start)
+        if not role_noun and not listed_part and not _has_frame(text, lo, hi) \
+                and not SENT_TO_BODY.match(text[m.end():m.end() + 60]):
             continue
         kind = _kind(text, q.start, m.end())
-        if m["noun"].lower() == "người" and (PEOPLE_SENTENCE.search(text, lo, hi) or (
+        if m["noun"].lower() == "người" and not listed_part and (PEOPLE_SENTENCE.search(text, lo, hi) or (
                 not STAFF_CUE.search(text, lo, hi) and kind == "count"
                 and not regex.search(r"(?<!\p{L})(?:bố\s+trí|biên\s+chế|nhân\s+sự|quân\s+số)(?!\p{L})", text[lo:hi], regex.V1 | regex.I))):
             continue
