@@ -112,7 +112,9 @@ def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
 
 
 COUNT_PARTS = regex.compile(r"^[^.;]{0,160}?(?<!\p{L})(?:gồm|bao\s+gồm|trong\s+đó)\s*:?\s*$", regex.V1 | regex.I)
-PART_JOIN = regex.compile(r"^\s*(?:,|;|và|,\s*và)?\s*$", regex.V1)
+# between two parts of one list: nothing but a separator, or the first part's own words and then one
+# ('199 dự án, cơ sở đang hoạt động; 18 dự án …', '2 thị trấn thuộc huyện A và 19 xã'); never a sentence end
+PART_JOIN = regex.compile(r"^(?:[^.;:\n]{0,100}?(?:,|;|(?<!\p{L})và)|\s*)\s*$", regex.V1)
 ITEMS_FOLLOW = regex.compile(r"\s*,?\s*(?:cụ\s+thể|như\s+sau|gồm\s+các\s+văn\s+bản)\s*:", regex.V1 | regex.I)
 VAN_BAN = regex.compile(r"văn\s+bản", regex.V1 | regex.I)
 ROW_START = regex.compile(r"(?:^|\n)[ \t]*(?:\d{1,3}[.)]?[ \t]*\n?[ \t]*)?$")   # a citation first on its row
