@@ -121,6 +121,11 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM: whole batches are kept
         err.print("interrupted: documents loaded so far are kept; run the same command again to finish", markup=False)
         raise typer.Exit(130)
+    except RuntimeError as e:   # Ctrl-C inside a DuckDB statement arrives as 'Query interrupted'
+        if "interrupted" not in str(e).lower():
+            raise
+        err.print("interrupted: documents loaded so far are kept; run the same command again to finish", markup=False)
+        raise typer.Exit(130)
     if not quiet:
         _print_summary(summary.results, db)
         skipped = sum(r.skipped for r in summary.results)
