@@ -28,6 +28,8 @@ DEADLINE = regex.compile(
     """, RULE_FLAGS)
 DL_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['not_before'])})\s*(?:từ\s+)?$", RULE_FLAGS)
 OBLIGATION = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'])}|tổ\s+chức)(?!\p{{L}})", regex.V1 | regex.I)
+# the obligations a sentence about an event can still carry ('xây dựng kịch bản Lễ kỷ niệm, trình … trong tháng 6')
+TASK_NOT_EVENT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'])})(?!\p{{L}})", regex.V1 | regex.I)
 PERIOD_NOT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['period_not'])})(?!\p{{L}})", regex.V1 | regex.I)
 CUTOFF_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['cutoff_before'])})\s*(?:từ\s+)?$", regex.V1 | regex.I)
 # 'đã' governing the deadline's own verb ('đã hoàn thành trong tháng'), not any 'đã' in the sentence
@@ -43,6 +45,7 @@ FUTURE = regex.compile(r"(?<!\p{L})(?:sẽ|dự\s+kiến|phấn\s+đấu|kế\s+
 EVENT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['event'])})(?!\p{{L}})", regex.V1 | regex.I)
 # the last 'đã' of a clause: what follows it happened already, unless an obligation follows it too
 PAST = regex.compile(r"(?<!\p{L})đã(?!\p{L})", regex.V1 | regex.I)
+TIME_LABEL_ONLY = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:?", regex.V1 | regex.I)
 TIME_LABEL = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:", regex.V1 | regex.I)
 WHO_ACTS = regex.compile(rf"(?P<who>{ORG.pattern})\s+(?:chủ\s+trì|có\s+trách\s+nhiệm|khẩn\s+trương|tổng\s+hợp|"
                          r"báo\s+cáo|gửi|hoàn\s+thành|ban\s+hành|thực\s+hiện|rà\s+soát|xây\s+dựng)", regex.V1)
@@ -98,7 +101,7 @@ def find_deadlines(text: str) -> list[Deadline]:
                                                or clause.rstrip().endswith((":", "|")))) \
                         or DONE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) \
                         or (not cue and PERIOD_OF.search(text[max(0, m.start() - 30):m.start()])) \
-                        or EVENT.search(clause):   # 'các ngày lễ trong tháng 11 năm 2025' 
+                        or (EVENT.search(clause) and not TASK_NOT_EVENT.search(clause)):   # 'các ngày lễ trong tháng 11' 
                     continue
                 year = int(g["my"])
                 if year < 2000:
@@ -160,6 +163,8 @@ def _task_key(what: str | None) -> str:
     """The last words of a deadline's task, folded: two mentions of one task and date share it.  Only a
     short line repeating one is dropped: items of a list may share their task's words (each cluster of a
     list 'dự kiến trình UBND tỉnh quyết định thành lập trong Quý III/2026') and are rows of their own."""
+    if (what or "").rstrip().endswith(":") or TIME_LABEL_ONLY.fullmatch((what or "").strip()):
+        return ""   # 'Thời gian hoàn thành:': a label whose task is the line before, not a task of its own
     words = regex.findall(r"\p{L}+", (what or "").lower())
     return " ".join(words[-6:]) if len(words) >= 3 else ""
 
