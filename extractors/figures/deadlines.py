@@ -44,7 +44,8 @@ CUTOFF_SPAN = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['cutof
 FUTURE = regex.compile(r"(?<!\p{L})(?:sẽ|dự\s+kiến|phấn\s+đấu|kế\s+hoạch|phải|cần|mục\s+tiêu)(?!\p{L})", regex.V1 | regex.I)
 EVENT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['event'])})(?!\p{{L}})", regex.V1 | regex.I)
 # the last 'đã' of a clause: what follows it happened already, unless an obligation follows it too
-PAST = regex.compile(r"(?<!\p{L})đã(?!\p{L})", regex.V1 | regex.I)
+PAST = regex.compile(r"(?<!\p{L})(?P<state>đã\s+được|đã|đang)(?!\p{L})", regex.V1 | regex.I)
+CUTOFF_AFTER = regex.compile(rf"\s*[,)]?\s*(?:{alternation(DEADLINE_WORDS['cutoff_after'])})(?!\p{{L}})", regex.V1 | regex.I)
 TIME_LABEL_ONLY = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:?", regex.V1 | regex.I)
 TIME_LABEL = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:", regex.V1 | regex.I)
 WHO_ACTS = regex.compile(rf"(?P<who>{ORG.pattern})\s+(?:chủ\s+trì|có\s+trách\s+nhiệm|khẩn\s+trương|tổng\s+hợp|"
@@ -121,7 +122,8 @@ def find_deadlines(text: str) -> list[Deadline]:
                 cell = regex.search(r"(?:^|\n\n|\|)\s*$", text[max(0, cue_start - 4):cue_start])  # a time column's cell
                 past = list(PAST.finditer(clause))
                 if CUTOFF_BEFORE.search(text[max(0, cue_start - 30):cue_start]) or not (cell or OBLIGATION.search(clause)) \
-                        or (past and not DIRECTIVE.search(clause, past[-1].end())) or CUTOFF_SPAN.search(clause):
+                        or (past and not _acts_after(clause, past[-1])) or CUTOFF_SPAN.search(clause) \
+                        or CUTOFF_AFTER.match(text, m.end()):
                     continue   # '… mà Tòa án đã nhận đơn … trước ngày 01/7/2025': a cut-off of what happened
             day, month, year = _dmy(g)
             if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -157,6 +159,16 @@ def find_deadlines(text: str) -> list[Deadline]:
         seen.add(key)
         out.append(Deadline(m.start(), m.end(), m.group(), due, recurring, precision, what, who))
     return out
+
+
+def _acts_after(clause: str, past) -> bool:
+    """Whether the clause still asks for an act after its last 'đã' / 'đang' / 'đã được': a directive after
+    'đã' ('đã yêu cầu các tỉnh hoàn thành'), an obligation after 'đang' ('đang khẩn trương hoàn thành');
+    after 'đã được' the verb is what was done ('đã được cấp có thẩm quyền quyết định … trước ngày')."""
+    state = regex.sub(r"\s+", " ", past.group("state").lower())
+    if state == "đã được":
+        return False
+    return bool((DIRECTIVE if state == "đã" else OBLIGATION).search(clause, past.end()))
 
 
 def _task_key(what: str | None) -> str:
