@@ -129,7 +129,8 @@ def find_deadlines(text: str) -> list[Deadline]:
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
             rec = g["rec"] or g.get("rec2")
-            if g["cue2"] and not OBLIGATION.search(text[clause_start(text, cue_start, 200):cue_start]):
+            if g["cue2"] and (not OBLIGATION.search(text[clause_start(text, cue_start, 200):cue_start])
+                              or regex.search(r"(?<!\p{L})từ\s+ngày", text[max(0, cue_start - 50):cue_start], regex.V1 | regex.I)):
                 continue   # 'từ ngày 01/11 đến hết ngày 31/12 hằng năm': the end of a period
             if year is None and not rec:
                 # no year and no 'hằng năm': the year of the last full date of the paragraph before it, when there is one
