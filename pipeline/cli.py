@@ -137,6 +137,11 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         flags = ", ".join(f"{k} {n}" for k, n in summary.flags.most_common()) or "none"
         out.print(f"flags: {sum(summary.flags.values())} ({flags}); list them with: vanban flags --db {db}",
                   markup=False, highlight=False, soft_wrap=True)
+        if summary.flags and summary.documents:   # per 1.000 documents, so a jump after a change shows
+            rates = ", ".join(f"{k} {1000 * n / summary.documents:,.1f}".translate(str.maketrans(",.", ".,"))
+                              for k, n in summary.flags.most_common())
+            out.print(f"flags per 1.000 documents ({_fmt(summary.documents)} documents): {rates}", markup=False,
+                      highlight=False, soft_wrap=True)
     if summary.n_ok == 0:
         raise typer.Exit(1)
 

@@ -26,6 +26,7 @@ class RunSummary:
     results: list[DocResult] = field(default_factory=list)
     flags: collections.Counter = field(default_factory=collections.Counter)
     pruned: int = 0
+    documents: int = 0   # documents read in the database after the run (what the flags are counted over)
 
     @property
     def n_ok(self) -> int:
@@ -85,6 +86,7 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
             summary.flags = compute_flags(con, catalog_files, include_articles=include_articles)
         else:   # nothing loaded or removed since the flags were computed
             summary.flags = collections.Counter(dict(con.execute("SELECT kind, count(*) FROM flags GROUP BY 1").fetchall()))
+        summary.documents = con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0]
     finally:
         con.close()
     return summary
