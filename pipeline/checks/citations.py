@@ -11,7 +11,7 @@ from extractors import vocab
 
 from .registry import rule
 from .common import (CONSENSUS, EVIDENCE_FILES, HEADER_OR_CATALOG, MENTIONS, NO_MAJORITY, ONE_DOCUMENT, Scope, _Texts,
-                     _d, _file, _mention_flags, _rows, flag)
+                     _d, _file, _mention_flags, _rows, flag, flag_context)
 from .keys import ref_key, scope_key, split_key
 
 
@@ -180,7 +180,7 @@ def _era(texts: _Texts, r) -> int | None:
 def _typed_by_its_code(texts: _Texts, r) -> bool:
     """Whether the code in the symbol names the type in the mention's time: before about 1990 QĐ and CT
     named the issuer as often (vocabulary: flag_context.yaml)."""
-    context = vocab.load("flag_context.yaml")
+    context = flag_context()
     codes = {c.upper() for c in context["issuer_codes"]}
     old_codes = {t for c, t in vocab.type_by_code().items() if c in codes}
     if r.code_type not in old_codes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 import datetime as dt
 import hashlib
 import json
@@ -11,11 +12,18 @@ from typing import Iterable, Sequence
 
 import regex
 
+from extractors import vocab
 from extractors.vocab import WS
 
 from .keys import ref_key
 
 EVIDENCE_FILES = 20   # other documents named in one flag's evidence (their total is given too)
+
+@functools.cache
+def flag_context() -> dict:
+    """What the rules must not read as a claim of the text (extractors/vocab/flag_context.yaml), read once."""
+    return vocab.load("flag_context.yaml")
+
 
 _SENTENCE_CUT = regex.compile(r"[.;!?](?=\s)|\n\s*\n")
 _SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)")

@@ -6,9 +6,7 @@ from typing import Iterable
 
 import regex
 
-from extractors import vocab
-
-from .common import Scope, _Texts, _file, _rows, flag
+from .common import Scope, _Texts, _file, _rows, flag, flag_context
 from .registry import rule
 
 
@@ -16,12 +14,12 @@ from .registry import rule
 def _not_a_claim() -> tuple[regex.Pattern, ...]:
     """What, just before a date, makes it no date the text asserts (an ISBN, an example in help text)."""
     return tuple(regex.compile(e["pattern"], regex.V1 | regex.IGNORECASE)
-                 for e in vocab.load("flag_context.yaml")["date_not_a_claim"])
+                 for e in flag_context()["date_not_a_claim"])
 
 
 def _julian(day: int, month: int, year: int) -> bool:
     """29 February of every fourth year, in the centuries when the Julian calendar was still in use."""
-    return day == 29 and month == 2 and year % 4 == 0 and year < vocab.load("flag_context.yaml")["julian_until"]
+    return day == 29 and month == 2 and year % 4 == 0 and year < flag_context()["julian_until"]
 
 
 @rule
