@@ -3,7 +3,8 @@ and how a row is built from an extractor's result.  ``ROW_TABLES``, the row buil
 :mod:`pipeline.store.rows`, the dask Parquet writer and ``vanban export`` all read these specs.
 
 A new table: add a :class:`TableSpec` to :data:`TABLES` (a figure kind named like its table is
-then stored with no other change) and a migration ``CREATE TABLE`` made by :meth:`TableSpec.ddl`.
+then stored with no other change) and a migration ``CREATE TABLE`` made by :meth:`TableSpec.ddl` at the end of
+:mod:`pipeline.store.migrations`.
 """
 from __future__ import annotations
 
@@ -56,12 +57,18 @@ class TableSpec:
         return {"doc_id": doc_id, self.key: number, **{c: number for c in self.also_key}, **{f.column: f.get(item) for f in self.fields}}
 
 
+def citation_key(citation) -> str | None:
+    """``citations.ref_key``: the số hiệu's comparison key, by its one definition (extractors.citations.ref_key)."""
+    from extractors.citations import ref_key   # the extractors' patterns load with the first document, not at start-up
+    return ref_key(citation.ref)
+
+
 CITATIONS = TableSpec("citations", "seq", (
     field("doc_type", "VARCHAR"), field("ref", "VARCHAR"), field("number", "VARCHAR"), field("year", "INTEGER"),
     field("symbol", "VARCHAR"), field("issuer", "VARCHAR"), field("name", "VARCHAR"), field("cited_date", "DATE"),
     field("article", "VARCHAR"), field("clause", "VARCHAR"), field("point", "VARCHAR"), field("section", "VARCHAR"),
     field("pinpoints", "VARCHAR[]", lambda c: [str(p) for p in c.pinpoints]), field("nested", "BOOLEAN"),
-    field("written_type", "VARCHAR"), field("code_type", "VARCHAR")))
+    field("written_type", "VARCHAR"), field("code_type", "VARCHAR"), field("ref_key", "VARCHAR", citation_key)))
 COUNTS = TableSpec("counts", "seq", (
     field("value", "BIGINT NOT NULL"), field("unit", "VARCHAR"), field("head", "VARCHAR"),
     field("parent_id", "INTEGER", "parent")))
