@@ -22,8 +22,7 @@ PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old
 ROW_TABLES: dict[str, list[str]] = {t.name: t.columns for t in TABLES}
 VIEWS = ["province_summary", "province_staffing", "province_budget", "citation_network"]
 # what 'vanban export' writes, one Parquet file each
-EXPORT = ["documents", "citations", "dates", "citation_links", "counts", "count_items", "staffing", "budget",
-          "deadlines", "flags", "catalog", "provinces", *VIEWS]
+EXPORT = ["documents", *(t.name for t in TABLES if t.exported), "flags", "catalog", "provinces", *VIEWS]
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",

@@ -42,6 +42,7 @@ class TableSpec:
     fields: tuple[Field, ...]
     spans: bool = True             # rows point at characters: the WHERE columns follow
     also_key: tuple[str, ...] = () # more columns that hold the row's number (budget.id beside budget.seq)
+    exported: bool = True          # written by 'vanban export'
 
     @property
     def columns(self) -> list[str]:
@@ -94,9 +95,11 @@ DEADLINES = TableSpec("deadlines", "seq", (
     field("who", "VARCHAR")))
 
 # every path a document's bytes were found under in the run that loaded it (seq 0 = documents.source_path)
-DOCUMENT_PATHS = TableSpec("document_paths", "seq", (field("path", "VARCHAR NOT NULL", lambda path: path),), spans=False)
+DOCUMENT_PATHS = TableSpec("document_paths", "seq", (field("path", "VARCHAR NOT NULL", lambda path: path),), spans=False,
+                           exported=False)
 
-TABLES: tuple[TableSpec, ...] = (CITATIONS, COUNTS, STAFFING, BUDGET, DEADLINES, DATES, CITATION_LINKS, COUNT_ITEMS,
+# in the order 'vanban export' writes them
+TABLES: tuple[TableSpec, ...] = (CITATIONS, DATES, CITATION_LINKS, COUNTS, COUNT_ITEMS, STAFFING, BUDGET, DEADLINES,
                                  DOCUMENT_PATHS)
 
 
