@@ -349,8 +349,8 @@ def query(sql: str = typer.Argument(..., help="The SQL to run."),
             con.close()
     except (StoreError, report.QueryError) as e:
         _fail(e)
-    except duckdb.Error as e:
-        _fail(report.QueryError(f"query failed: {e}"))
+    except duckdb.Error as e:   # raised while the rows are written out, after query_relation returned
+        _fail(report.refused_or_failed(e))
 
 
 def _pick_format(fmt: Format | None, **flags: bool) -> Format:

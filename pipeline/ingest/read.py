@@ -167,8 +167,9 @@ def _binary_share(text: str) -> float:
 def read_html(data: bytes) -> list[str]:
     import trafilatura
     from lxml import html as lxml_html
+    from .nesting import flatten_deep_nesting
 
-    text = decode_text(data)
+    text = flatten_deep_nesting(decode_text(data))
     body = trafilatura.extract(text, include_tables=True, include_comments=False, favor_recall=True,
                                include_formatting=False, deduplicate=False)
     if not body:
@@ -395,6 +396,7 @@ def pdf_stream_problem(data: bytes) -> str | None:
 
 
 MIN_RULE_PATHS = 6            # fewer vector paths than this on a page: no ruled table to look for
+MAX_RULE_OBJECTS = 5000       # more objects than this on a page: a drawing (a map, a plan), not ruled tables
 
 
 def pdf_tables(data: bytes) -> list[RawTable]:
@@ -415,6 +417,8 @@ def pdf_tables(data: bytes) -> list[RawTable]:
     try:
         for i in range(len(pdf)):
             page = pdf[i]
+            if pdfium_c.FPDFPage_CountObjects(page) > MAX_RULE_OBJECTS:
+                continue   # snapping 100,000 strokes into a grid costs seconds and finds no table
             paths = [o.get_bounds() for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)]
             if len(paths) < MIN_RULE_PATHS:
                 continue

@@ -110,6 +110,15 @@ def _hostile(tmp: Path, db: Path) -> list[str]:
     ]
 
 
+def _query(con, sql: str) -> list[tuple]:
+    """What 'vanban query' runs, in process: the one relation, its rows, any DuckDB error mapped as the CLI maps it."""
+    from pipeline import report
+    try:
+        return report.query_relation(con, sql).fetchall()
+    except duckdb.Error as e:
+        raise report.refused_or_failed(e) from None
+
+
 def test_query_cannot_create_change_or_read_a_file(small_db, tmp_path):
     before = _rows(small_db, "SELECT doc_id, status FROM documents ORDER BY 1")
     statements = _hostile(tmp_path, small_db)
@@ -120,7 +129,7 @@ def test_query_cannot_create_change_or_read_a_file(small_db, tmp_path):
         con = connect_read(small_db)
         try:
             with pytest.raises(report.QueryError, match="^query (refused|failed): "):
-                report.run_query(con, sql)
+                _query(con, sql)
         finally:
             con.close()
     for sql in statements[:2] + statements[5:6] + statements[8:9] + statements[15:16]:
@@ -128,6 +137,27 @@ def test_query_cannot_create_change_or_read_a_file(small_db, tmp_path):
         assert line.startswith("error: query"), (sql, line)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hard-link.duckdb", "other.duckdb"]
     assert _rows(small_db, "SELECT doc_id, status FROM documents ORDER BY 1") == before
+    assert duckdb.connect(str(tmp_path / "other.duckdb")).execute("SELECT count(*) FROM documents").fetchone() == (1,)
+
+
+def test_the_writer_connection_touches_no_file_but_its_database(small_db, tmp_path):
+    """The connection 'vanban run' and 'vanban check' write through is sandboxed as well: every statement
+    of the list that reaches for a file, the network or a setting is refused there too."""
+    from pipeline.store import connect
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_db, db)
+    statements = _hostile(tmp_path, small_db)[:21]   # files, network, settings (DML on its own database is its job)
+    assert statements[-1] == "PRAGMA enable_profiling"
+    con = connect(db)
+    try:
+        assert con.execute("SELECT current_setting('enable_external_access')").fetchone() == (False,)
+        for sql in statements:
+            with pytest.raises(duckdb.Error):
+                con.execute(sql).fetchall()
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)   # its own database: yes
+    finally:
+        con.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hard-link.duckdb", "other.duckdb", "w.duckdb"]
     assert duckdb.connect(str(tmp_path / "other.duckdb")).execute("SELECT count(*) FROM documents").fetchone() == (1,)
 
 
@@ -149,7 +179,7 @@ def test_read_only_queries_still_work(small_db):
     try:
         for sql in ("SELECT count(*) AS n FROM documents", "DESCRIBE documents", "SHOW TABLES", "SUMMARIZE citations",
                     "EXPLAIN SELECT * FROM citations", "SELECT * FROM pragma_table_info('documents')"):
-            assert len(report.run_query(con, sql)) >= 1, sql
+            assert len(_query(con, sql)) >= 1, sql
     finally:
         con.close()
     assert run_cli("query", "SELECT count(*) AS n FROM documents", "--db", str(small_db), "--format", "csv").stdout.split() == ["n", "3"]
@@ -705,3 +735,109 @@ def test_summary_when_another_process_takes_the_database(small_db, tmp_path, cap
         holder.kill()
     err = capsys.readouterr().err
     assert "summary tables skipped" in err and "in use" in err and "Traceback" not in err
+
+
+# --- (7) small texts that cost minutes: each completes well inside its per-file limit ---------------------
+
+def _vector_pdf(target: int = 2_400_000, pages: int = 4) -> bytes:
+    """A PDF of ``target`` bytes drawn with ~28,000 strokes a page and one line of text (a map, a plan)."""
+    import random
+    rnd = random.Random(3)
+    objs: list = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for _ in range(pages):
+        ops, size = ["BT /F1 12 Tf 72 770 Td (Ke hoach so 15/KH-UBND ve ban do) Tj ET"], 0
+        while size < target // pages:
+            ops.append(f"{rnd.randint(0, 595)} {rnd.randint(0, 842)} m {rnd.randint(0, 595)} {rnd.randint(0, 842)} l S")
+            size += len(ops[-1]) + 1
+        kids.append(f"{len(objs) + 1} 0 R")
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+                    f"/Contents {len(objs) + 2} 0 R >>")
+        objs.append("\n".join(ops).encode())
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += (f"{i} 0 obj << /Length {len(o)} >> stream\n".encode() + o + b"\nendstream endobj\n"
+                if isinstance(o, bytes) else f"{i} 0 obj {o} endobj\n".encode())
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer << /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _slow_texts(arch: Path) -> dict[str, str]:
+    """The inputs of issue 14 that took minutes, written here (no archive text); name → what must be found."""
+    import random
+    rnd = random.Random(1)
+    glued = "".join(rnd.choice("0123456789abcdefghđ/") for _ in range(30_000))
+    (arch / "dính liền.txt").write_text(GOOD + glued + "1a" * 2000 + "\n", encoding="utf-8")
+    (arch / "số bằng chữ.txt").write_text(GOOD + "Tổng số " + "hai mươi " * 500 + "người.\n", encoding="utf-8")
+    (arch / "xuống dòng.txt").write_text("Số:" + "\n" * 40_000 + GOOD, encoding="utf-8")
+    (arch / "lồng nhau.html").write_text("<html><body>" + "<div>" * 100_000 + "<p>" + GOOD.replace("\n", "</p><p>")
+                                         + "</p>" + "</div>" * 100_000 + "</body></html>", encoding="utf-8")
+    (arch / "bản vẽ.pdf").write_bytes(_vector_pdf())
+    return {"dính liền.txt": "59/2012/NĐ-CP", "số bằng chữ.txt": "59/2012/NĐ-CP", "xuống dòng.txt": "59/2012/NĐ-CP",
+            "lồng nhau.html": "59/2012/NĐ-CP", "bản vẽ.pdf": "15/KH-UBND"}
+
+
+def test_small_texts_that_cost_minutes_complete_inside_their_limit(tmp_path):
+    """30 KB of digits and letters without a space, 'hai mươi ' × 500, 40,000 line ends after 'Số:',
+    100,000 nested <div>s, a 2.4 MB vector-drawn PDF: with a 30 s limit per file (each took 30 s to
+    minutes, or came out empty) every one is read, ok, with its text."""
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    want = _slow_texts(arch)
+    assert (arch / "bản vẽ.pdf").stat().st_size > 2_300_000
+    db = tmp_path / "v.duckdb"
+    res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1", "--timeout", "30")
+    assert res.returncode == 0, res.stderr
+    _clean(res)
+    got = {Path(p).name: (s, e, t) for p, s, e, t in _rows(db, "SELECT source_path, status, error, text FROM documents")}
+    assert set(got) == set(want)
+    for name, ref in want.items():
+        status, error, text = got[name]
+        assert status == "ok", (name, status, error)
+        assert ref in text, name
+    cited = {r[0] for r in _rows(db, "SELECT DISTINCT ref FROM citations")}
+    assert "59/2012/NĐ-CP" in cited
+
+
+def _regex_in_c(path, data, ocr):
+    """A reader stuck in C: an exponential match in the regex engine with SIGALRM blocked, as in a C
+    library that never returns to the interpreter (the engine itself checks signals, so unblocked the
+    per-file alarm would end it; the CPU limit is what stops the code that does not)."""
+    import regex
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    regex.match(r"(a|aa)*\d", "a" * 90 + "x")   # ~2^60 steps: never returns
+    raise AssertionError("unreachable")
+
+
+def _stuck_worker(path: str) -> None:
+    import importlib
+    from pipeline.run import limits
+    work = importlib.import_module("pipeline.run.work")
+    limits.die_with_parent()            # as a pool worker starts: from here on the CPU limit applies
+    work.work(Path(path), frozenset(), work.Options(timeout=1))
+
+
+@pytest.mark.slow
+def test_regex_inside_c_is_stopped_by_the_cpu_limit(tmp_path, monkeypatch):
+    """The per-file alarm cannot reach code stuck in C; the worker's CPU limit (set from the file's
+    budget before it is read) makes the kernel end it with SIGXCPU, and the pool then gives the file
+    its row (test_dead_worker_is_replaced_and_its_file_marked). The worker is forked, so it reads
+    with the patched reader."""
+    import importlib
+    import multiprocessing as mp
+    work = importlib.import_module("pipeline.run.work")   # the module (pipeline.run exports a function of that name)
+    ctx = mp.get_context("fork")
+    monkeypatch.setattr(work, "read_document", _regex_in_c)
+    (tmp_path / "mẫu.txt").write_text(GOOD, encoding="utf-8")
+    proc = ctx.Process(target=_stuck_worker, args=(str(tmp_path / "mẫu.txt"),))
+    proc.start()
+    proc.join(300)                      # 12 s of CPU (2 × the 1 s budget + 10), however loaded the machine
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        pytest.fail("the CPU limit did not stop the worker")
+    assert proc.exitcode == -signal.SIGXCPU
