@@ -309,7 +309,7 @@ def test_name_that_is_not_utf8_is_stored_escaped(tmp_path):
         res = run_cli("run", str(arch), "--db", str(db), "-j", "1")
         assert res.returncode == 0, res.stderr
         _clean(res)
-    assert "2 unchanged" in res.stdout
+    assert "2 không đổi" in res.stdout
     got = _statuses(db)
     assert got[str(arch) + "/v\\xe0n b\\xe3n.txt"][0] == "ok" and got[str(arch / "tốt.txt")][0] == "ok"
     assert len(got) == 2
@@ -473,10 +473,10 @@ def test_retry_failed_reads_failed_files_again(tmp_path):
     db = tmp_path / "v.duckdb"
     run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1")
     res = run_cli("run", str(arch), "--db", str(db), "-j", "1")
-    assert "hỏng.pdf" not in res.stderr and "2 unchanged" in res.stdout
+    assert "hỏng.pdf" not in res.stderr and "2 không đổi" in res.stdout
     res = run_cli("run", str(arch), "--db", str(db), "-j", "1", "--retry-failed")
     _clean(res)
-    assert len([ln for ln in res.stderr.splitlines() if "hỏng.pdf" in ln]) == 1 and "1 unchanged" in res.stdout
+    assert len([ln for ln in res.stderr.splitlines() if "hỏng.pdf" in ln]) == 1 and "1 không đổi" in res.stdout
     assert len(_statuses(db)) == 2
 
 
@@ -734,7 +734,7 @@ def test_summary_when_another_process_takes_the_database(small_db, tmp_path, cap
     finally:
         holder.kill()
     err = capsys.readouterr().err
-    assert "summary tables skipped" in err and "in use" in err and "Traceback" not in err
+    assert "bỏ qua các bảng tổng hợp" in err and "in use" in err and "Traceback" not in err
 
 
 # --- (7) small texts that cost minutes: each completes well inside its per-file limit ---------------------
