@@ -701,11 +701,14 @@ def test_dask_parquet_dir_keeps_foreign_files_and_mirrors_the_db(tmp_path):
     data.mkdir()
     (data / "của tôi.txt").write_text("user's own file")
     db = tmp_path / "v.duckdb"
-    for _ in range(2):    # the second run has nothing new: no cluster, the tree stays complete
-        start = time.time()
-        res = run_cli("run", str(arch), "--db", str(db), "--executor", "dask", "--parquet-dir", str(data), "-q", "-j", "1")
-        assert res.returncode == 0, res.stderr
-        _clean(res)
+    from pipeline.run import run as run_archive
+    seen = []             # the first run in process: what the progress bar is fed, per finished chunk
+    run_archive([arch], db, on_doc=seen.append, executor="dask", workers=1, parquet_dir=data)
+    assert sorted(r.path.name for r in seen) == ["0.txt", "1.txt", "2.txt"] and not any(r.skipped for r in seen)
+    start = time.time()   # the second run has nothing new: no cluster, the tree stays complete
+    res = run_cli("run", str(arch), "--db", str(db), "--executor", "dask", "--parquet-dir", str(data), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    _clean(res)
     assert time.time() - start < 8
     assert (data / "của tôi.txt").read_text() == "user's own file"
     tree = data / "vanban-parquet"
