@@ -655,6 +655,8 @@ def test_small_files_that_would_cost_gigabytes(tmp_path):
     (arch / "kích thước giả.zip").write_bytes(_forged_zip())
     with open(arch / "thưa.txt", "wb") as f:      # 3 GB sparse file: no disk, but 3 GB to read
         f.truncate(3 * 2**30)
+    with open(arch / "văn bản lớn.txt", "wb") as f:   # a 200 MB text: 4–5 GB to normalize
+        f.truncate(200 * 2**20)
     pdf = FPDF(unit="in", format=(200, 200))       # a 200 × 200-inch page without text, for OCR
     pdf.add_page()
     pdf.rect(1, 1, 2, 2)
@@ -670,6 +672,7 @@ def test_small_files_that_would_cost_gigabytes(tmp_path):
     assert got[str(arch / "bom flate.pdf")][0] == "refused" and "flate bomb" in got[str(arch / "bom flate.pdf")][1]
     assert got[str(arch / "kích thước giả.zip")][0] in ("refused", "unreadable")
     assert got[str(arch / "thưa.txt")] == ("refused", "file is 3072 MB (limit 256 MB)")
+    assert got[str(arch / "văn bản lớn.txt")] == ("refused", "text file is 200 MB (limit 32 MB for text)")
     assert got[str(arch / "trang khổng lồ.pdf")][0] in ("no_text_layer", "ok")
     assert got[str(arch / "a.txt")][0] == "ok"
 
