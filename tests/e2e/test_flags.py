@@ -63,7 +63,7 @@ def flagged(tmp_path_factory):
     db = root / "f.duckdb"
     res = run_cli("run", str(arch), "--db", str(db))
     assert res.returncode == 0, res.stderr
-    assert "flags:" in res.stdout
+    assert "cảnh báo:" in res.stdout
     return db
 
 
