@@ -71,7 +71,8 @@ def all_patterns() -> dict[str, re.Pattern | regex.Pattern]:
 
 
 def adversarial(k: int) -> dict[str, str]:
-    """The inputs of issue 17, each of k repetitions."""
+    """The inputs of issue 17, each of k repetitions, and long whitespace (a leading ``\\s*`` re-reads a
+    run at each of its positions unless the match may only start where the run starts)."""
     slug = "".join(f"{w}-{i % 97}/" if i % 3 == 0 else f"{w}{i % 10}-" for i, w in
                    zip(range(k), __import__("itertools").cycle(["van", "ban", "QH", "nd", "cp", "TTg", "ubnd"])))
     return {
@@ -81,6 +82,9 @@ def adversarial(k: int) -> dict[str, str]:
         "Dieu": "Điều " * k,
         "ngay": "ngày " * k,
         "digits": "1" * (4 * k),
+        "spaces": " " * (4 * k),
+        "blank lines": "\n" * (4 * k),
+        "mixed whitespace": " \n\t" * k + "a",
     }
 
 

@@ -22,10 +22,10 @@ from .models import Span
 from .numbers import parse_digits
 from .vocab import WS
 
-NUM_CELL = regex.compile(r"\s*(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*", regex.V1)
+NUM_CELL = regex.compile(r"(?<!\s)\s*+(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?\s*+", regex.V1)
 # column-index cells under a header (A, B, (1), 1, I, II …) and row-number cells (STT)
 INDEX_CELL = regex.compile(r"\s*(?:\(?[A-Z]\)?|\(\d+\)|[IVXL]+|\d+(?:\.\d+)*\.?|[a-zđ]\)|[-+*•]|STT|TT)\s*", regex.V1)
-UNIT_CELL = regex.compile(r"\s*(?P<u>(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*đồng|%|người|ha|km|tấn|dự\s+án|doanh\s+nghiệp|lượt|hộ)\s*\.?\s*",
+UNIT_CELL = regex.compile(r"(?<!\s)\s*+(?P<u>(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*+đồng|%|người|ha|km|tấn|dự\s+án|doanh\s+nghiệp|lượt|hộ)\s*+\.?\s*+",
                           regex.V1 | regex.IGNORECASE)
 CAPTION_UNIT = regex.compile(
     r"(?:Đơn\s*vị(?:\s*tính)?|ĐVT)\s*:\s*(?P<u>(?:nghìn|ngàn|triệu|tỷ|tỉ)?\s*(?:đồng|VNĐ)|%|người)",

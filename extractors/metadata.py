@@ -41,8 +41,8 @@ SIGN_TITLE = regex.compile(
     regex.V1)
 PERSON = regex.compile(r"^(?:(?:Đại|Thượng|Trung)\s+tướng\s+|(?:TS|ThS|PGS|GS)\.?\s*)?(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4})\s*$", regex.V1)
 TYPE_HEADING = regex.compile(
-    r"^\s*(?P<t>BÁO CÁO|KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|THÔNG BÁO|THÔNG TƯ|THÔNG TƯ LIÊN TỊCH|NGHỊ ĐỊNH|NGHỊ QUYẾT|TỜ TRÌNH|"
-    r"HƯỚNG DẪN|CHƯƠNG TRÌNH|ĐỀ ÁN|PHƯƠNG ÁN|CÔNG ĐIỆN|QUY CHẾ|QUY ĐỊNH|LUẬT|PHÁP LỆNH|KẾT LUẬN|CÔNG VĂN)\s*$", regex.V1 | regex.MULTILINE)
+    r"^[^\S\n]*+(?P<t>BÁO CÁO|KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|THÔNG BÁO|THÔNG TƯ|THÔNG TƯ LIÊN TỊCH|NGHỊ ĐỊNH|NGHỊ QUYẾT|TỜ TRÌNH|"
+    r"HƯỚNG DẪN|CHƯƠNG TRÌNH|ĐỀ ÁN|PHƯƠNG ÁN|CÔNG ĐIỆN|QUY CHẾ|QUY ĐỊNH|LUẬT|PHÁP LỆNH|KẾT LUẬN|CÔNG VĂN)[^\S\n]*+$", regex.V1 | regex.MULTILINE)
 NATIONAL_ISSUER = regex.compile(r"^(BỘ\s|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|QUỐC\s+HỘI|ỦY\s+BAN\s+THƯỜNG\s+VỤ|VĂN\s+PHÒNG\s+CHÍNH\s+PHỦ|"
                                 r"TÒA\s+ÁN\s+NHÂN\s+DÂN\s+TỐI\s+CAO|VIỆN\s+KIỂM\s+SÁT\s+NHÂN\s+DÂN\s+TỐI\s+CAO|NGÂN\s+HÀNG\s+NHÀ\s+NƯỚC|"
                                 r"KIỂM\s+TOÁN\s+NHÀ\s+NƯỚC|THANH\s+TRA\s+CHÍNH\s+PHỦ|BAN\s+CHẤP\s+HÀNH\s+TRUNG\s+ƯƠNG|CỤC\s|TỔNG\s+CỤC)", RULE_FLAGS_I)

@@ -10,6 +10,7 @@ words (``hai mươi lăm``, ``một trăm linh năm``) and scale words (``triệ
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -169,9 +170,14 @@ class Quantity:
         return self.scale != 1
 
 
+# the most words one number takes ('chín trăm chín mươi chín nghìn … tỷ' is under 30): a longer run of
+# number words ('hai mươi hai mươi …') is tried from this prefix down, so each match costs the same
+MAX_NUMBER_WORDS = 32
+
+
 def _quantity(m_start: int, surface: str) -> Quantity | None:
     """The longest prefix of a QTY match that parses (a word run may end in ordinary words)."""
-    ws = list(WORD_RUN.finditer(surface))
+    ws = list(itertools.islice(WORD_RUN.finditer(surface), MAX_NUMBER_WORDS))
     for k in range(len(ws), 0, -1):
         sub = surface[: ws[k - 1].end()]
         v = parse_number(sub)

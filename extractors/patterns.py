@@ -82,6 +82,6 @@ PIN_PART = regex.compile(
 LAW_WORD = regex.compile(r"(?<![\p{L}])(?<!(?i:pháp|dự\s+án|văn\s+bản|dự\s+thảo|sắc)\s)(?P<w>Hiến\s+pháp|Bộ\s+luật|Luật|Pháp\s+lệnh|HIẾN\s+PHÁP|BỘ\s+LUẬT|LUẬT|PHÁP\s+LỆNH)(?=\s)", regex.V1)
 AMENDING = regex.compile(
     r"\s+(?P<amend>sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?(?:\s+của)?(?:\s+các)?\s+)(?=(?:Bộ\s+luật|Luật|BỘ\s+LUẬT|LUẬT)\s)", RULE_FLAGS_I)
-NAME_WORD = regex.compile(r"\s+(?P<w>[\p{L}\d][\p{L}\d\-]*)", regex.V1)
+NAME_WORD = regex.compile(r"(?<!\s)\s++(?P<w>[\p{L}\d][\p{L}\d\-]*+)", regex.V1)
 NAME_STOP = frozenset("""ngày số năm của được đã và về này thì theo tại trên có nhằm để cho với trong do khi đến từ
     sửa là các những thuộc đang sẽ mà hoặc gồm như nêu đối vào qua hiện hết sau trước bằng nay mới ban""".split())

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import numbers
 import sys
 from enum import Enum
 from collections import Counter
@@ -12,15 +11,14 @@ from typing import Optional
 import duckdb
 import typer
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from .checks import CatalogError
 from .ingest.read import OCR_MODES
-from .output import Format
+from .output import Format, Lang, label
 from .store import StoreError, connect, connect_read
 from .store.outputs import OutputError
 from .ingest.sources import iter_sources, source_path
@@ -37,6 +35,7 @@ OcrMode = Enum("OcrMode", {n: n for n in OCR_MODES}, type=str)
 Metric = Enum("Metric", {n: n for n in ("staffing", "budget", "citations", "flags")}, type=str)
 
 DEFAULT_DB = Path("data/processed/vanban.duckdb")
+LANG_HELP = "Labels of the table output and summary: vi (Vietnamese, the default) or en (English)."
 DEFAULT_RAW = Path("data/raw")
 
 app = typer.Typer(
@@ -81,7 +80,8 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
                                                                                 "date (cited_after_citing) to portal articles and pages without a header."),
         retry_failed: bool = typer.Option(False, "--retry-failed", help="Read again every file whose row is not ok "
                                                                          "(timeouts and crashed workers are always retried)."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary.")) -> None:
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
+        lang: Lang = typer.Option(Lang.vi, "--lang", help=LANG_HELP)) -> None:
     executor = executor.value
     ocr = OcrMode(ocr).value
     if timeout < 0:
@@ -100,23 +100,28 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         err.print("[red]no input files found[/red]")
         raise typer.Exit(2)
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("{task.fields[eta]}"),
                         console=err, disable=quiet or not err.is_terminal, transient=True, refresh_per_second=4)
+    pace = _Pace(len(files), lang)
 
     def on_doc(r: DocResult) -> None:
         if r.status != "ok" and not r.skipped:
             progress.console.print(f"{source_path(r.path)}: {r.status}: {r.error}", markup=False, highlight=False, soft_wrap=True)
         progress.advance(task)
-        speed = progress.tasks[0].speed
-        progress.update(task, rate=f"{speed:.1f} files/s" if speed else "")
+        progress.update(task, **pace.done_one())
+
+    def on_stage(stage: str) -> None:   # a spinner with its label while no file is counted
+        if stage == "reading":
+            progress.start_task(task)   # the clock, the rate and the ETA run from the first file
+        progress.update(task, description=label(lang, {"flags": "flags_stage"}.get(stage, stage)))
 
     try:
         with progress:
-            task = progress.add_task("reading", total=len(files), rate="")
+            task = progress.add_task(label(lang, "loading"), total=len(files), start=False, rate="", eta="")
             summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog, workers=workers or None,
                                   prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
                                   batch_docs=max(1, batch), options=Options(ocr, timeout or None),
-                                  retry_failed=retry_failed, include_articles=include_articles)
+                                  retry_failed=retry_failed, include_articles=include_articles, on_stage=on_stage)
     except (StoreError, CatalogError, OutputError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
@@ -129,19 +134,15 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         err.print("interrupted: documents loaded so far are kept; run the same command again to finish", markup=False)
         raise typer.Exit(130)
     if not quiet:
-        _print_summary(summary.results, db)
+        _print_summary(summary.results, db, lang, summary.flags)
         skipped = sum(r.skipped for r in summary.results)
-        out.print(f"files: {len(summary.results) - skipped} read, {skipped} unchanged", markup=False, highlight=False)
+        out.print(label(lang, "files_line", read=_fmt(len(summary.results) - skipped), unchanged=_fmt(skipped)),
+                  markup=False, highlight=False)
         if summary.pruned:
-            out.print(f"pruned: {summary.pruned} document{'s' if summary.pruned != 1 else ''} whose file is gone", markup=False)
-        flags = ", ".join(f"{k} {n}" for k, n in summary.flags.most_common()) or "none"
-        out.print(f"flags: {sum(summary.flags.values())} ({flags}); list them with: vanban flags --db {db}",
+            out.print(label(lang, "pruned_line", n=_fmt(summary.pruned)), markup=False)
+        out.print(label(lang, "flags_line", n=_fmt(sum(summary.flags.values())), db=db,
+                        kinds=", ".join(f"{k} {_fmt(n)}" for k, n in summary.flags.most_common()) or label(lang, "none")),
                   markup=False, highlight=False, soft_wrap=True)
-        if summary.flags and summary.documents:   # per 1.000 documents, so a jump after a change shows
-            rates = ", ".join(f"{k} {1000 * n / summary.documents:,.1f}".translate(str.maketrans(",.", ".,"))
-                              for k, n in summary.flags.most_common())
-            out.print(f"flags per 1.000 documents ({_fmt(summary.documents)} documents): {rates}", markup=False,
-                      highlight=False, soft_wrap=True)
     if summary.n_ok == 0:
         raise typer.Exit(1)
 
@@ -162,39 +163,69 @@ def _check_catalog(path: Path) -> None:
         _fail(ValueError(f"{path}: cannot read catalog ({st.st_size // 2**20} MB, limit {MAX_CATALOG_BYTES // 2**20} MB)"))
 
 
-def _print_summary(results: list[DocResult], db: Path) -> None:
+class _Pace:
+    """Rate and time left of the progress line, from the first file on (nothing before it)."""
+
+    def __init__(self, total: int, lang: Lang):
+        import time
+        self.total, self.lang, self.clock, self.first, self.n = total, lang, time.monotonic, None, 0
+
+    def done_one(self) -> dict[str, str]:
+        self.n += 1
+        now = self.clock()
+        if self.first is None:
+            self.first = now
+            return {"rate": "", "eta": ""}
+        rate = (self.n - 1) / max(now - self.first, 1e-6)   # files after the first, over the time since it
+        left = (self.total - self.n) / rate
+        return {"rate": label(self.lang, "rate", r=f"{rate:.1f}".replace(".", ",")),
+                "eta": label(self.lang, "eta", t=f"{int(left) // 60}:{int(left) % 60:02d}")}
+
+
+def _print_summary(results: list[DocResult], db: Path, lang: Lang = Lang.vi, flags: Counter | None = None) -> None:
     by = Counter((r.status, r.format) for r in results)
-    t = Table(title=f"documents ({len(results)} files, {sum(r.skipped for r in results)} unchanged)")
-    t.add_column("status"); t.add_column("format"); t.add_column("files", justify="right")
+    t = Table(title=label(lang, "documents", n=_fmt(len(results)), unchanged=_fmt(sum(r.skipped for r in results))))
+    t.add_column(label(lang, "status")); t.add_column(label(lang, "format")); t.add_column(label(lang, "files"), justify="right")
     for (status, fmt), n in sorted(by.items()):
-        t.add_row(Text(status), Text(fmt), str(n))
+        t.add_row(Text(status), Text(fmt), _fmt(n))
     out.print(t)
     from . import report
     try:
         con = connect_read(db)
     except StoreError as e:   # another process took the database the moment the run released it
-        err.print(f"summary tables skipped: {e}", markup=False, highlight=False, soft_wrap=True)
+        err.print(label(lang, "summary_skipped", e=e), markup=False, highlight=False, soft_wrap=True)
         return
     try:
         rows = report.citations_by_type(con)
         figures = report.figures_by_province(con)
+        n_docs = report.count_documents(con)
     finally:
         con.close()
-    c = Table(title="citations by type")
-    c.add_column("type"); c.add_column("mentions", justify="right"); c.add_column("with date", justify="right")
+    c = Table(title=label(lang, "citations"))
+    c.add_column(label(lang, "type")); c.add_column(label(lang, "mentions"), justify="right")
+    c.add_column(label(lang, "with_date"), justify="right")
     for typ, n, dated in rows:
-        c.add_row(Text(typ or "?"), str(n), str(dated))
+        c.add_row(Text(typ or "?"), _fmt(n), _fmt(dated))
     out.print(c)
-    f = Table(title="figures by province")
-    for name, justify in [("province", "left"), ("staff (totals)", "right"), ("part-time (stated)", "right"),
-                          ("budget in text", "right"), ("budget in tables", "right"), ("deadlines", "right"),
-                          ("counts", "right")]:
-        f.add_column(name, justify=justify)
+    f = Table(title=label(lang, "figures"))
+    for key, justify in [("province", "left"), ("staff", "right"), ("part_time", "right"), ("budget_text", "right"),
+                         ("budget_tables", "right"), ("deadlines", "right"), ("counts", "right")]:
+        f.add_column(label(lang, key), justify=justify)
     for row in figures:
         f.add_row(Text(row[0] or "?"), *(_fmt(v) for v in row[1:]))
     out.print(f)
+    if flags:   # issue 11: how often each kind is raised, per 1,000 documents of the database
+        k = Table(title=label(lang, "flag_kinds", docs=_fmt(n_docs)))
+        k.add_column(label(lang, "kind")); k.add_column(label(lang, "n_flags"), justify="right")
+        k.add_column(label(lang, "per_1000"), justify="right")
+        for kind, n in flags.most_common():
+            k.add_row(Text(kind), _fmt(n), per_1000(n, n_docs))
+        out.print(k)
 
 
+def per_1000(n: int, docs: int) -> str:
+    """``n`` per 1,000 of ``docs``, one decimal, Vietnamese notation (``12,5``)."""
+    return f"{1000 * n / docs:.1f}".replace(".", ",") if docs else ""
 
 
 def _fmt(v) -> str:
@@ -231,27 +262,13 @@ def synth(docs: int = typer.Option(..., "--docs", min=0, help="How many document
               f"ground truth in {out_dir / 'gold'}", markup=False, highlight=False)
 
 
-def _emit(frame, fmt, title: str | None = None, wide: tuple[str, ...] = ()) -> None:
+def _emit(frame, fmt, title: str | None = None) -> None:
     """A DataFrame in any output format (through DuckDB, like the query command)."""
     con = duckdb.connect()
     try:
         _write(con, con.from_df(frame), Format(fmt), title=title)
     finally:
         con.close()
-
-
-def _missing(v) -> bool:
-    import pandas as pd
-    return not isinstance(v, (list, tuple, dict)) and bool(pd.isna(v))
-
-
-def _cell(v) -> str:
-    """Integers the Vietnamese way (1.500.000.000), shares as written."""
-    if isinstance(v, numbers.Real) and not isinstance(v, (bool, numbers.Integral)) and float(v).is_integer():
-        v = int(v)
-    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
-        return f"{int(v):,}".replace(",", ".")
-    return str(v)
 
 
 def _fail(e: Exception) -> None:
@@ -267,7 +284,8 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
           include_articles: bool = typer.Option(False, "--include-articles", help="Also apply the checks that need a document's own "
                                                                                   "date (cited_after_citing) to portal articles and pages without a header."),
-          quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary.")) -> None:
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary."),
+          lang: Lang = typer.Option(Lang.vi, "--lang", help=LANG_HELP)) -> None:
     from .checks import compute_flags
     for c in catalog:
         _check_catalog(c)
@@ -282,8 +300,9 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
     except (StoreError, CatalogError) as e:
         _fail(e)
     if not quiet:
-        out.print(f"flags: {sum(counts.values())} ({', '.join(f'{k} {n}' for k, n in sorted(counts.items())) or 'none'})",
-                  markup=False, highlight=False)
+        out.print(label(lang, "flags_line", n=_fmt(sum(counts.values())), db=db,
+                        kinds=", ".join(f"{k} {_fmt(n)}" for k, n in sorted(counts.items())) or label(lang, "none")),
+                  markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command(help="List the consistency flags (computed by 'vanban run' and 'vanban check'; the database is "
@@ -293,7 +312,8 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           kind: str = typer.Option(None, "--kind", help="Only this kind (citation_date_conflict, catalog_date_mismatch, …)."),
           province: str = typer.Option(None, "--province", help="Only documents of this province (as written or after the merger)."),
           fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
-          evidence: bool = typer.Option(False, "--evidence", help="Add the evidence column (the sentence, the other documents).")) -> None:
+          evidence: bool = typer.Option(False, "--evidence", help="Add the evidence column (the sentence, the other documents)."),
+          lang: Lang = typer.Option(Lang.vi, "--lang", help=LANG_HELP)) -> None:
     from . import report
     from .checks import RULES
     if kind and kind not in RULES:
@@ -307,7 +327,7 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
     except StoreError as e:
         _fail(e)
     cols = ["kind", "severity", "file", "province", "ref", "message"] + (["evidence"] if evidence else [])
-    _emit(frame if fmt is not Format.table else frame[cols], fmt, title=f"flags ({len(frame)})", wide=("message", "evidence"))
+    _emit(frame if fmt is not Format.table else frame[cols], fmt, title=label(lang, "flag_list", n=_fmt(len(frame))))
 
 
 @app.command(help="Compare provinces on one metric.\n\n"
@@ -319,7 +339,8 @@ def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
             since: Optional[dt.datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="Only documents dated on or after (YYYY-MM-DD)."),
             until: Optional[dt.datetime] = typer.Option(None, "--until", formats=["%Y-%m-%d"], help="Only documents dated on or before (YYYY-MM-DD): staffing as of that date."),
             province: Optional[list[str]] = typer.Option(None, "--province", help="A province (accents and case ignored); repeat for several."),
-            fmt: Format = typer.Option(Format.table, "--format", help="Output format.")) -> None:
+            fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
+            lang: Lang = typer.Option(Lang.vi, "--lang", help=LANG_HELP)) -> None:
     from . import report
     selection = report.Selection(year=year, since=since.date() if since else None, until=until.date() if until else None,
                                  provinces=tuple(province or ()))
@@ -331,7 +352,7 @@ def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
             con.close()
     except (StoreError, ValueError) as e:
         _fail(e)
-    _emit(frame, fmt, title=f"{metric.value} by {by.value}")
+    _emit(frame, fmt, title=label(lang, "compare", metric=metric.value, by=by.value))
 
 
 @app.command(help="Run one SQL query on the database (read only); $name parameters come from -p NAME VALUE.\n\n"
@@ -358,8 +379,8 @@ def query(sql: str = typer.Argument(..., help="The SQL to run."),
             con.close()
     except (StoreError, report.QueryError) as e:
         _fail(e)
-    except duckdb.Error as e:
-        _fail(report.QueryError(f"query failed: {e}"))
+    except duckdb.Error as e:   # raised while the rows are written out, after query_relation returned
+        _fail(report.refused_or_failed(e))
 
 
 def _pick_format(fmt: Format | None, **flags: bool) -> Format:

@@ -236,7 +236,7 @@ def web_furniture(m: Mapped) -> Mapped:
 
 
 _HSPACE = regex.compile(r"[ ]{2,}", RULE_FLAGS)
-_LINE_EDGE = regex.compile(r"[ ]+(?=\n)|(?<=\n)[ ]+", RULE_FLAGS)
+_LINE_EDGE = regex.compile(r"(?<! )[ ]++(?=\n)|(?<=\n)[ ]++", RULE_FLAGS)
 _BLANKS = regex.compile(r"\n(?:[ \t]*\n)+", RULE_FLAGS)
 
 

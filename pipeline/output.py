@@ -27,6 +27,54 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class Lang(str, Enum):
+    vi = "vi"
+    en = "en"
+
+
+# the labels of the table output and the run summary, each as (Vietnamese, English); the stored column
+# names and values stay as they are
+LABELS: dict[str, tuple[str, str]] = {
+    "documents": ("văn bản ({n} tệp, {unchanged} không đổi)", "documents ({n} files, {unchanged} unchanged)"),
+    "status": ("trạng thái", "status"),
+    "format": ("định dạng", "format"),
+    "files": ("số tệp", "files"),
+    "citations": ("trích dẫn theo loại", "citations by type"),
+    "type": ("loại", "type"),
+    "mentions": ("lượt trích dẫn", "mentions"),
+    "with_date": ("có ngày", "with date"),
+    "figures": ("số liệu theo tỉnh", "figures by province"),
+    "province": ("tỉnh", "province"),
+    "staff": ("biên chế (tổng)", "staff (totals)"),
+    "part_time": ("kiêm nhiệm (ghi rõ)", "part-time (stated)"),
+    "budget_text": ("kinh phí trong văn bản", "budget in text"),
+    "budget_tables": ("kinh phí trong bảng", "budget in tables"),
+    "deadlines": ("thời hạn", "deadlines"),
+    "counts": ("số đếm", "counts"),
+    "flag_kinds": ("cảnh báo theo loại ({docs} văn bản)", "flags by kind ({docs} documents)"),
+    "kind": ("loại", "kind"),
+    "n_flags": ("số cảnh báo", "flags"),
+    "per_1000": ("trên 1.000 văn bản", "per 1,000 documents"),
+    "files_line": ("tệp: {read} đã đọc, {unchanged} không đổi", "files: {read} read, {unchanged} unchanged"),
+    "pruned_line": ("đã xoá: {n} văn bản có tệp không còn", "pruned: {n} document(s) whose file is gone"),
+    "flags_line": ("cảnh báo: {n} ({kinds}); xem: vanban flags --db {db}", "flags: {n} ({kinds}); list them with: vanban flags --db {db}"),
+    "none": ("không có", "none"),
+    "summary_skipped": ("bỏ qua các bảng tổng hợp: {e}", "summary tables skipped: {e}"),
+    "loading": ("đang khởi động", "starting"),
+    "reading": ("đang đọc", "reading"),
+    "flags_stage": ("đang tính cảnh báo", "computing flags"),
+    "rate": ("{r} tệp/s", "{r} files/s"),
+    "eta": ("còn {t}", "ETA {t}"),
+    "flag_list": ("cảnh báo ({n})", "flags ({n})"),
+    "compare": ("{metric} theo {by}", "{metric} by {by}"),
+}
+
+
+def label(lang: Lang | str, key: str, **values) -> str:
+    """A label of the table output or the run summary in ``lang`` (``vi`` or ``en``)."""
+    return LABELS[key][Lang(lang) is Lang.en].format(**values)
+
+
 # integer-or-decimal columns whose values are money or head counts (grouped in the table)
 GROUPED = re.compile(r"(vnd|amount|count|people|full_time|part_time|mentions|documents|citations|flags|"
                      r"total|sum|^n$|^n_|value|million|budget|staff|files)", re.I)
@@ -50,8 +98,9 @@ def vn_number(v) -> str:
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
-def cell(v, group: bool = False) -> str:
-    """One DuckDB value as text: lists ``[a, b]``, structs ``{k: v}``, dates ISO, no float noise."""
+def cell(v, group: bool = False, decimal_comma: bool = False) -> str:
+    """One DuckDB value as text: lists ``[a, b]``, structs ``{k: v}``, dates ISO, no float noise;
+    ``decimal_comma`` (the table output): ``51,4`` for a fraction even where digits are not grouped."""
     if v is None:
         return ""
     if isinstance(v, bool):
@@ -60,6 +109,8 @@ def cell(v, group: bool = False) -> str:
         return vn_number(v)
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return str(int(v))
+    if decimal_comma and isinstance(v, (float, decimal.Decimal)):
+        return str(v).replace(".", ",")
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(cell(x) for x in v) + "]"
     if isinstance(v, dict):
@@ -142,7 +193,7 @@ def table(cols, types, rows, title=None, console=None) -> None:
     for c, ty in zip(cols, types):
         t.add_column(c, overflow="fold", justify="right" if ty.split("(")[0] in _NUMERIC else "left")
     for row in rows:
-        t.add_row(*(Text(cell(v, g)) for v, g in zip(row, groups)))
+        t.add_row(*(Text(cell(v, g, decimal_comma=True)) for v, g in zip(row, groups)))
     console.print(t, markup=False, highlight=False)
 
 

@@ -269,7 +269,7 @@ class QueryError(Exception):
 QUERY_TYPES = {"SELECT", "EXPLAIN"}
 
 
-def _refused_or_failed(e: duckdb.Error) -> QueryError:
+def refused_or_failed(e: duckdb.Error) -> QueryError:
     """DuckDB's whole message; a sandbox refusal says why it happened."""
     text = str(e)
     low = text.lower()
@@ -303,16 +303,7 @@ def query_relation(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None
     try:
         return con.sql(statement.query, params=params) if params else con.sql(statement.query)
     except duckdb.Error as e:
-        raise _refused_or_failed(e) from None
-
-
-def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> "pd.DataFrame":
-    """One read-only statement (SELECT, EXPLAIN) as a DataFrame."""
-    statement = _one_read_statement(con, sql)
-    try:
-        return con.execute(statement).df()
-    except duckdb.Error as e:
-        raise _refused_or_failed(e) from None
+        raise refused_or_failed(e) from None
 
 
 def _parquet_columns(con: duckdb.DuckDBPyConnection, name: str) -> str:

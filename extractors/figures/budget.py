@@ -44,7 +44,7 @@ def _total_patterns() -> tuple[regex.Pattern, regex.Pattern]:
     t = kind_words()["totals"]
     words = [x["w"] for x in t["total_words"] if x["w"].isalpha() or " " in x["w"]]
     before = regex.compile(rf"(?<!\p{{L}})(?:{alternation(words)})(?!\p{{L}})", FLAGS)
-    parts = regex.compile(rf"^\s*[,;]?\s*(?:{alternation([x['w'] for x in t['parts_follow'] if '…' not in x['w']])})\s*:?", FLAGS)
+    parts = regex.compile(rf"^\s*+[,;]?\s*+(?:{alternation([x['w'] for x in t['parts_follow'] if '…' not in x['w']])})\s*:?", FLAGS)
     return before, parts
 
 

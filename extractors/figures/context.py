@@ -25,8 +25,8 @@ LEVEL_EXPLICIT = [(level, regex.compile(rf"(?<!\p{{L}})(?:{alternation(ws)})(?!\
                   for level, ws in WORDS["levels"]["explicit"].items()]
 LEVEL_UNIT = [(level, regex.compile(rf"(?:các\s+)?(?:{alternation(ws)})(?!\p{{L}})(?!\s+hội(?!\p{{L}}))", regex.V1))
               for level, ws in WORDS["levels"]["unit_heads"].items()]
-LIST_MARK = regex.compile(r"\n\s*(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])\s")
-SENT_END = regex.compile(r"[.!?;](?=\s)|\n\s*\n(?=\s*(?:[-+•*–]|[a-zđ]\)|\d+[.)]|\p{Lu}))")
+LIST_MARK = regex.compile(r"(?<!\s)\n\s*+(?:[-+•*–]|[a-zđ]\)|\d+(?:\.\d+)*[.)])\s")
+SENT_END = regex.compile(r"[.!?;](?=\s)|(?<!\s)\n(?:[^\S\n]*+\n)++(?=[^\S\n]*+(?:[-+•*–]|[a-zđ]\)|\d+[.)]|\p{Lu}))")
 
 
 # --- context helpers ---------------------------------------------------------------------------
@@ -61,8 +61,8 @@ def _flat(s: str) -> str:
     return WS.sub(" ", s).strip(" ,;:-–(")
 
 
-TRAILING = regex.compile(r"(?:\s+|^)(?:là|hiện\s+nay|hiện|đạt|ước\s+đạt|ước|khoảng|từ|với|được|bằng|chỉ|có|gồm|trên|gần|hơn|dưới|"
-                         r"đạt\s+khoảng|mức|số\s+tiền|tổng\s+số|tổng\s+cộng|cộng)\s*[:,]?\s*$", regex.V1 | regex.I)
+TRAILING = regex.compile(r"(?:(?<!\s)\s++|^)(?:là|hiện\s+nay|hiện|đạt|ước\s+đạt|ước|khoảng|từ|với|được|bằng|chỉ|có|gồm|trên|gần|hơn|dưới|"
+                         r"đạt\s+khoảng|mức|số\s+tiền|tổng\s+số|tổng\s+cộng|cộng)\s*+[:,]?\s*+$", regex.V1 | regex.I)
 
 
 def _purpose(text: str, start: int) -> str | None:

@@ -18,7 +18,7 @@ TAG_WORDS = 8          # words after a number given to the tagger
 DIGIT = re.compile(r"\d")
 AFTER_RANGE_OR_LIST = regex.compile(r"(?:[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
 YEAR = regex.compile(r"(?:19|20)\d\d")
-WORD_NEXT = regex.compile(r"[ \t]*\n?[ \t]*\p{L}", regex.V1)
+WORD_NEXT = regex.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+\p{L}", regex.V1)
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
 STOP_WORDS = {"của", "tại", "với", "và", "trên", "cho", "theo", "là", "được", "để", "trong", "từ", "đến", "có",
@@ -114,11 +114,11 @@ def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
 COUNT_PARTS = regex.compile(r"^[^.;]{0,160}?(?<!\p{L})(?:gồm|bao\s+gồm|trong\s+đó)\s*:?\s*$", regex.V1 | regex.I)
 # between two parts of one list: nothing but a separator, or the first part's own words and then one
 # ('199 dự án, cơ sở đang hoạt động; 18 dự án …', '2 thị trấn thuộc huyện A và 19 xã'); never a sentence end
-PART_JOIN = regex.compile(r"^(?:[^.;:\n]{0,100}?(?:,|;|(?<!\p{L})và)|\s*)\s*$", regex.V1)
+PART_JOIN = regex.compile(r"^(?:[^.;:\n]{0,100}?(?:,|;|(?<!\p{L})và))?\s*+$", regex.V1)
 ITEMS_FOLLOW = regex.compile(r"\s*,?\s*(?:cụ\s+thể|như\s+sau|gồm\s+các\s+văn\s+bản)\s*:", regex.V1 | regex.I)
 VAN_BAN = regex.compile(r"văn\s+bản", regex.V1 | regex.I)
 ROW_START = regex.compile(r"(?:^|\n)[ \t]*(?:\d{1,3}[.)]?[ \t]*\n?[ \t]*)?$")   # a citation first on its row
-LIST_END = regex.compile(r"\n\s*(?:\d+\.|[IVX]+\.|[a-zđ]\))\s+\p{Lu}", regex.V1)
+LIST_END = regex.compile(r"(?<!\s)\n\s*+(?:\d+\.|[IVX]+\.|[a-zđ]\))\s+\p{Lu}", regex.V1)
 
 
 def _link_count_parts(text: str, counts: list[Count]) -> list[Count]:

@@ -71,7 +71,7 @@ ACTED_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_
 # a flow, not a stock: 'số biên chế giảm … là 128.000 người', 'từ 40 người xuống 2 người', '… sẽ kết thúc nhiệm vụ'
 FLOW_IN_CLAUSE = regex.compile(r"(?<!\p{L})(?:giảm|tăng|tinh\s+giản|đình\s+chỉ|nhu\s+cầu)(?!\p{L})|(?<!\p{L})từ\s*$", regex.V1 | regex.I)
 FLOW_AFTER = regex.compile(r"^[^.;]{0,60}?(?<!\p{L})(?:kết\s+thúc\s+nhiệm\s+vụ|xuống\s+(?:còn\s+)?\d|nghỉ\s+việc|đình\s+công)(?!\p{L})", regex.V1 | regex.I)
-SENT_TO_BODY = regex.compile(r"\s*(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
+SENT_TO_BODY = regex.compile(r"(?<!\s)\s*+(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
 
 
 def _in_total_list(text: str, found: list[Staffing], pos: int) -> bool:

@@ -9,8 +9,9 @@ from .text import decode_text
 def read_html(data: bytes) -> list[str]:
     import trafilatura
     from lxml import html as lxml_html
+    from .nesting import flatten_deep_nesting
 
-    text = decode_text(data)
+    text = flatten_deep_nesting(decode_text(data))
     body = trafilatura.extract(text, include_tables=True, include_comments=False, favor_recall=True,
                                include_formatting=False, deduplicate=False)
     if not body:

@@ -58,8 +58,17 @@ def render_scale(width_pt: float, height_pt: float) -> float | None:
     return scale if scale * 72 >= MIN_DPI else None
 
 
+# a scanned page is one image (or a few strips); a page drawn with more objects than this is a drawing
+# (a map, a plan), whose rendering alone costs seconds a page, and whose OCR would read no sentence
+MAX_OCR_OBJECTS = 5000
+
+
 def ocr_page(page) -> str:
     """The text of one pypdfium2 page, read from its image (never more than ``MAX_PIXELS``)."""
+    import pypdfium2.raw as pdfium_c
+    objects = pdfium_c.FPDFPage_CountObjects(page)
+    if objects > MAX_OCR_OBJECTS:
+        raise OcrError(f"page drawn with {objects} objects is a drawing, not a scan: not read by OCR")
     scale = render_scale(page.get_width(), page.get_height())
     if scale is None:
         raise OcrError(f"page of {page.get_width() / 72:.0f} × {page.get_height() / 72:.0f} inches is too large to OCR")

@@ -106,6 +106,7 @@ def pdf_stream_problem(data: bytes) -> str | None:
 
 
 MIN_RULE_PATHS = 6            # fewer vector paths than this on a page: no ruled table to look for
+MAX_RULE_OBJECTS = 5000       # more objects than this on a page: a drawing (a map, a plan), not ruled tables
 
 
 def pdf_tables(data: bytes) -> list[RawTable]:
@@ -126,6 +127,8 @@ def pdf_tables(data: bytes) -> list[RawTable]:
     try:
         for i in range(len(pdf)):
             page = pdf[i]
+            if pdfium_c.FPDFPage_CountObjects(page) > MAX_RULE_OBJECTS:
+                continue   # snapping 100,000 strokes into a grid costs seconds and finds no table
             paths = [o.get_bounds() for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)]
             if len(paths) < MIN_RULE_PATHS:
                 continue

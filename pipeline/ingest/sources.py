@@ -70,7 +70,11 @@ class Refused:
 
 Source = Union[Path, ZipMember, Refused]
 
-MAX_FILE_BYTES = 256 * 2**20   # a larger file is refused before it is read (a 3 GB sparse file, a 200 MB text)
+MAX_FILE_BYTES = 256 * 2**20   # a larger file is refused before it is read (a 3 GB sparse file)
+# a text or web page is its characters: the largest document of an archive is ~1 MB, and normalizing
+# costs ~20 bytes of memory a character, so a 200 MB text (4–5 GB) is refused before it is read
+MAX_TEXT_BYTES = 32 * 2**20
+TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".csv", ".log"})
 
 
 def source_path(source: Source) -> str:
@@ -162,6 +166,9 @@ def _one(path: Path) -> Iterator[Source]:
         return
     if st.st_size > MAX_FILE_BYTES:
         yield Refused(path, "refused", f"file is {st.st_size / 2**20:.0f} MB (limit {MAX_FILE_BYTES // 2**20} MB)")
+        return
+    if st.st_size > MAX_TEXT_BYTES and path.suffix.lower() in TEXT_SUFFIXES:
+        yield Refused(path, "refused", f"text file is {st.st_size / 2**20:.0f} MB (limit {MAX_TEXT_BYTES // 2**20} MB for text)")
         return
     if _is_plain_zip(path):
         yield from _zip_members(path)

@@ -37,7 +37,7 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
         files: list[Path] | None = None, catalog_files: Sequence[Path] = (), workers: int | None = None,
         batch_docs: int = 64, prune: bool = False, executor: str = "local", scheduler: str | None = None,
         parquet_dir: Path | None = None, options: Options = Options(), retry_failed: bool = False,
-        include_articles: bool = False) -> RunSummary:
+        include_articles: bool = False, on_stage: Callable[[str], None] | None = None) -> RunSummary:
     """Load every file (in parallel, one writer, in batches), then recompute the consistency flags.
 
     A file whose bytes are already loaded is skipped; a changed file replaces its old rows;
@@ -46,8 +46,11 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
     A file that timed out or whose worker failed is read again by the next run (with
     ``retry_failed``, every file whose row is not ``ok``).  A file moved under the given paths keeps
     its rows under its new path.  ``include_articles``: the checks that need a document's own date also
-    read portal articles (see ``checks.Scope``).
+    read portal articles (see ``checks.Scope``).  ``on_stage`` hears ``"loading"`` (opening the database, starting the
+    workers: before the first file), ``"reading"`` (at the first file) and ``"flags"``.
     """
+    stage = on_stage or (lambda name: None)
+    stage("loading")
     con = connect(db_path)
     summary = RunSummary()
     files = list(files if files is not None else iter_sources(paths))
@@ -67,6 +70,8 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
                 result = DocResult(o.path, o.doc["status"], o.doc["format"], o.doc.get("error"),
                                    len(o.rows.get("citations", ())),
                                    n_figures={t: len(r) for t, r in o.rows.items() if t != "citations"})
+            if not summary.results:
+                stage("reading")
             summary.results.append(result)
             if on_doc:
                 on_doc(result)
@@ -83,6 +88,7 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
         if prune:
             summary.pruned = prune_documents(con, paths, present)
         if catalog_files or include_articles or flags_stale(con):
+            stage("flags")
             summary.flags = compute_flags(con, catalog_files, include_articles=include_articles)
         else:   # nothing loaded or removed since the flags were computed
             summary.flags = collections.Counter(dict(con.execute("SELECT kind, count(*) FROM flags GROUP BY 1").fetchall()))

@@ -128,44 +128,72 @@ def _on_cluster(files, loaded, record, scheduler, workers, staging: Path, option
 
 
 def mirror(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> None:
-    """Write every table of documents again as ``parquet_dir/<table>/province=<name>/*.parquet``."""
+    """Write every table of documents again as ``parquet_dir/<table>/province=<name>/data_0.parquet``.
+
+    The rows come out of the database as Arrow and are written by pyarrow, one province at a time:
+    the writer's connection is sandboxed and touches no file but its database.  Money (HUGEINT)
+    is written as BIGINT, as by ``vanban export``."""
+    import pyarrow.parquet as pq
+
     for table in ("documents", *ROW_TABLES):
         target = parquet_dir / table
         if target.is_symlink():
             target.unlink()
         elif target.exists():
             shutil.rmtree(target)   # inside the folder vanban created (checked by run_dask)
-        if table == "documents":
-            select = f"SELECT * EXCLUDE (province), coalesce(province, '{UNKNOWN}') AS province FROM documents"
-        else:
-            select = (f"SELECT t.*, coalesce(d.province, '{UNKNOWN}') AS province FROM {table} t "
-                      f"JOIN documents d USING (doc_id)")
-        if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
-            continue
-        quoted = str(target.resolve()).replace("'", "''")
-        con.execute(f"COPY ({select}) TO '{quoted}' (FORMAT parquet, PARTITION_BY (province))")
+        source = "documents t" if table == "documents" else f"{table} t JOIN documents d USING (doc_id)"
+        province = f"coalesce({'t' if table == 'documents' else 'd'}.province, '{UNKNOWN}')"
+        columns = ", ".join(f't."{c}"::BIGINT AS "{c}"' if ty == "HUGEINT" else f't."{c}"'
+                            for c, ty, *_ in con.execute(f"DESCRIBE {table}").fetchall()
+                            if not (table == "documents" and c == "province"))   # the folder says it
+        for (name,) in con.execute(f"SELECT DISTINCT {province} FROM {source} ORDER BY 1").fetchall():
+            rows = con.sql(f"SELECT {columns} FROM {source} WHERE {province} = $p", params={"p": name}).to_arrow_table()
+            folder = target / f"province={_safe(name)}"
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(rows, folder / "data_0.parquet")
 
 
 def load_parquet(con: duckdb.DuckDBPyConnection, parquet_dir: Path) -> None:
-    """Load a Parquet tree written by :func:`process_chunk` into the database, in one transaction."""
-    def src(table: str) -> str:
-        pattern = str((parquet_dir / table / "**" / "*.parquet").resolve()).replace("'", "''")
-        return f"read_parquet('{pattern}', hive_partitioning = true, union_by_name = true)"
+    """Load a Parquet tree written by :func:`process_chunk` into the database, in one transaction.
 
-    if not (parquet_dir / "documents").exists():
+    pyarrow reads the files; DuckDB gets them as registered Arrow tables (its connection reads no file)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def parts(table: str):
+        for f in sorted((parquet_dir / table).glob("province=*/*.parquet")):
+            yield f.parent.name.partition("=")[2], pq.read_table(f)
+
+    def insert(table: str, columns: list[str], part: pa.Table, province: str | None = None) -> None:
+        cols = ", ".join(columns)
+        con.register("_part", part)
+        try:
+            if province is None:
+                con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _part")
+            else:
+                picked = cols.replace("province,", f"nullif(province, '{UNKNOWN}'),", 1)
+                con.execute(f"INSERT INTO {table} ({cols}) SELECT {picked} FROM (SELECT *, $p AS province FROM _part)",
+                            {"p": province})
+        finally:
+            con.unregister("_part")
+
+    documents = list(parts("documents"))
+    if not documents:
         return
+    new = pa.table({"doc_id": [i for _, t in documents for i in t.column("doc_id").to_pylist()],
+                    "source_path": [p for _, t in documents for p in t.column("source_path").to_pylist()]})
     with transaction(con):
-        con.execute(f"CREATE TEMP TABLE _new AS SELECT doc_id, source_path FROM {src('documents')}")
-        stale = [r[0] for r in con.execute(
-            "SELECT d.doc_id FROM documents d WHERE d.doc_id IN (SELECT doc_id FROM _new) "
-            "OR d.source_path IN (SELECT source_path FROM _new)").fetchall()]
+        con.register("_new", new)
+        try:
+            stale = [r[0] for r in con.execute(
+                "SELECT d.doc_id FROM documents d WHERE d.doc_id IN (SELECT doc_id FROM _new) "
+                "OR d.source_path IN (SELECT source_path FROM _new)").fetchall()]
+        finally:
+            con.unregister("_new")
         delete_documents(con, stale)   # the one delete path, shared with the local executor and --prune
-        cols = ", ".join(DOCUMENT_COLUMNS)
-        picked = cols.replace("province,", f"nullif(province, '{UNKNOWN}'),", 1)
-        con.execute(f"INSERT INTO documents ({cols}) SELECT {picked} FROM {src('documents')}")
+        for province, part in documents:
+            insert("documents", DOCUMENT_COLUMNS, part, province)
         for table, columns in ROW_TABLES.items():
-            if (parquet_dir / table).exists():
-                cols = ", ".join(columns)
-                con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {src(table)}")
-        con.execute("DROP TABLE _new")
+            for _, part in parts(table):
+                insert(table, columns, part)
         mark_flags_stale(con)

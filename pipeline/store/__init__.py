@@ -42,10 +42,6 @@ def connect(db_path: Path) -> duckdb.DuckDBPyConnection:
     """Open (or create) the database for writing and bring its schema up to date."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(db_path, read_only=False)
-    # the writer shares the machine with the workers: one thread, and a bounded cache so memory
-    # stays flat as the database grows
-    con.execute("SET threads TO 1")
-    con.execute("SET memory_limit = '128MB'")
     migrate(con)
     return con
 
@@ -60,8 +56,10 @@ def connect_read(db_path: Path) -> duckdb.DuckDBPyConnection:
 # a connection that reads: no file but its database, no network, no extension, no setting changed
 SANDBOX = {"enable_external_access": False, "autoinstall_known_extensions": False,
            "autoload_known_extensions": False, "lock_configuration": True}
-# the writer reads and writes its database (and the Parquet tree of the dask executor), never the network
-WRITER = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+# the writer is sandboxed the same way: it reads and writes its database and nothing else (rows come in
+# as registered Arrow tables; the dask executor's Parquet tree is read and written by pyarrow). It
+# shares the machine with the workers: one thread, and a bounded cache so memory stays flat
+WRITER = {**SANDBOX, "threads": 1, "memory_limit": "128MB"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

@@ -66,7 +66,7 @@ def test_sample_archive_figures_from_every_kind_of_table(sample_run):
     """The sample archive's figures as a user queries them: PDF ruled table (pdfplumber), DOCX table,
     Markdown table, running text; staffing totals with their parts."""
     db, res = sample_run
-    assert "figures by province" in res.stdout
+    assert "số liệu theo tỉnh" in res.stdout
     con = duckdb.connect(str(db), read_only=True)
     tables = dict(con.execute("""
         SELECT d.format, list(b.amount_min_vnd ORDER BY b.char_start) FROM budget b JOIN documents d USING (doc_id)

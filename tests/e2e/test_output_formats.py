@@ -123,3 +123,33 @@ def test_show_in_the_terminal_and_as_html(sample_db, tmp_path):
     assert res.returncode == 0, res.stderr
     page = (tmp_path / "d.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and '<mark class="flag"' in page and '<mark class="citation"' in page
+
+
+LETTER = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: {n}/KH-UBND\nBắc Ninh, ngày 02 tháng 3 năm 2024\nKẾ HOẠCH\n"
+          "Căn cứ Nghị định số 59/2012/NĐ-CP ngày {d} của Chính phủ; bố trí 1.120 người.\n")
+
+
+def test_run_summary_in_vietnamese_by_default_and_english_with_lang_en(tmp_path):
+    """The run summary's labels, its numbers in Vietnamese notation, and the flags per kind per 1,000
+    documents (two documents citing one decree with two dates: one citation_date_conflict)."""
+    arch = tmp_path / "a"
+    arch.mkdir()
+    (arch / "1.txt").write_text(LETTER.format(n=1, d="23/7/2012"), encoding="utf-8")
+    (arch / "2.txt").write_text(LETTER.format(n=2, d="25/8/2012"), encoding="utf-8")
+    db = tmp_path / "v.duckdb"
+    vi = run_cli("run", str(arch), "--db", str(db), "-j", "1")
+    assert vi.returncode == 0, vi.stderr
+    flat = " ".join(vi.stdout.split())   # titles wrap over narrow tables
+    for words in ("văn bản (2 tệp, 0 không đổi)", "trích dẫn theo loại", "số liệu theo tỉnh", "2.240",
+                  "cảnh báo theo loại (2 văn bản)", "trên 1.000 văn bản", "tệp: 2 đã đọc, 0 không đổi"):
+        assert words in flat, (words, vi.stdout)
+    row = next(ln for ln in vi.stdout.splitlines() if "citation_date_conflict" in ln and "│" in ln)
+    assert [c.strip() for c in row.split("│")[1:4]] == ["citation_date_conflict", "1", "500,0"], row
+    en = run_cli("run", str(arch), "--db", str(db), "-j", "1", "--lang", "en")
+    assert en.returncode == 0, en.stderr
+    for words in ("documents (2 files, 2 unchanged)", "citations by type", "figures by province",
+                  "flags by kind (2 documents)", "per 1,000 documents", "files: 0 read, 2 unchanged"):
+        assert words in " ".join(en.stdout.split()), (words, en.stdout)
+    flags_vi = run_cli("flags", "--db", str(db), "--format", "table")
+    assert "cảnh báo (" in flags_vi.stdout and "kind" in flags_vi.stdout    # the title is a label, the columns are stored names
+    assert "flags (" in run_cli("flags", "--db", str(db), "--format", "table", "--lang", "en").stdout

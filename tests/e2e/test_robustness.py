@@ -86,7 +86,7 @@ EXPECTED = {
     "bom.zip": ("refused", "zip archive refused"),
     "trốn.zip": ("refused", "zip archive refused"),
     "500 trang.pdf": ("ok", None),
-    "quá lớn.txt": ("timeout", "stopped after"),
+    "quá lớn.txt": ("refused", "text file is 50 MB (limit 32 MB for text)"),
 }
 
 

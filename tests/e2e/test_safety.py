@@ -110,6 +110,15 @@ def _hostile(tmp: Path, db: Path) -> list[str]:
     ]
 
 
+def _query(con, sql: str) -> list[tuple]:
+    """What 'vanban query' runs, in process: the one relation, its rows, any DuckDB error mapped as the CLI maps it."""
+    from pipeline import report
+    try:
+        return report.query_relation(con, sql).fetchall()
+    except duckdb.Error as e:
+        raise report.refused_or_failed(e) from None
+
+
 def test_query_cannot_create_change_or_read_a_file(small_db, tmp_path):
     before = _rows(small_db, "SELECT doc_id, status FROM documents ORDER BY 1")
     statements = _hostile(tmp_path, small_db)
@@ -120,7 +129,7 @@ def test_query_cannot_create_change_or_read_a_file(small_db, tmp_path):
         con = connect_read(small_db)
         try:
             with pytest.raises(report.QueryError, match="^query (refused|failed): "):
-                report.run_query(con, sql)
+                _query(con, sql)
         finally:
             con.close()
     for sql in statements[:2] + statements[5:6] + statements[8:9] + statements[15:16]:
@@ -128,6 +137,27 @@ def test_query_cannot_create_change_or_read_a_file(small_db, tmp_path):
         assert line.startswith("error: query"), (sql, line)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hard-link.duckdb", "other.duckdb"]
     assert _rows(small_db, "SELECT doc_id, status FROM documents ORDER BY 1") == before
+    assert duckdb.connect(str(tmp_path / "other.duckdb")).execute("SELECT count(*) FROM documents").fetchone() == (1,)
+
+
+def test_the_writer_connection_touches_no_file_but_its_database(small_db, tmp_path):
+    """The connection 'vanban run' and 'vanban check' write through is sandboxed as well: every statement
+    of the list that reaches for a file, the network or a setting is refused there too."""
+    from pipeline.store import connect
+    db = tmp_path / "w.duckdb"
+    shutil.copy(small_db, db)
+    statements = _hostile(tmp_path, small_db)[:21]   # files, network, settings (DML on its own database is its job)
+    assert statements[-1] == "PRAGMA enable_profiling"
+    con = connect(db)
+    try:
+        assert con.execute("SELECT current_setting('enable_external_access')").fetchone() == (False,)
+        for sql in statements:
+            with pytest.raises(duckdb.Error):
+                con.execute(sql).fetchall()
+        assert con.execute("SELECT count(*) FROM documents").fetchone() == (3,)   # its own database: yes
+    finally:
+        con.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hard-link.duckdb", "other.duckdb", "w.duckdb"]
     assert duckdb.connect(str(tmp_path / "other.duckdb")).execute("SELECT count(*) FROM documents").fetchone() == (1,)
 
 
@@ -149,7 +179,7 @@ def test_read_only_queries_still_work(small_db):
     try:
         for sql in ("SELECT count(*) AS n FROM documents", "DESCRIBE documents", "SHOW TABLES", "SUMMARIZE citations",
                     "EXPLAIN SELECT * FROM citations", "SELECT * FROM pragma_table_info('documents')"):
-            assert len(report.run_query(con, sql)) >= 1, sql
+            assert len(_query(con, sql)) >= 1, sql
     finally:
         con.close()
     assert run_cli("query", "SELECT count(*) AS n FROM documents", "--db", str(small_db), "--format", "csv").stdout.split() == ["n", "3"]
@@ -279,7 +309,7 @@ def test_name_that_is_not_utf8_is_stored_escaped(tmp_path):
         res = run_cli("run", str(arch), "--db", str(db), "-j", "1")
         assert res.returncode == 0, res.stderr
         _clean(res)
-    assert "2 unchanged" in res.stdout
+    assert "2 không đổi" in res.stdout
     got = _statuses(db)
     assert got[str(arch) + "/v\\xe0n b\\xe3n.txt"][0] == "ok" and got[str(arch / "tốt.txt")][0] == "ok"
     assert len(got) == 2
@@ -443,10 +473,10 @@ def test_retry_failed_reads_failed_files_again(tmp_path):
     db = tmp_path / "v.duckdb"
     run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1")
     res = run_cli("run", str(arch), "--db", str(db), "-j", "1")
-    assert "hỏng.pdf" not in res.stderr and "2 unchanged" in res.stdout
+    assert "hỏng.pdf" not in res.stderr and "2 không đổi" in res.stdout
     res = run_cli("run", str(arch), "--db", str(db), "-j", "1", "--retry-failed")
     _clean(res)
-    assert len([ln for ln in res.stderr.splitlines() if "hỏng.pdf" in ln]) == 1 and "1 unchanged" in res.stdout
+    assert len([ln for ln in res.stderr.splitlines() if "hỏng.pdf" in ln]) == 1 and "1 không đổi" in res.stdout
     assert len(_statuses(db)) == 2
 
 
@@ -625,6 +655,8 @@ def test_small_files_that_would_cost_gigabytes(tmp_path):
     (arch / "kích thước giả.zip").write_bytes(_forged_zip())
     with open(arch / "thưa.txt", "wb") as f:      # 3 GB sparse file: no disk, but 3 GB to read
         f.truncate(3 * 2**30)
+    with open(arch / "văn bản lớn.txt", "wb") as f:   # a 200 MB text: 4–5 GB to normalize
+        f.truncate(200 * 2**20)
     pdf = FPDF(unit="in", format=(200, 200))       # a 200 × 200-inch page without text, for OCR
     pdf.add_page()
     pdf.rect(1, 1, 2, 2)
@@ -640,6 +672,7 @@ def test_small_files_that_would_cost_gigabytes(tmp_path):
     assert got[str(arch / "bom flate.pdf")][0] == "refused" and "flate bomb" in got[str(arch / "bom flate.pdf")][1]
     assert got[str(arch / "kích thước giả.zip")][0] in ("refused", "unreadable")
     assert got[str(arch / "thưa.txt")] == ("refused", "file is 3072 MB (limit 256 MB)")
+    assert got[str(arch / "văn bản lớn.txt")] == ("refused", "text file is 200 MB (limit 32 MB for text)")
     assert got[str(arch / "trang khổng lồ.pdf")][0] in ("no_text_layer", "ok")
     assert got[str(arch / "a.txt")][0] == "ok"
 
@@ -671,11 +704,14 @@ def test_dask_parquet_dir_keeps_foreign_files_and_mirrors_the_db(tmp_path):
     data.mkdir()
     (data / "của tôi.txt").write_text("user's own file")
     db = tmp_path / "v.duckdb"
-    for _ in range(2):    # the second run has nothing new: no cluster, the tree stays complete
-        start = time.time()
-        res = run_cli("run", str(arch), "--db", str(db), "--executor", "dask", "--parquet-dir", str(data), "-q", "-j", "1")
-        assert res.returncode == 0, res.stderr
-        _clean(res)
+    from pipeline.run import run as run_archive
+    seen = []             # the first run in process: what the progress bar is fed, per finished chunk
+    run_archive([arch], db, on_doc=seen.append, executor="dask", workers=1, parquet_dir=data)
+    assert sorted(r.path.name for r in seen) == ["0.txt", "1.txt", "2.txt"] and not any(r.skipped for r in seen)
+    start = time.time()   # the second run has nothing new: no cluster, the tree stays complete
+    res = run_cli("run", str(arch), "--db", str(db), "--executor", "dask", "--parquet-dir", str(data), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    _clean(res)
     assert time.time() - start < 8
     assert (data / "của tôi.txt").read_text() == "user's own file"
     tree = data / "vanban-parquet"
@@ -704,4 +740,110 @@ def test_summary_when_another_process_takes_the_database(small_db, tmp_path, cap
     finally:
         holder.kill()
     err = capsys.readouterr().err
-    assert "summary tables skipped" in err and "in use" in err and "Traceback" not in err
+    assert "bỏ qua các bảng tổng hợp" in err and "in use" in err and "Traceback" not in err
+
+
+# --- (7) small texts that cost minutes: each completes well inside its per-file limit ---------------------
+
+def _vector_pdf(target: int = 2_400_000, pages: int = 4) -> bytes:
+    """A PDF of ``target`` bytes drawn with ~28,000 strokes a page and one line of text (a map, a plan)."""
+    import random
+    rnd = random.Random(3)
+    objs: list = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for _ in range(pages):
+        ops, size = ["BT /F1 12 Tf 72 770 Td (Ke hoach so 15/KH-UBND ve ban do) Tj ET"], 0
+        while size < target // pages:
+            ops.append(f"{rnd.randint(0, 595)} {rnd.randint(0, 842)} m {rnd.randint(0, 595)} {rnd.randint(0, 842)} l S")
+            size += len(ops[-1]) + 1
+        kids.append(f"{len(objs) + 1} 0 R")
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+                    f"/Contents {len(objs) + 2} 0 R >>")
+        objs.append("\n".join(ops).encode())
+    objs[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += (f"{i} 0 obj << /Length {len(o)} >> stream\n".encode() + o + b"\nendstream endobj\n"
+                if isinstance(o, bytes) else f"{i} 0 obj {o} endobj\n".encode())
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode() + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer << /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def _slow_texts(arch: Path) -> dict[str, str]:
+    """The inputs of issue 14 that took minutes, written here (no archive text); name → what must be found."""
+    import random
+    rnd = random.Random(1)
+    glued = "".join(rnd.choice("0123456789abcdefghđ/") for _ in range(30_000))
+    (arch / "dính liền.txt").write_text(GOOD + glued + "1a" * 2000 + "\n", encoding="utf-8")
+    (arch / "số bằng chữ.txt").write_text(GOOD + "Tổng số " + "hai mươi " * 500 + "người.\n", encoding="utf-8")
+    (arch / "xuống dòng.txt").write_text("Số:" + "\n" * 40_000 + GOOD, encoding="utf-8")
+    (arch / "lồng nhau.html").write_text("<html><body>" + "<div>" * 100_000 + "<p>" + GOOD.replace("\n", "</p><p>")
+                                         + "</p>" + "</div>" * 100_000 + "</body></html>", encoding="utf-8")
+    (arch / "bản vẽ.pdf").write_bytes(_vector_pdf())
+    return {"dính liền.txt": "59/2012/NĐ-CP", "số bằng chữ.txt": "59/2012/NĐ-CP", "xuống dòng.txt": "59/2012/NĐ-CP",
+            "lồng nhau.html": "59/2012/NĐ-CP", "bản vẽ.pdf": "15/KH-UBND"}
+
+
+def test_small_texts_that_cost_minutes_complete_inside_their_limit(tmp_path):
+    """30 KB of digits and letters without a space, 'hai mươi ' × 500, 40,000 line ends after 'Số:',
+    100,000 nested <div>s, a 2.4 MB vector-drawn PDF: with a 30 s limit per file (each took 30 s to
+    minutes, or came out empty) every one is read, ok, with its text."""
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    want = _slow_texts(arch)
+    assert (arch / "bản vẽ.pdf").stat().st_size > 2_300_000
+    db = tmp_path / "v.duckdb"
+    res = run_cli("run", str(arch), "--db", str(db), "-q", "-j", "1", "--timeout", "30")
+    assert res.returncode == 0, res.stderr
+    _clean(res)
+    got = {Path(p).name: (s, e, t) for p, s, e, t in _rows(db, "SELECT source_path, status, error, text FROM documents")}
+    assert set(got) == set(want)
+    for name, ref in want.items():
+        status, error, text = got[name]
+        assert status == "ok", (name, status, error)
+        assert ref in text, name
+    cited = {r[0] for r in _rows(db, "SELECT DISTINCT ref FROM citations")}
+    assert "59/2012/NĐ-CP" in cited
+
+
+def _regex_in_c(path, data, ocr):
+    """A reader stuck in C: an exponential match in the regex engine with SIGALRM blocked, as in a C
+    library that never returns to the interpreter (the engine itself checks signals, so unblocked the
+    per-file alarm would end it; the CPU limit is what stops the code that does not)."""
+    import regex
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    regex.match(r"(a|aa)*\d", "a" * 90 + "x")   # ~2^60 steps: never returns
+    raise AssertionError("unreachable")
+
+
+def _stuck_worker(path: str) -> None:
+    import importlib
+    from pipeline.run import limits
+    work = importlib.import_module("pipeline.run.work")
+    limits.die_with_parent()            # as a pool worker starts: from here on the CPU limit applies
+    work.work(Path(path), frozenset(), work.Options(timeout=1))
+
+
+@pytest.mark.slow
+def test_regex_inside_c_is_stopped_by_the_cpu_limit(tmp_path, monkeypatch):
+    """The per-file alarm cannot reach code stuck in C; the worker's CPU limit (set from the file's
+    budget before it is read) makes the kernel end it with SIGXCPU, and the pool then gives the file
+    its row (test_dead_worker_is_replaced_and_its_file_marked). The worker is forked, so it reads
+    with the patched reader."""
+    import importlib
+    import multiprocessing as mp
+    work = importlib.import_module("pipeline.run.work")   # the module (pipeline.run exports a function of that name)
+    ctx = mp.get_context("fork")
+    monkeypatch.setattr(work, "read_document", _regex_in_c)
+    (tmp_path / "mẫu.txt").write_text(GOOD, encoding="utf-8")
+    proc = ctx.Process(target=_stuck_worker, args=(str(tmp_path / "mẫu.txt"),))
+    proc.start()
+    proc.join(300)                      # 12 s of CPU (2 × the 1 s budget + 10), however loaded the machine
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        pytest.fail("the CPU limit did not stop the worker")
+    assert proc.exitcode == -signal.SIGXCPU

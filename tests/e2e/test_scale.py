@@ -78,13 +78,13 @@ def test_unchanged_rerun_skips_everything_and_changed_file_replaces(archive, ref
     db = tmp_path / "inc.duckdb"
     assert run_cli("run", str(work), "--db", str(db), "-q").returncode == 0
     res = run_cli("run", str(work), "--db", str(db))
-    assert "files: 0 read, 48 unchanged" in res.stdout
+    assert "tệp: 0 đã đọc, 48 không đổi" in res.stdout
     txt = sorted(work.glob("*.txt"))[0]
     txt.write_text(txt.read_text(encoding="utf-8") + "\nGhi chú: bổ sung sau khi ký.\n", encoding="utf-8")
     gone = sorted(work.glob("*.html"))[0]
     gone.unlink()
     res = run_cli("run", str(work), "--db", str(db), "--prune")
-    assert res.returncode == 0 and "pruned: 1" in res.stdout and "files: 1 read, 46 unchanged" in res.stdout
+    assert res.returncode == 0 and "đã xoá: 1" in res.stdout and "tệp: 1 đã đọc, 46 không đổi" in res.stdout
     con = duckdb.connect(str(db), read_only=True)
     paths = [r[0] for r in con.execute("SELECT source_path FROM documents").fetchall()]
     assert len(paths) == len(set(paths)) == 47 and str(gone) not in paths

@@ -72,3 +72,40 @@ def test_mojibake_is_repaired_and_vietnamese_left_alone():
     assert bad.startswith("Nghá»‹ Ä‘á»‹nh")
     assert repair_mojibake(bad) == good
     assert repair_mojibake(good) is None
+
+
+# --- labels, progress, the run summary's rates (issue 13, issue 11) --------------------------------------
+
+def test_labels_exist_in_both_languages_and_differ():
+    from pipeline.output import LABELS, Lang, label
+    assert label(Lang.vi, "files_line", read="3", unchanged="1") == "tệp: 3 đã đọc, 1 không đổi"
+    assert label("en", "files_line", read="3", unchanged="1") == "files: 3 read, 1 unchanged"
+    same = [k for k, (vi, en) in LABELS.items() if vi == en or not vi or not en]
+    assert same == [], same
+
+
+def test_table_writes_fractions_with_a_decimal_comma_and_groups_only_counts():
+    con = duckdb.connect()
+    screen = io.StringIO()
+    write(con, con.sql("SELECT 0.25::DOUBLE AS share, 2024 AS year, 1120 AS n_docs"), Format.table, io.StringIO(),
+          console=Console(file=screen, width=120))
+    row = screen.getvalue().splitlines()[-2]
+    assert "0,25" in row and "2024" in row and "1.120" in row and "2.024" not in row
+    assert cell(0.25) == "0.25"    # the machine formats keep the point
+
+
+def test_progress_shows_rate_and_time_left_from_the_first_file_on():
+    from pipeline.cli import _Pace
+    ticks = iter([100.0, 100.0, 102.0, 104.0])
+    pace = _Pace(10, "vi")
+    pace.clock = lambda: next(ticks)
+    assert pace.done_one() == {"rate": "", "eta": ""}          # the first file: nothing to divide by yet
+    pace.done_one()                                              # a second one at once
+    assert pace.done_one() == {"rate": "1,0 tệp/s", "eta": "còn 0:07"}   # 2 files in 2 s, 7 left
+    assert _Pace(10, "en").done_one() == {"rate": "", "eta": ""}
+
+
+@pytest.mark.parametrize("n, docs, want", [(1, 4, "250,0"), (3, 2000, "1,5"), (0, 10, "0,0"), (2, 0, "")])
+def test_flags_per_1000_documents(n, docs, want):
+    from pipeline.cli import per_1000
+    assert per_1000(n, docs) == want
