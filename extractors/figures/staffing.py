@@ -50,7 +50,11 @@ def _kind(text: str, q_start: int, end: int) -> str:
 
 def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
     """Thresholds of a rule, steps, kin, years, and people acted upon, moved or counted as a flow."""
-    if THRESHOLD.search(text, lo, hi) or ACTED_SENTENCE.search(text, lo, hi) or _in_quoted_title(text, q_start):
+    # a threshold conditions its own rule, up to the ';' that begins the next ('a) … không quá 03 người; b) có từ 07 …')
+    rule_lo = clause_start(text, q_start, 400, stops=".;!?")
+    rule_end = regex.compile(r"[.;](?=\s|$)").search(text, end, hi)
+    if THRESHOLD.search(text, rule_lo, rule_end.end() if rule_end else hi) or ACTED_SENTENCE.search(text, lo, hi) \
+            or _in_quoted_title(text, q_start):
         return True
     if RANGE_BEFORE.search(text[max(0, q_start - 12):q_start]) or DENSITY_AFTER.match(text, end):
         return True   # 'khoảng 110-200 người' (no one count), 'mật độ 95 người/km²'
