@@ -53,6 +53,8 @@ def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
     # a threshold conditions its own rule, up to the ';' that begins the next ('a) … không quá 03 người; b) có từ 07 …')
     rule_lo = clause_start(text, q_start, 400, stops=".;!?")
     rule_end = regex.compile(r"[.;](?=\s|$)").search(text, end, hi)
+    if regex.fullmatch(r"\s*(?:trên|dưới|từ|đến|Trên|Dưới|Từ)\s*", text[rule_lo:q_start]):
+        return True   # '…; trên 60 người, bầu không quá 09 ủy viên': the bound that opens a rule
     if THRESHOLD.search(text, rule_lo, rule_end.end() if rule_end else hi) or ACTED_SENTENCE.search(text, lo, hi) \
             or _in_quoted_title(text, q_start):
         return True
@@ -206,7 +208,8 @@ def find_staffing(text: str) -> list[Staffing]:
             paren_at = cs - 1
             cs = clause_start(text, paren_at, 200, stops=".;!?(")
             before = regex.split(r",\s*|\s+và\s+", text[cs:paren_at])[-1]
-        unit = _staff_unit(before, tail if paren else "")
+        prev_lo = clause_start(text, max(0, lo - 2), 300, stops=".!?") if lo > 1 else lo
+        unit = _staff_unit(before, tail if paren else "", text[prev_lo:lo])
         level = level_of(before, None) or level_of(lead) or level_of("", unit) or (level_of(tail) if paren else None) \
             or (level_of(text[end:end + 20]) if kind == "average" else None)   # 'bình quân 32 biên chế/01 cấp xã' 
         found.append(Staffing(q.start, m.end(), text[q.start:m.end()], int(q.value), unit, level, category, full, part,
@@ -237,6 +240,11 @@ UNIT_LEADING = regex.compile(rf"^(?:[a-zđ]\)|[-+•*–]|\d+[.)])?\s*(?:{altern
                              regex.V1 | regex.I)
 STOCK_NOUN = regex.compile(r"(?<!\p{L})(?:tổng\s+)?(?:quân\s+số|số\s+lượng)(?:\s+(?:của|cho))?(?!\p{L})", regex.V1 | regex.I)
 UNIT_BODY = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})", regex.V1)
+BODY_PHRASE = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})(?!\s+chức(?!\p{{L}}))"
+                          rf"(?:\s+(?!(?:{alternation(WORDS['org_stop'] + ['ở', 'nên', 'khi', 'lúc', 'có', 'gồm'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}",
+                          regex.V1)
+BARE_UNIT = regex.compile(rf"(?:{alternation(STAFFING_WORDS['cues'] + STAFFING_WORDS['stock_alone'] + STAFFING_WORDS['unit_leading'])})",
+                          regex.V1 | regex.I)
 UNIT_LEAD_WORDS = regex.compile(r"^(?:(?:Hiện\s+nay|hiện\s+nay|Tính\s+đến\s+[^,]{1,30}|Trong|trong|với|Với|của|tại|Tại)\s*,?\s+)+", regex.V1)
 CUE_GAP = regex.compile(r"\s*(?:,|và)?\s*", regex.V1)
 
@@ -254,12 +262,33 @@ def _trim_unit(s: str) -> str:
     return s2 or s
 
 
-def _staff_unit(before: str, paren: str) -> str | None:
-    """Who the head count belongs to: the staff described before the number, else the unit named."""
+def _unit(s: str) -> str | None:
+    return _trim_unit(_cut(_trim_unit(s), 90)) or None
+
+
+def _body_phrase(s: str, last: bool = True) -> str | None:
+    """The last (or first) body named in ``s`` with its name: 'Sư đoàn Ngự Bình', 'quân đội tư nhân', 'Sở Y tế'."""
+    found = sorted(list(BODY_PHRASE.finditer(s)) + list(ORG.finditer(s)), key=lambda m: (m.start(), -m.end()))
+    if not found:
+        return None
+    return _unit((found[-1] if last else found[0]).group())
+
+
+def _staff_unit(before: str, paren: str, prev: str = "") -> str | None:
+    """Who the head count belongs to: the staff described before the number, else the body named; a bare word
+    of staff ('Số lượng', 'nhân sự', 'biên chế') gives way to the body named in the clause or the sentence before."""
+    u = _described_unit(before, paren)
+    if u and not BARE_UNIT.fullmatch(u):
+        return u
+    clause = _flat(before)
+    return _body_phrase(clause) or _body_phrase(prev, last=False) or u
+
+
+def _described_unit(before: str, paren: str) -> str | None:
     clause = _flat(TRAILING.sub("", _flat(before)))
     tm = regex.search(r"(?<!\p{L})tổng\s+số\s+", clause, regex.V1 | regex.I)
     if tm:
-        return _trim_unit(_cut(clause[tm.end():], 90)) or None
+        return _unit(clause[tm.end():])
     cues = list(STAFF_CUE.finditer(clause))
     if cues:
         k = len(cues) - 1
@@ -270,14 +299,16 @@ def _staff_unit(before: str, paren: str) -> str | None:
         head = clause[:at]
         if not org and regex.search(r"(?<!\p{L})biên\s+chế\s*$", head, regex.V1 | regex.I):
             at = regex.search(r"(?<!\p{L})biên\s+chế\s*$", head, regex.V1 | regex.I).start()
-        return _trim_unit(_cut(clause[org.start() if org else at:], 90)) or None
+        return _unit(clause[org.start() if org else at:])
     sn = list(STOCK_NOUN.finditer(clause))
     if sn and _trim_unit(clause[sn[-1].end():]):
-        return _trim_unit(_cut(clause[sn[-1].end():], 90)) or None   # 'Quân số của Tổng cục … hơn'
+        return _unit(clause[sn[-1].end():])   # 'Quân số của Tổng cục … hơn'
     if sn:   # 'quân đội thường trực của đế quốc có quân số hơn': the body is the subject before the stock noun
         head = regex.split(r"[;,\]]\s*", clause[:sn[-1].start()])[-1]
+        if len(head.split()) > 6:
+            head = _body_phrase(head) or head   # 'Sư đoàn Ngự Bình) ở lại bảo vệ Huế nên quân số …'
         if _trim_unit(head):
-            return _trim_unit(_cut(head, 90))
+            return _unit(head)
     found = unit_in(clause)
     if found:
         return _trim_unit(found)
@@ -285,7 +316,7 @@ def _staff_unit(before: str, paren: str) -> str | None:
     if first:
         return _flat(first.group())
     body = list(UNIT_BODY.finditer(clause))   # 'mỗi ca trực tại bộ phận …': the last body named, to the number
-    return _trim_unit(_cut(clause[body[-1].start():] if body else clause, 90)) or None
+    return _unit(clause[body[-1].start():] if body else clause)
 
 
 def _cut(s: str, n: int) -> str:
