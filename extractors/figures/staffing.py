@@ -17,7 +17,7 @@ STAFF_CUE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['cues'])
 STAFF_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_before'])})\s*$", RULE_FLAGS)
 CATEGORY = {w: cat for cat, ws in STAFFING_WORDS["categories"].items() for w in ws}
 CAT_RE = alternation(CATEGORY)
-CATEGORY_WORD = regex.compile(rf"(?<!đa\s+số\s+(?:là\s+)?)(?<!\p{{L}})(?:{CAT_RE})(?!\p{{L}})", RULE_FLAGS)
+CATEGORY_WORD = regex.compile(rf"(?<!đa\s+số\s+(?:là\s+)?)(?<!không\s+)(?<!\p{{L}})(?:{CAT_RE})(?!\p{{L}})", RULE_FLAGS)
 SPLIT = regex.compile(rf"(?P<cat>{CAT_RE})\s*:?\s*(?P<n>{DIGITS})(?:\s*người)?|(?P<n2>{DIGITS})\s*(?:người\s+)?(?P<cat2>{CAT_RE})", RULE_FLAGS)
 PARTS_FOLLOW = regex.compile(rf"^[^.;]{{0,120}}?(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['parts_follow'])})(?:\s*:|\s+(?=[^.;]*\d))", RULE_FLAGS)
 ROLE_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{alternation(STAFFING_WORDS['role_nouns'])})(?!\p{{L}})", regex.V1)
@@ -195,21 +195,33 @@ def find_staffing(text: str) -> list[Staffing]:
             elif cat == "kiêm nhiệm":
                 part = n
         if full is None and part is None:
-            cm = CATEGORY_WORD.search(tail)
+            cm = CATEGORY_WORD.search(tail[:40])
             if cm:
                 category = CATEGORY[WS.sub(" ", cm.group().lower())]
             elif m["noun"].lower() != "người" and m["noun"].lower() in CATEGORY:
                 category = CATEGORY[m["noun"].lower()]
         cs = clause_start(text, q.start, 200, stops=".;!?(")
+        for _ in range(3):
+            # 'Toàn ngành có 14 đơn vị trực thuộc Sở Y tế (trong đó, …) với khoảng hơn 2.000 cán bộ': an aside closed
+            # before the number belongs to the clause
+            opened = _opening_paren(text, cs, q.start)
+            if opened is None:
+                break
+            cs = clause_start(text, opened, 200, stops=".;!?(")
         before = text[cs:q.start]
+        if "|" in before:   # a table cell: only its own text
+            before = before.rsplit("|", 1)[-1]
+        before = ASIDE.sub(" ", before)   # '… Sở Y tế (trong đó, … 08 Trung tâm Y tế các huyện) với khoảng hơn'
         lead = _list_item_lead(text, q.start)
         if cs > 0 and text[cs - 1] == "(" and not _trim_unit(STOCK_NOUN.sub("", TRAILING.sub("", before))).strip():
             # '1 tiểu đoàn cơ động (quân số 1.122 người)': the body stands before the parenthesis
             paren_at = cs - 1
             cs = clause_start(text, paren_at, 200, stops=".;!?(")
             before = regex.split(r",\s*|\s+và\s+", text[cs:paren_at])[-1]
-        prev_lo = clause_start(text, max(0, lo - 2), 300, stops=".!?") if lo > 1 else lo
+        prev_lo = clause_start(text, max(0, lo - 2), 800, stops=".!?") if lo > 1 else lo
         unit = _staff_unit(before, tail if paren else "", text[prev_lo:lo])
+        if unit is None and not listed_part:
+            continue   # no body named in the clause or as the subject of the sentence before: whose staff is unknown
         level = level_of(before, None) or level_of(lead) or level_of("", unit) or (level_of(tail) if paren else None) \
             or (level_of(text[end:end + 20]) if kind == "average" else None)   # 'bình quân 32 biên chế/01 cấp xã' 
         found.append(Staffing(q.start, m.end(), text[q.start:m.end()], int(q.value), unit, level, category, full, part,
@@ -241,11 +253,11 @@ UNIT_LEADING = regex.compile(rf"^(?:[a-zđ]\)|[-+•*–]|\d+[.)])?\s*(?:{altern
 STOCK_NOUN = regex.compile(r"(?<!\p{L})(?:tổng\s+)?(?:quân\s+số|số\s+lượng)(?:\s+(?:của|cho))?(?!\p{L})", regex.V1 | regex.I)
 UNIT_BODY = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})", regex.V1)
 BODY_PHRASE = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})(?!\s+chức(?!\p{{L}}))"
-                          rf"(?:\s+(?!(?:{alternation(WORDS['org_stop'] + ['ở', 'nên', 'khi', 'lúc', 'có', 'gồm'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}",
+                          rf"(?:\s+(?!(?:{alternation(STAFFING_WORDS['unit_stop'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}",
                           regex.V1)
 BARE_UNIT = regex.compile(rf"(?:{alternation(STAFFING_WORDS['cues'] + STAFFING_WORDS['stock_alone'] + STAFFING_WORDS['unit_leading'])})",
                           regex.V1 | regex.I)
-UNIT_LEAD_WORDS = regex.compile(r"^(?:(?:Hiện\s+nay|hiện\s+nay|Tính\s+đến\s+[^,]{1,30}|Trong|trong|với|Với|của|tại|Tại)\s*,?\s+)+", regex.V1)
+UNIT_LEAD_WORDS = regex.compile(r"^(?:(?:Hiện\s+nay|hiện\s+nay|Tính\s+đến\s+(?:ngày\s+)?[\d/]+(?:\s+tháng\s+\d+)?(?:\s+năm\s+\d{4})?|Trong|trong|với|Với|của|tại|Tại)(?:\s*,?\s+|\s*$))+", regex.V1)
 CUE_GAP = regex.compile(r"\s*(?:,|và)?\s*", regex.V1)
 
 
@@ -262,8 +274,29 @@ def _trim_unit(s: str) -> str:
     return s2 or s
 
 
+ASIDE = regex.compile(r"\([^()]*\)")
+
+
+def _opening_paren(text: str, lo: int, hi: int, limit: int = 1500) -> int | None:
+    """Where the '(' closed inside ``text[lo:hi]`` but opened before ``lo`` stands, or None."""
+    depth = 0
+    for c in text[lo:hi]:
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            break
+    else:
+        return None
+    depth = -1
+    for i in range(lo - 1, max(-1, lo - limit), -1):
+        depth += (text[i] == "(") - (text[i] == ")")
+        if depth == 0:
+            return i
+    return None
+
+
 def _unit(s: str) -> str | None:
-    return _trim_unit(_cut(_trim_unit(s), 90)) or None
+    u = _trim_unit(_cut(_trim_unit(s), 90))
+    return u if regex.search(r"\p{L}", u) else None   # '2009' is a date left over, not a body
 
 
 def _body_phrase(s: str, last: bool = True) -> str | None:
@@ -281,7 +314,9 @@ def _staff_unit(before: str, paren: str, prev: str = "") -> str | None:
     if u and not BARE_UNIT.fullmatch(u):
         return u
     clause = _flat(before)
-    return _body_phrase(clause) or _body_phrase(prev, last=False) or u
+    prev = _flat(prev.rsplit("]", 1)[-1])
+    subject = _body_phrase(prev[:60], last=False)   # 'Hội đồng xét hủy … thành lập. Số lượng tối thiểu 05 người'
+    return _body_phrase(clause) or (subject if subject and prev.startswith(subject.split()[0]) else None)
 
 
 def _described_unit(before: str, paren: str) -> str | None:
