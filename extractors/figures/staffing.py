@@ -257,7 +257,7 @@ BODY_PHRASE = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(STAFFING_WORDS['unit
                           regex.V1)
 BARE_UNIT = regex.compile(rf"(?:{alternation(STAFFING_WORDS['cues'] + STAFFING_WORDS['stock_alone'] + STAFFING_WORDS['unit_leading'])})",
                           regex.V1 | regex.I)
-UNIT_LEAD_WORDS = regex.compile(r"^(?:(?:Hiện\s+nay|hiện\s+nay|Tính\s+đến\s+(?:ngày\s+)?[\d/]+(?:\s+tháng\s+\d+)?(?:\s+năm\s+\d{4})?|Trong|trong|với|Với|của|tại|Tại)(?:\s*,?\s+|\s*$))+", regex.V1)
+UNIT_LEAD_WORDS = regex.compile(r"^(?:(?:[a-zđ]\)|\d+[.)]|[-+•]|Đối\s+với|đối\s+với|Hiện\s+nay|hiện\s+nay|Tính\s+đến\s+(?:ngày\s+)?[\d/]+(?:\s+tháng\s+\d+)?(?:\s+năm\s+\d{4})?|Trong|trong|với|Với|của|tại|Tại)(?:\s*,?\s+|\s*$))+", regex.V1)
 CUE_GAP = regex.compile(r"\s*(?:,|và)?\s*", regex.V1)
 
 
