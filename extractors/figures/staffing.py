@@ -255,6 +255,8 @@ UNIT_BODY = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['unit_bo
 BODY_PHRASE = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})(?!\s+chức(?!\p{{L}}))"
                           rf"(?:\s+(?!(?:{alternation(STAFFING_WORDS['unit_stop'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}",
                           regex.V1)
+# '9 tháng đầu năm, nâng lượng nhân viên lên': a time left over from the clause, not a body
+TIME_UNIT = regex.compile(r"\d+\s+(?:tháng|năm|ngày|quý|tuần)(?!\p{L})", regex.V1 | regex.I)
 BARE_UNIT = regex.compile(rf"(?:{alternation(STAFFING_WORDS['cues'] + STAFFING_WORDS['stock_alone'] + STAFFING_WORDS['unit_leading'])})",
                           regex.V1 | regex.I)
 UNIT_LEAD_WORDS = regex.compile(r"^(?:(?:[a-zđ]\)|\d+[.)]|[-+•]|Đối\s+với|đối\s+với|Hiện\s+nay|hiện\s+nay|Tính\s+đến\s+(?:ngày\s+)?[\d/]+(?:\s+tháng\s+\d+)?(?:\s+năm\s+\d{4})?|Trong|trong|với|Với|của|tại|Tại)(?:\s*,?\s+|\s*$))+", regex.V1)
@@ -311,7 +313,7 @@ def _staff_unit(before: str, paren: str, prev: str = "") -> str | None:
     """Who the head count belongs to: the staff described before the number, else the body named; a bare word
     of staff ('Số lượng', 'nhân sự', 'biên chế') gives way to the body named in the clause or the sentence before."""
     u = _described_unit(before, paren)
-    if u and not BARE_UNIT.fullmatch(u):
+    if u and not BARE_UNIT.fullmatch(u) and not TIME_UNIT.match(u):
         return u
     clause = _flat(before)
     prev = _flat(prev.rsplit("]", 1)[-1])
