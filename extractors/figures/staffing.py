@@ -256,7 +256,7 @@ BODY_PHRASE = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(STAFFING_WORDS['unit
                           rf"(?:\s+(?!(?:{alternation(STAFFING_WORDS['unit_stop'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}",
                           regex.V1)
 # '9 tháng đầu năm, nâng lượng nhân viên lên': a time left over from the clause, not a body
-TIME_UNIT = regex.compile(r"\d+\s+(?:tháng|năm|ngày|quý|tuần)(?!\p{L})", regex.V1 | regex.I)
+TIME_UNIT = regex.compile(r"(?<!\d)\d+\s+(?:tháng|năm|ngày|quý|tuần)(?!\p{L})", regex.V1 | regex.I)
 BARE_UNIT = regex.compile(rf"(?:{alternation(STAFFING_WORDS['cues'] + STAFFING_WORDS['stock_alone'] + STAFFING_WORDS['unit_leading'])})",
                           regex.V1 | regex.I)
 UNIT_LEAD_WORDS = regex.compile(r"^(?:(?:[a-zđ]\)|\d+[.)]|[-+•]|Đối\s+với|đối\s+với|Hiện\s+nay|hiện\s+nay|Tính\s+đến\s+(?:ngày\s+)?[\d/]+(?:\s+tháng\s+\d+)?(?:\s+năm\s+\d{4})?|Trong|trong|với|Với|của|tại|Tại)(?:\s*,?\s+|\s*$))+", regex.V1)
