@@ -17,17 +17,17 @@ STAFF_CUE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['cues'])
 STAFF_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_before'])})\s*$", RULE_FLAGS)
 CATEGORY = {w: cat for cat, ws in STAFFING_WORDS["categories"].items() for w in ws}
 CAT_RE = alternation(CATEGORY)
-CATEGORY_WORD = regex.compile(rf"(?<!đa\s+số\s+(?:là\s+)?)(?<!\p{{L}})(?:{CAT_RE})(?!\p{{L}})", RULE_FLAGS)
+CATEGORY_WORD = regex.compile(rf"(?<!đa\s+số\s+(?:là\s+)?)(?<!không\s+)(?<!\p{{L}})(?:{CAT_RE})(?!\p{{L}})", RULE_FLAGS)
 SPLIT = regex.compile(rf"(?P<cat>{CAT_RE})\s*:?\s*(?P<n>{DIGITS})(?:\s*người)?|(?P<n2>{DIGITS})\s*(?:người\s+)?(?P<cat2>{CAT_RE})", RULE_FLAGS)
 PARTS_FOLLOW = regex.compile(rf"^[^.;]{{0,120}}?(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['parts_follow'])})(?:\s*:|\s+(?=[^.;]*\d))", RULE_FLAGS)
 ROLE_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{alternation(STAFFING_WORDS['role_nouns'])})(?!\p{{L}})", regex.V1)
 LIST_ROLE = regex.compile(rf"(?<!\p{{L}})(?P<role>{alternation(STAFFING_WORDS['list_roles'])})\s*:\s*(?P<n>\d{{1,3}})(?:\s*(?:người|đồng\s+chí))?(?![\d.,]\d)", regex.V1)
-KIND_BEFORE = [(k, regex.compile(rf"(?<!\p{{L}})(?:{alternation(ws)})(?:\s+(?:là|có|chỉ|được))?\s*$", RULE_FLAGS))
+KIND_BEFORE = [(k, regex.compile(rf"(?<!\p{{L}})(?:{alternation(ws)})(?:\s+(?:là|có|chỉ|được|quân\s+số|số\s+lượng))*\s*$", RULE_FLAGS))
                for k, ws in STAFFING_WORDS["kinds"].items()]
 AVERAGE_PER = regex.compile(r"^\s*/\s*(?:xã|huyện|đơn\s+vị|phòng|tổ|cơ\s+quan)(?!\p{L})", regex.V1 | regex.I)
 BODY = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['bodies'])})(?!\p{{L}})", regex.V1)
 STOCK = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['stock'])})(?!\p{{L}})", RULE_FLAGS)
-NOT_BEFORE_STAFF = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['before'])})(?:\s+(?:khoảng|hơn|gần|thêm))?\s*$", regex.V1)
+NOT_BEFORE_STAFF = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['before'])})(?:\s+(?:khoảng|hơn|gần|thêm|tới|ít\s+nhất|tối\s+thiểu))?\s*$", regex.V1)
 NOT_AFTER_STAFF = regex.compile(rf"^[\s,]*(?:\p{{L}}+\s+){{0,2}}?(?:{alternation(STAFFING_WORDS['not_staff']['after'])})(?!\p{{L}})", regex.V1 | regex.I)
 THRESHOLD = regex.compile("|".join(STAFFING_WORDS["not_staff"]["threshold"]), regex.V1 | regex.I)
 WORK_FRAME = regex.compile(rf"(?P<q>\d{{1,4}})\s+(?:người|học\s+viên|lao\s+động|công\s+nhân)\s+làm\s+công\s+tác\s+(?P<role>[^,.;()]{{2,60}}?)\s+(?:của|tại)\s+(?P<org>(?:Công\s+ty|Doanh\s+nghiệp|Hợp\s+tác\s+xã)[^,.;()\n]{{0,60}}|{ORG.pattern})", regex.V1)
@@ -50,15 +50,27 @@ def _kind(text: str, q_start: int, end: int) -> str:
 
 def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
     """Thresholds of a rule, steps, kin, years, and people acted upon, moved or counted as a flow."""
-    if THRESHOLD.search(text, lo, hi):
+    # a threshold conditions its own rule, up to the ';' that begins the next ('a) … không quá 03 người; b) có từ 07 …')
+    rule_lo = clause_start(text, q_start, 400, stops=".;!?")
+    rule_end = regex.compile(r"[.;](?=\s|$)").search(text, end, hi)
+    if regex.fullmatch(r"\s*(?:trên|dưới|từ|đến|Trên|Dưới|Từ)\s*", text[rule_lo:q_start]):
+        return True   # '…; trên 60 người, bầu không quá 09 ủy viên': the bound that opens a rule
+    if THRESHOLD.search(text, rule_lo, rule_end.end() if rule_end else hi) or ACTED_SENTENCE.search(text, lo, hi) \
+            or _in_quoted_title(text, q_start):
         return True
+    if RANGE_BEFORE.search(text[max(0, q_start - 12):q_start]) or DENSITY_AFTER.match(text, end):
+        return True   # 'khoảng 110-200 người' (no one count), 'mật độ 95 người/km²'
+    rest = text[end:min(hi, end + 80)]
+    rest = rest[:next((i for i, c in enumerate(rest) if c.isdigit()), len(rest))]
+    if AFTER_CLAUSE.search(rest):
+        return True   # '18 nhân viên của đài được gửi sang đào tạo', '08 người có trình độ đại học'
     nb = NOT_BEFORE_STAFF.search(text[max(0, q_start - 30):q_start])
     if nb and not (nb.group().strip() == "cử" and SENT_TO_BODY.match(text[end:end + 60])):
         return True   # 'cử 01 cán bộ tham gia Hội đồng': the members of the body it joins, a head count
     if regex.search(r"(?<!\p{L})năm\s*$", text[max(0, q_start - 8):q_start], regex.V1 | regex.I):
         return True
-    clause = text[clause_start(text, q_start, 120):q_start]
-    if ACTED_BEFORE.search(clause) or FLOW_IN_CLAUSE.search(clause):
+    clause = TIME_LEAD.sub("", text[clause_start(text, q_start, 120):q_start])
+    if (ACTED_BEFORE.search(clause) and not SENT_TO_BODY.match(text[end:end + 60])) or FLOW_IN_CLAUSE.search(clause):
         return True
     if FLOW_AFTER.match(text[end:min(hi, end + 80)]):
         return True
@@ -71,7 +83,30 @@ ACTED_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_
 # a flow, not a stock: 'số biên chế giảm … là 128.000 người', 'từ 40 người xuống 2 người', '… sẽ kết thúc nhiệm vụ'
 FLOW_IN_CLAUSE = regex.compile(r"(?<!\p{L})(?:giảm|tăng|tinh\s+giản|đình\s+chỉ|nhu\s+cầu)(?!\p{L})|(?<!\p{L})từ\s*$", regex.V1 | regex.I)
 FLOW_AFTER = regex.compile(r"^[^.;]{0,60}?(?<!\p{L})(?:kết\s+thúc\s+nhiệm\s+vụ|xuống\s+(?:còn\s+)?\d|nghỉ\s+việc|đình\s+công)(?!\p{L})", regex.V1 | regex.I)
+AFTER_CLAUSE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['after_clause'])})(?!\p{{L}})", regex.V1 | regex.I)
+RANGE_BEFORE = regex.compile(r"\d\s*(?:triệu|nghìn|ngàn)?\s*(?:[-–]|đến|tới)\s*$", regex.V1)
+ACTED_SENTENCE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['acted_sentence'])})(?!\p{{L}})", regex.V1 | regex.I)
+DENSITY_AFTER = regex.compile(r"\s*/\s*(?:km|cây\s+số|m2|m²)", regex.V1 | regex.I)
+# 'Trước tinh giảm, sáp nhập, tổng biên chế … là 937.935 người': a clause that opens on the time of a change
+# states the stock before or after it, not the change
+TIME_LEAD = regex.compile(r"^(?:Trước|Sau|trước|sau)(?:\s+khi)?\s+[^,]{1,40},\s*", regex.V1)
 SENT_TO_BODY = regex.compile(r"(?<!\s)\s*+(?:tham\s+gia|làm\s+thành\s+viên)\s+(?:Hội\s+đồng|hội\s+đồng|Tổ|tổ|Đoàn|đoàn|Ban|ban)(?!\p{L})", regex.V1)
+
+
+# an 'N người' is a stock with one of these in its sentence; a cap, minimum or average also with a word of a body's size
+PEOPLE_STOCK = regex.compile(r"(?<!\p{L})(?:bố\s+trí|biên\s+chế|nhân\s+sự|quân\s+số)(?!\p{L})", regex.V1 | regex.I)
+PEOPLE_STOCK_BOUND = regex.compile(r"(?<!\p{L})(?:bố\s+trí|biên\s+chế|nhân\s+sự|quân\s+số|số\s+lượng|tổng\s+số|thành\s+viên)(?!\p{L})",
+                                   regex.V1 | regex.I)
+
+
+def _in_quoted_title(text: str, pos: int) -> bool:
+    """``pos`` is inside a quoted title on its line ('^ "Bộ Ngoại giao thông tin vụ 4 cán bộ …" . Báo …'): a headline
+    or a cited article, whose figures are the news of the day, not the stock of a body."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    seg = text[max(line_start, pos - 5000):pos]
+    if seg.count('"') % 2 == 1 and '"' in text[pos:pos + 200].split("\n", 1)[0]:
+        return True
+    return seg.rfind("“") > seg.rfind("”") and "”" in text[pos:pos + 200].split("\n", 1)[0]
 
 
 def _in_total_list(text: str, found: list[Staffing], pos: int) -> bool:
@@ -140,8 +175,9 @@ def find_staffing(text: str) -> list[Staffing]:
             continue
         kind = _kind(text, q.start, m.end())
         if m["noun"].lower() == "người" and not listed_part and (PEOPLE_SENTENCE.search(text, lo, hi) or (
-                not STAFF_CUE.search(text, lo, hi) and kind == "count"
-                and not regex.search(r"(?<!\p{L})(?:bố\s+trí|biên\s+chế|nhân\s+sự|quân\s+số)(?!\p{L})", text[lo:hi], regex.V1 | regex.I))):
+                not STAFF_CUE.search(text, lo, hi)
+                and not (PEOPLE_STOCK if kind == "count" else PEOPLE_STOCK_BOUND).search(text, lo, hi))):
+            continue   # 'có ít nhất hai người làm chứng', 'Mỗi du thuyền chở tối đa 36 người': people, not a body's staff
             continue
         end = m.end()
         # what follows: '(chuyên trách: 18, kiêm nhiệm: 19)', '(là biên chế …)', 'chuyên trách'
@@ -159,16 +195,35 @@ def find_staffing(text: str) -> list[Staffing]:
             elif cat == "kiêm nhiệm":
                 part = n
         if full is None and part is None:
-            cm = CATEGORY_WORD.search(tail)
+            cm = CATEGORY_WORD.search(tail[:40])
             if cm:
                 category = CATEGORY[WS.sub(" ", cm.group().lower())]
             elif m["noun"].lower() != "người" and m["noun"].lower() in CATEGORY:
                 category = CATEGORY[m["noun"].lower()]
         cs = clause_start(text, q.start, 200, stops=".;!?(")
+        for _ in range(3):
+            # 'Toàn ngành có 14 đơn vị trực thuộc Sở Y tế (trong đó, …) với khoảng hơn 2.000 cán bộ': an aside closed
+            # before the number belongs to the clause
+            opened = _opening_paren(text, cs, q.start)
+            if opened is None:
+                break
+            cs = clause_start(text, opened, 200, stops=".;!?(")
         before = text[cs:q.start]
+        if "|" in before:   # a table cell: only its own text
+            before = before.rsplit("|", 1)[-1]
+        before = ASIDE.sub(" ", before)   # '… Sở Y tế (trong đó, … 08 Trung tâm Y tế các huyện) với khoảng hơn'
         lead = _list_item_lead(text, q.start)
-        unit = _staff_unit(before, tail if paren else "")
-        level = level_of(before, None) or level_of(lead) or level_of("", unit) or (level_of(tail) if paren else None)
+        if cs > 0 and text[cs - 1] == "(" and not _trim_unit(STOCK_NOUN.sub("", TRAILING.sub("", before))).strip():
+            # '1 tiểu đoàn cơ động (quân số 1.122 người)': the body stands before the parenthesis
+            paren_at = cs - 1
+            cs = clause_start(text, paren_at, 200, stops=".;!?(")
+            before = regex.split(r",\s*|\s+và\s+", text[cs:paren_at])[-1]
+        prev_lo = clause_start(text, max(0, lo - 2), 800, stops=".!?") if lo > 1 else lo
+        unit = _staff_unit(before, tail if paren else "", text[prev_lo:lo])
+        if unit is None and not listed_part:
+            continue   # no body named in the clause or as the subject of the sentence before: whose staff is unknown
+        level = level_of(before, None) or level_of(lead) or level_of("", unit) or (level_of(tail) if paren else None) \
+            or (level_of(text[end:end + 20]) if kind == "average" else None)   # 'bình quân 32 biên chế/01 cấp xã' 
         found.append(Staffing(q.start, m.end(), text[q.start:m.end()], int(q.value), unit, level, category, full, part,
                               kind=kind))
     if listed:
@@ -192,25 +247,113 @@ def _relink(found: list[Staffing], listed: list[Staffing], base: int) -> list[St
     return out
 
 
-def _staff_unit(before: str, paren: str) -> str | None:
-    """Who the head count belongs to: the staff described before the number, else the unit named."""
+UNIT_TRAILING = regex.compile(rf"(?:\s+|^)(?:{alternation(STAFFING_WORDS['unit_trailing'])})\s*[:,]?\s*$", regex.V1 | regex.I)
+UNIT_LEADING = regex.compile(rf"^(?:[a-zđ]\)|[-+•*–]|\d+[.)])?\s*(?:{alternation(STAFFING_WORDS['unit_leading'])})(?:\s+(?:được\s+)?giao)?(?:\s+(?:của|cho))?\s+(?=\S)",
+                             regex.V1 | regex.I)
+STOCK_NOUN = regex.compile(r"(?<!\p{L})(?:tổng\s+)?(?:quân\s+số|số\s+lượng)(?:\s+(?:của|cho))?(?!\p{L})", regex.V1 | regex.I)
+UNIT_BODY = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})", regex.V1)
+BODY_PHRASE = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})(?!\s+chức(?!\p{{L}}))"
+                          rf"(?:\s+(?!(?:{alternation(STAFFING_WORDS['unit_stop'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}",
+                          regex.V1)
+# '9 tháng đầu năm, nâng lượng nhân viên lên': a time left over from the clause, not a body
+TIME_UNIT = regex.compile(r"(?<!\d)\d+\s+(?:tháng|năm|ngày|quý|tuần)(?!\p{L})", regex.V1 | regex.I)
+BARE_UNIT = regex.compile(rf"(?:{alternation(STAFFING_WORDS['cues'] + STAFFING_WORDS['stock_alone'] + STAFFING_WORDS['unit_leading'])})",
+                          regex.V1 | regex.I)
+UNIT_LEAD_WORDS = regex.compile(r"^(?:(?:[a-zđ]\)|\d+[.)]|[-+•]|Đối\s+với|đối\s+với|Hiện\s+nay|hiện\s+nay|Tính\s+đến\s+(?:ngày\s+)?[\d/]+(?:\s+tháng\s+\d+)?(?:\s+năm\s+\d{4})?|Trong|trong|với|Với|của|tại|Tại)(?:\s*,?\s+|\s*$))+", regex.V1)
+CUE_GAP = regex.compile(r"\s*(?:,|và)?\s*", regex.V1)
+
+
+def _trim_unit(s: str) -> str:
+    """The unit without the words that link it to the number ('… sử dụng trên', 'Quân số của …', 'a) ')."""
+    s = _flat(s.rsplit("]", 1)[-1] if _flat(s.rsplit("]", 1)[-1]) else s)   # '[sửa | sửa mã nguồn]Hiện nay, toàn Viện'
+    s = _flat(UNIT_LEAD_WORDS.sub("", TIME_LEAD.sub("", s)))
+    for _ in range(6):
+        s2 = _flat(UNIT_TRAILING.sub("", s))
+        if s2 == s:
+            break
+        s = s2
+    s2 = _flat(UNIT_LEADING.sub("", s))
+    return s2 or s
+
+
+ASIDE = regex.compile(r"\([^()]*\)")
+
+
+def _opening_paren(text: str, lo: int, hi: int, limit: int = 1500) -> int | None:
+    """Where the '(' closed inside ``text[lo:hi]`` but opened before ``lo`` stands, or None."""
+    depth = 0
+    for c in text[lo:hi]:
+        depth += (c == "(") - (c == ")")
+        if depth < 0:
+            break
+    else:
+        return None
+    depth = -1
+    for i in range(lo - 1, max(-1, lo - limit), -1):
+        depth += (text[i] == "(") - (text[i] == ")")
+        if depth == 0:
+            return i
+    return None
+
+
+def _unit(s: str) -> str | None:
+    u = _trim_unit(_cut(_trim_unit(s), 90))
+    return u if regex.search(r"\p{L}", u) else None   # '2009' is a date left over, not a body
+
+
+def _body_phrase(s: str, last: bool = True) -> str | None:
+    """The last (or first) body named in ``s`` with its name: 'Sư đoàn Ngự Bình', 'quân đội tư nhân', 'Sở Y tế'."""
+    found = sorted(list(BODY_PHRASE.finditer(s)) + list(ORG.finditer(s)), key=lambda m: (m.start(), -m.end()))
+    if not found:
+        return None
+    return _unit((found[-1] if last else found[0]).group())
+
+
+def _staff_unit(before: str, paren: str, prev: str = "") -> str | None:
+    """Who the head count belongs to: the staff described before the number, else the body named; a bare word
+    of staff ('Số lượng', 'nhân sự', 'biên chế') gives way to the body named in the clause or the sentence before."""
+    u = _described_unit(before, paren)
+    if u and not BARE_UNIT.fullmatch(u) and not TIME_UNIT.match(u):
+        return u
+    clause = _flat(before)
+    prev = _flat(prev.rsplit("]", 1)[-1])
+    subject = _body_phrase(prev[:60], last=False)   # 'Hội đồng xét hủy … thành lập. Số lượng tối thiểu 05 người'
+    return _body_phrase(clause) or (subject if subject and prev.startswith(subject.split()[0]) else None)
+
+
+def _described_unit(before: str, paren: str) -> str | None:
     clause = _flat(TRAILING.sub("", _flat(before)))
     tm = regex.search(r"(?<!\p{L})tổng\s+số\s+", clause, regex.V1 | regex.I)
     if tm:
-        return _cut(clause[tm.end():], 90)
+        return _unit(clause[tm.end():])
     cues = list(STAFF_CUE.finditer(clause))
     if cues:
         k = len(cues) - 1
-        while k > 0 and clause[cues[k - 1].end():cues[k].start()].strip() == "":
-            k -= 1  # 'công chức pháp chế': the run of staff words, from its first
+        while k > 0 and CUE_GAP.fullmatch(clause[cues[k - 1].end():cues[k].start()]):
+            k -= 1  # 'cán bộ, công chức pháp chế': the run of staff words, from its first
         at = cues[k].start()
         org = next((o for o in ORG.finditer(clause) if o.start() <= at < o.end()), None)
-        return _cut(clause[org.start() if org else at:], 90)
+        head = clause[:at]
+        if not org and regex.search(r"(?<!\p{L})biên\s+chế\s*$", head, regex.V1 | regex.I):
+            at = regex.search(r"(?<!\p{L})biên\s+chế\s*$", head, regex.V1 | regex.I).start()
+        return _unit(clause[org.start() if org else at:])
+    sn = list(STOCK_NOUN.finditer(clause))
+    if sn and _trim_unit(clause[sn[-1].end():]):
+        return _unit(clause[sn[-1].end():])   # 'Quân số của Tổng cục … hơn'
+    if sn:   # 'quân đội thường trực của đế quốc có quân số hơn': the body is the subject before the stock noun
+        head = regex.split(r"[;,\]]\s*", clause[:sn[-1].start()])[-1]
+        if len(head.split()) > 6:
+            head = _body_phrase(head) or head   # 'Sư đoàn Ngự Bình) ở lại bảo vệ Huế nên quân số …'
+        if _trim_unit(head):
+            return _unit(head)
     found = unit_in(clause)
     if found:
-        return found
+        return _trim_unit(found)
     first = next(iter(ORG.finditer(paren)), None)
-    return _flat(first.group()) if first else (_cut(clause, 90) or None)
+    if first:
+        return _flat(first.group())
+    body = list(UNIT_BODY.finditer(clause))   # 'mỗi ca trực tại bộ phận …': the last body named, to the number
+    return _unit(clause[body[-1].start():] if body else clause)
 
 
 def _cut(s: str, n: int) -> str:
@@ -241,7 +384,11 @@ def _link_parts(text: str, found: list[Staffing]) -> list[Staffing]:
             if found[j].start >= scope:
                 break
             if out[j].parent is None:
-                out[j] = replace(out[j], parent=i)
+                part = out[j]
+                if clause_start(text, part.start, 200, stops=".;!?(") <= s.start:
+                    # '937.935 người, trong đó có 37.447 cán bộ, 130.705 công chức': the parts of the total's body
+                    part = replace(part, unit=s.unit, level=part.level or s.level)
+                out[j] = replace(part, parent=i)
     return out
 
 
