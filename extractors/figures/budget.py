@@ -29,6 +29,17 @@ def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
 
 
 @functools.cache
+def _not_triggers() -> regex.Pattern:
+    return regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kind_words()['not_triggers']])})(?![\p{{L}}\d])", FLAGS)
+
+
+@functools.cache
+def _baseline_before() -> regex.Pattern:
+    """'… tăng 10% so cùng kỳ (' just before an amount: the year-before figure a change is measured against."""
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation(kind_words()['baseline_before'])})(?:\s+\d{{4}})?\s*[*_]*\(\s*[*_]*$", FLAGS)
+
+
+@functools.cache
 def _rule_after() -> regex.Pattern:
     return regex.compile(rf"(?<!\p{{L}})(?:{alternation(kind_words()['rule_after'])})(?!\p{{L}})", FLAGS)
 
@@ -52,9 +63,10 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     """budget | revenue | indicator | rate | price | unknown: the trigger nearest the amount wins
     (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
     trigger is present, and a per-time ``per`` with a budget trigger stays budget."""
+    context = _not_triggers().sub(lambda m: " " * len(m.group()), context)
     best = None
     for k, pat in _kind_patterns():
-        for m in pat.finditer(context):
+        for m in pat.finditer(context, overlapped=True):
             key = (m.end(), m.end() - m.start())
             if best is None or key > best[0]:
                 best = (key, k)
@@ -124,6 +136,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
     cells = _cell_paragraphs(text, money)
     seen: dict[int, int] = {}
     out = []
+    baselines: set[int] = set()
+    footnotes = _footnote_amounts(text, money)
     for idx, m in enumerate(money):
         if NOT_MONEY.search(text[max(0, m.start - 14):m.start]) and not regex.search(r"đồng", m.surface):
             continue   # 'Câu 5 (1 đ)': a score; '985 quan 540 đồng': old currency
@@ -145,10 +159,18 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per, text[m.end:m.end + 60])
+        note = footnotes.get(m.start)
+        if out and _baseline_before().search(text[max(0, m.start - 60):m.start]):
+            kind = out[-1].kind       # 'tăng 10% so cùng kỳ (9.000 tỷ đồng)': last year's figure of the amount before it
+            baselines.add(len(out))
+        elif note is not None and kind == "unknown":   # a footnote's amount: the kind of what its marker is written after
+            marked = next((o for o in out if o.end == note[1]), None)
+            kind = marked.kind if marked else money_kind(_context(text, note[0]))
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
-        if kind == "unknown" and out and text.find("\n\n", out[-1].end, m.start) < 0 and out[-1].kind != "rate":
-            kind = out[-1].kind   # 'Dự toán chi … 800 tỷ đồng. Ước thực hiện cả năm 760 tỷ đồng': the paragraph's kind
+        if kind == "unknown" and out and note is None and out[-1].kind != "rate" and m.start - out[-1].end < 800 \
+                and not HEADING.search(text, out[-1].end, m.start):
+            kind = out[-1].kind   # 'Dự toán chi … 800 tỷ đồng. Ước thực hiện cả năm 760 tỷ đồng': the section's kind
         row_label, col = where if where else (None, None)
         if idx in cells and not grid and not region:
             row_label = _previous_paragraph(text, m.start)
@@ -157,11 +179,16 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         out.append(Budget(m.start, m.end, m.surface, m.min_vnd, m.max_vnd, m.per, m.approx, m.pair, purpose=purpose,
                           unit=unit, level=level, in_table=in_table, table_caption=grid.caption if grid else None,
                           table_row=row_label, table_column=col, kind=kind, role=_text_role(text, m, ctx)))
+    for i in baselines:
+        out[i] = replace(out[i], role="baseline")
+    text_rows = list(out)
     tables = [_grid_budget(g) for g in grids]
     out.extend(b for t in tables for b, _ in t)
     out.sort(key=lambda b: b.start)
     index = {id(b): i for i, b in enumerate(out)}
-    res = _link_text_parts(text, out, {id(b) for t in tables for b, _ in t})
+    by_start = {b.start: b for b in text_rows}
+    notes = {id(by_start[a]): n[1] for a, n in footnotes.items() if a in by_start and n[1] is not None}
+    res = _link_text_parts(text, out, {id(b) for t in tables for b, _ in t}, {id(text_rows[i]) for i in baselines}, notes)
     for t in tables:
         for b, parent in _table_parents(t):
             if parent is not None:
@@ -220,12 +247,122 @@ def _text_role(text: str, m, ctx: str) -> str:
     return "leaf"
 
 
-def _link_text_parts(text: str, out: list[Budget], cells: set[int]) -> list[Budget]:
-    """A total's parts: the amounts after it up to its sentence's end ('26.811 tỷ đồng, trong đó: …'),
-    and 'A/năm × N năm = B', whose B is the total of A."""
+# footnotes: '…14.635 tỷ đồng[3], …' in the text, '[3] Bao gồm … 145 tỷ đồng.' in a paragraph of its own further on
+NOTE_MARK = regex.compile(r"[*_]*\s?\[(\d{1,2})\][*_]*")
+NOTE_PARA = regex.compile(r"(?m)^[ \t*_]*\[(\d{1,2})\][*_]*")
+PARA_END = regex.compile(r"\n[ \t]*\n")
+
+
+def _footnote_amounts(text: str, money) -> dict[int, tuple[int, int | None]]:
+    """Each amount written in a footnote → (where its marker stands in the text, the end of the amount the marker
+    follows, or None when it follows words)."""
+    if "[" not in text:
+        return {}
+    paras = list(NOTE_PARA.finditer(text))
+    out: dict[int, tuple[int, int | None]] = {}
+    for k, p in enumerate(paras):
+        stop = PARA_END.search(text, p.end())
+        end = min(stop.start() if stop else len(text), paras[k + 1].start() if k + 1 < len(paras) else len(text))
+        marks = [mk for mk in NOTE_MARK.finditer(text, 0, p.start()) if mk.group(1) == p.group(1)
+                 and mk.start() > 0 and not text[mk.start() - 1] == "\n"]
+        if not marks:
+            continue
+        mk = marks[-1]
+        before = next((a for a in money if 0 <= mk.start() - a.end <= 2), None)
+        for a in money:
+            if p.end() <= a.start < end:
+                out[a.start] = (mk.start(), before.end if before else None)
+    return out
+
+
+HEADING = regex.compile(r"\n[ \t*_]*(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))[ \t*_]", regex.V1)
+# a breakdown: 'Trong đó:', '; cụ thể:', '(trong đó: …)', ', gồm …' at the start of a clause
+BREAKDOWN = regex.compile(r"(?:^|(?<=[.;,:(]\s{0,3}[*_]{0,2})|(?<=\n[*_]{0,2}))[*_]{0,2}(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm)(?!\p{L})",
+                          regex.V1 | regex.I)
+MARK_RANK = [(regex.compile(r"[IVXLC]+\.\s"), 4), (regex.compile(r"(?<![\d.])\d++(?:\.\d++)*+[.)]\s"), 3),
+             (regex.compile(r"[a-zđ]\)\s"), 2), (regex.compile(r"[-+•–]\s"), 1)]
+
+
+def _mark_rank(line: str) -> int | None:
+    s = line.lstrip(" \t*_")
+    return next((r for pat, r in MARK_RANK if pat.match(s + " ")), None)
+
+
+def _breakdown_end(text: str, total_end: int, m) -> int:
+    """Where the parts named by the breakdown ``m`` end: its parenthesis, the list it opens, else its sentence."""
+    if text.count("(", total_end, m.start()) > text.count(")", total_end, m.start()):
+        close = text.find(")", m.end(), m.end() + 1500)
+        return close if close >= 0 else m.end() + 1500
+    lead = regex.match(r"[^\n\d]{0,80}?:[*_\s]*\n", text[m.end():m.end() + 120])
+    if lead:
+        pos = m.end() + lead.end()
+        rank = None
+        prev_blank = True
+        while pos < len(text) and pos < m.end() + 5000:
+            nl = text.find("\n", pos)
+            line = text[pos:nl if nl >= 0 else len(text)]
+            if line.strip(" \t*_|"):
+                r = _mark_rank(line)
+                if rank is None:
+                    if r is None:
+                        break
+                    rank = r
+                elif (prev_blank or r is not None) and (r is None or r > rank):
+                    return pos
+                prev_blank = False
+            else:
+                prev_blank = True
+            if nl < 0:
+                return len(text)
+            pos = nl + 1
+        if rank is not None:
+            return pos
+    stop = SENTENCE_END_OR_PARA.search(text, m.end(), min(len(text), m.end() + 1500))
+    return stop.start() if stop else min(len(text), m.end() + 1500)
+
+
+SHARE_OF_TOTAL = regex.compile(r"[\s*_]*\(?\s*(?:chiếm|bằng)\s+(?:khoảng\s+)?[\d.,]+\s*%\s+(?:trong\s+)?tổng(?!\p{L})", regex.V1 | regex.I)
+SENTENCE_END_OR_PARA = regex.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
+
+
+def _link_text_parts(text: str, out: list[Budget], cells: set[int], baselines: set[int] = frozenset(),
+                     notes: dict[int, int] | None = None) -> list[Budget]:
+    """A total's parts: the amounts of the breakdown after it ('26.811 tỷ đồng. Trong đó: …', '(trong đó: …)',
+    '…; cụ thể:' and the list under it), the amounts up to its sentence's end after a 'tổng …' amount, the
+    amounts of a footnote written after it, and 'A/năm × N năm = B', whose B is the total of A.  A baseline
+    ('so cùng kỳ (…)') is neither a total nor a part."""
     res = list(out)
+    rows = [i for i, b in enumerate(out) if id(b) not in cells and id(b) not in baselines]
+    pos = {i: k for k, i in enumerate(rows)}
+    by_end = {out[i].end: i for i in rows}
+    for i in rows:      # footnotes first: '[3] Bao gồm …' is a part of the amount the marker [3] follows
+        marked = by_end.get((notes or {}).get(id(out[i]), -1))
+        if marked is not None and marked != i:
+            res[i] = replace(res[i], parent=marked)
+            res[marked] = replace(res[marked], role="total")
+    for m in reversed(list(BREAKDOWN.finditer(text))) if rows else ():
+        before = [i for i in rows if out[i].end <= m.start() and not out[i].in_table
+                  and not PARA_END.search(text, out[i].end, m.start())]
+        if not before:
+            continue
+        t = before[-1]
+        if HEADING.search(text, out[t].end, m.start()):
+            continue
+        end = _breakdown_end(text, out[t].end, m)
+        parts = [j for j in rows[pos[t] + 1:] if m.end() <= out[j].start < end and res[j].parent is None
+                 and not out[j].in_table]
+        for j in parts:
+            res[j] = replace(res[j], parent=t)
+        if parts:
+            res[t] = replace(res[t], role="total")
+    for k, i in enumerate(rows):   # '+ Vốn vay: 4.395 tỷ đồng (chiếm 85% tổng vốn đầu tư)': a part of the total before it
+        if res[i].parent is None and res[i].role != "total" and SHARE_OF_TOTAL.match(text, out[i].end):
+            t = next((j for j in reversed(rows[:k]) if res[j].role == "total" and out[j].kind == out[i].kind
+                      and out[i].start - out[j].end < 2000 and not out[j].in_table), None)
+            if t is not None:
+                res[i] = replace(res[i], parent=t)
     for i, b in enumerate(out):
-        if id(b) in cells:
+        if id(b) in cells or id(b) in baselines:
             continue
         if i + 1 < len(out):
             nxt = out[i + 1]
@@ -237,11 +374,13 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int]) -> list[Budg
         if b.role != "total":
             continue
         lo, hi = sentence_bounds(text, b.start, b.end, 600)
+        if any(res[j].parent == i for j in rows):
+            continue        # its breakdown is already linked
         for j in range(i + 1, len(out)):
             o = out[j]
-            if o.start >= hi or o.role == "total":
+            if o.start >= hi or res[j].role == "total":
                 break
-            if res[j].parent is None and id(o) not in cells and o.in_table == b.in_table:
+            if res[j].parent is None and id(o) not in cells and id(o) not in baselines and o.in_table == b.in_table:
                 res[j] = replace(res[j], parent=i)
     return res
 

@@ -230,6 +230,8 @@ MIGRATIONS: list[tuple[str, str]] = [
     """),
     # issue 12: comparisons that add one kind, leaves or totals, and staffing as the latest stock
     ("0011_comparisons_by_kind", VIEWS_SQL),
+    # a 'so cùng kỳ (…)' amount (role baseline) is the year before's figure: the views leave it out
+    ("0012_budget_baseline", VIEWS_SQL),
 ]
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)
