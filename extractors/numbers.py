@@ -64,7 +64,9 @@ QTY = rf"(?:{DIGITS}(?:\s*(?:{SCALE})(?!\p{{L}}))*|{WORDNUM})"
 QTY_RE = regex.compile(QTY, RULE_FLAGS)
 # after a '/', a number may be the second amount of a pair (560 tỷ đồng/690 tỷ đồng)
 QTY_AFTER_SLASH = QTY.replace(r"(?<![\p{L}\d.,/])", r"(?<![\p{L}\d.,])", 1)
-CURRENCY = rf"(?:{alternation(NUMBER_WORDS.currency)})(?!\p{{L}})(?!\s+(?:chí|bộ|thời|ý|nghiệp|bào|hồ|loạt|tình|đều|thuận|minh|ruộng|lòng|tâm|phục|nhất|hương|dạng|bằng|khởi|chủ|hành|sở\s+hữu|thừa\s+kế)(?!\p{{L}}))"
+# 'đồng' that is not money: a compound noun (đồng chí, đồng bộ …), a coin of gold or silver, the Indochina piastre
+NOT_CURRENCY_AFTER = regex.compile(r"(?:[^\S\n]+|\n)(?:chí|bộ|thời|ý|nghiệp|bào|hồ|loạt|tình|thuận|minh|ruộng|lòng|tâm|phục|hương|khởi|sở\s+hữu|thừa\s+kế|vàng|bạc|Đông\s+Dương|tiền\s+(?:kẽm|xu|giấy))(?!\p{L})", RULE_FLAGS)
+CURRENCY = rf"(?:{alternation(NUMBER_WORDS.currency)})(?!\p{{L}})"
 MONEY_HEAD = regex.compile(rf"(?P<q>{QTY_AFTER_SLASH})\s*(?P<cur>{CURRENCY})", RULE_FLAGS)
 FOOT = r"(?:\[\d{1,2}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)"
 # what may stand before a money head to make it the second half of a pair or a range
@@ -239,7 +241,7 @@ def find_money(text: str) -> list[Money]:
     heads = []
     for m in anchored(MONEY_HEAD, CURRENCY_WORD, text):
         q = _quantity(m.start("q"), m["q"])
-        if q is None or q.end != m.end("q"):
+        if q is None or q.end != m.end("q") or NOT_CURRENCY_AFTER.match(text, m.end()):
             continue
         heads.append((q, m))
     words = [(w.start(), w.end()) for w in IN_WORDS.finditer(text)] if "chữ" in text else []
@@ -271,6 +273,9 @@ def find_money(text: str) -> list[Money]:
                 start = start - len(before) + rm.start()
                 if out and out[-1].end > start:
                     out.pop()
+        if out and not any(c.isdigit() for c in m["q"]) and out[-1].min_vnd == _vnd(lo) \
+                and regex.fullmatch(r"\s*\(\s*", text[out[-1].end:start]):
+            continue  # '15.000.000 VNĐ (Mười lăm triệu đồng Việt Nam)': the amount again in words
         am = APPROX_LEFT.search(text[max(0, start - 30):start])
         approx = NUMBER_WORDS.approx[WS.sub(" ", am["a"].lower())] if am else None
         per = []

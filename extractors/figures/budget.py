@@ -51,6 +51,17 @@ def _per_words() -> regex.Pattern:
 
 
 @functools.cache
+def _each_unit() -> regex.Pattern:
+    pr = kind_words()["kinds"]["rate"]["per_rules"]
+    return regex.compile(rf"^\s*(?:{alternation(pr['each'])})\s+(?P<u>(?:{alternation(pr['person_or_unit'])}))(?!\p{{L}})", FLAGS)
+
+
+@functools.cache
+def _band() -> regex.Pattern:
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation(kind_words()['band_words'])})(?!\p{{L}})", FLAGS)
+
+
+@functools.cache
 def _total_patterns() -> tuple[regex.Pattern, regex.Pattern]:
     t = kind_words()["totals"]
     words = [x["w"] for x in t["total_words"] if x["w"].isalpha() or " " in x["w"]]
@@ -73,6 +84,8 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     kind = best[1] if best else kind_words()["default"]
     if kind in ("indicator", "unknown") and after and _rule_after().search(after):
         return "price"
+    if not per and after and (each := _each_unit().match(after)):
+        per = each["u"]       # '500 triệu đồng cho mỗi đơn vị hành chính cấp xã'
     if per and _per_words().match(per):
         rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
         if kind not in ("price", "indicator") or rate_word:
@@ -134,6 +147,7 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
     regions = G.table_regions(text) if "|" in text else []
     money = find_money(text)
     cells = _cell_paragraphs(text, money)
+    cell_starts = {money[i].start for i in cells}
     seen: dict[int, int] = {}
     out = []
     baselines: set[int] = set()
@@ -166,6 +180,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         elif note is not None and kind == "unknown":   # a footnote's amount: the kind of what its marker is written after
             marked = next((o for o in out if o.end == note[1]), None)
             kind = marked.kind if marked else money_kind(_context(text, note[0]))
+        if kind in ("indicator", "unknown") and m.min_vnd != m.max_vnd and _band().search(m.surface):
+            kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng': a band of a rule
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
         if kind == "unknown" and out and note is None and out[-1].kind != "rate" and m.start - out[-1].end < 800 \
@@ -181,8 +197,13 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
                           table_row=row_label, table_column=col, kind=kind, role=_text_role(text, m, ctx)))
     for i in baselines:
         out[i] = replace(out[i], role="baseline")
+    rated = [o for k, o in enumerate(out) if o.start in cell_starts and o.per and _per_words().match(o.per)]
+    for k, o in enumerate(out):   # a table of norms saved one cell per line: 'Vòng hoa tối đa | 1.500.000 đồng' beside '/người' cells
+        if o.kind in ("budget", "unknown") and not o.per and o.start in cell_starts \
+                and any(abs(r.start - o.start) < 600 for r in rated):
+            out[k] = replace(o, kind="rate")
     text_rows = list(out)
-    tables = [_grid_budget(g) for g in grids]
+    tables = [_grid_budget(g, _table_kind(text, g)) for g in grids]
     out.extend(b for t in tables for b, _ in t)
     out.sort(key=lambda b: b.start)
     index = {id(b): i for i, b in enumerate(out)}
@@ -389,7 +410,21 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int], baselines: s
 TOTAL_ROW = regex.compile(r"^\s*(?:TỔNG|CỘNG|Cộng|Tổng\s+(?:cộng|số))(?!\p{L})|\((?:[IVX]+\s*\+\s*)+[IVX]+\)", regex.V1)
 
 
-def _grid_budget(g: G.Grid) -> list[tuple[Budget, str]]:
+def _table_kind(text: str, g: G.Grid) -> str:
+    """What a table's amounts are when their row does not say: its header ('Giá đất'), else the sentence that
+    leads into it ('… bảng giá đất trồng cây hằng năm như sau:'), with the table's unit ('đồng/m2') as ``per``."""
+    per = g.unit.split("/", 1)[1].strip() if g.unit and "/" in g.unit else None
+    header = " ".join(c for c in g.columns if c)
+    lead = text[max(0, g.start - 400):g.start]
+    lead = lead[lead.rfind("\n\n", 0, max(0, len(lead) - 2)) + 1:] if "\n\n" in lead[:-2] else lead
+    for ctx in (" ".join(x for x in (g.caption, header) if x), _context(lead, len(lead))):
+        k = money_kind(ctx, per)
+        if k != "unknown":
+            return k
+    return money_kind("", per)
+
+
+def _grid_budget(g: G.Grid, table_kind: str = "unknown") -> list[tuple[Budget, str]]:
     ratios = G.ratio_columns(g)
     col_scale = [G.column_scale(c) for c in g.columns]
     numeric_cols = sorted({j for r in g.rows if r.n_cells is None or r.n_cells >= len(g.columns)
@@ -421,9 +456,16 @@ def _grid_budget(g: G.Grid) -> list[tuple[Budget, str]]:
             out.append((Budget(cell.start, cell.end, cell.surface, amount, amount, purpose=purpose, unit=unit,
                               level=level_of(row.label, unit), in_table=True, table_row=row.label or None,
                               table_column=col, table_caption=g.caption,
-                              kind=money_kind(" ".join(x for x in (g.caption, row.label) if x)),
+                              kind=_cell_kind(g.caption, row.label, col, table_kind),
                               role="total" if total else "leaf"), tier))
     return out
+
+
+def _cell_kind(caption: str | None, label: str, col: str | None, table_kind: str) -> str:
+    k = money_kind(" ".join(x for x in (caption, label) if x))
+    if k == "unknown" and col:
+        k = money_kind(col)
+    return table_kind if k == "unknown" else k
 
 
 SUBTOTAL_INDEX = regex.compile(r"^(?:[IVXL]+|[A-DĐ])\.?$", regex.V1)
