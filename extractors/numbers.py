@@ -236,8 +236,58 @@ def _left_value(text: str, m: regex.Match, scale_from: Quantity) -> Decimal | No
     return q.value
 
 
+# separators: Vietnamese '1.500.000' / '1,5 tỷ', English '1,500,000' / '1.5 tỷ' (the text's own convention decides)
+SEPARATED = regex.compile(r"\d[\d.,]*\d")
+VI_EVIDENCE = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.,]\d)|(?<![\d.,])\d+,\d{{1,2}}(?!\d)\s*(?:{SCALE}|%)", RULE_FLAGS)
+EN_EVIDENCE = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:,\d{{3}}){{2,}}(?![\d.,]\d)|(?<![\d.,])\d+\.\d{{1,2}}(?!\d)\s*(?:{SCALE}|%)", RULE_FLAGS)
+# '15.5 triệu đồng': one or two digits after a dot and before a scale word cannot be Vietnamese thousands
+EN_DECIMAL = regex.compile(rf"(?<![\d.,])\d+\.\d{{1,2}}(?!\d)(?=\s*(?:{SCALE})(?!\p{{L}}))", RULE_FLAGS)
+SWAP = str.maketrans(".,", ",.")
+
+
+def vietnamese_separators(text: str) -> str:
+    """``text`` with every number's separators written the Vietnamese way (same length, same offsets): all of
+    them swapped when the text writes English numbers ('18,500,000', '86.5 triệu') more often than Vietnamese
+    ones ('18.500.000', '1,5 tỷ'), else only the English decimals before a scale word ('15.5 triệu')."""
+    if not any(c in text for c in ".,"):
+        return text
+    if len(EN_EVIDENCE.findall(text)) > len(VI_EVIDENCE.findall(text)):
+        return SEPARATED.sub(lambda m: m.group().translate(SWAP), text)
+    return EN_DECIMAL.sub(lambda m: m.group().translate(SWAP), text) if "." in text else text
+
+
 def find_money(text: str) -> list[Money]:
-    """Every amount of money in đồng, reading ranges and 'A/B' pairs as written."""
+    """Every amount of money in đồng, reading ranges and 'A/B' pairs as written (in the text's own convention
+    for separators, see :func:`vietnamese_separators`)."""
+    read = vietnamese_separators(text)
+    found = _find_money(read)
+    if "phạt" in read:
+        found = sorted(found + _bare_fines(read, found), key=lambda m: m.start)
+    return found if read is text else [replace(m, surface=text[m.start:m.end]) for m in found]
+
+
+# 'phạt tiền từ 300.000 đến 600.000': a fine's amounts written without 'đồng' (thousands or a scale word needed)
+BARE = rf"(?:(?<![\p{{L}}\d.,/])\d{{1,3}}(?:\.\d{{3}})+(?![\d.,]\d)(?:\s*(?:{SCALE})(?!\p{{L}}))*|{DIGITS}\s*(?:{SCALE})(?!\p{{L}})(?:\s*(?:{SCALE})(?!\p{{L}}))*)"
+BARE_FINE = regex.compile(rf"(?<!\p{{L}})phạt\s+tiền\s+(?:(?:ở\s+)?mức\s+)?(?P<m>(?:từ\s+)?(?P<a>{BARE})(?:\s*(?:-|–|đến|tới)\s*(?P<b>{BARE}))?)"
+                          rf"(?!\s*(?:{CURRENCY}|%|\p{{L}}*\s*/))", RULE_FLAGS)
+
+
+def _bare_fines(text: str, found: list[Money]) -> list[Money]:
+    out = []
+    for m in BARE_FINE.finditer(text):
+        if any(f.start < m.end("m") and m.start("m") < f.end for f in found):
+            continue
+        a = _quantity(m.start("a"), m["a"])
+        b = _quantity(m.start("b"), m["b"]) if m["b"] else a
+        if a is None or b is None or a.end != m.end("a"):
+            continue
+        lo = a.value * b.scale if b is not a and not a.has_scale and b.has_scale else a.value
+        if lo <= b.value:
+            out.append(Money(m.start("m"), m.end("m"), m["m"], _vnd(lo), _vnd(b.value)))
+    return out
+
+
+def _find_money(text: str) -> list[Money]:
     heads = []
     for m in anchored(MONEY_HEAD, CURRENCY_WORD, text):
         q = _quantity(m.start("q"), m["q"])
