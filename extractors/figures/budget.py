@@ -30,7 +30,9 @@ def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
 
 @functools.cache
 def _not_triggers() -> regex.Pattern:
-    return regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kind_words()['not_triggers']])})(?![\p{{L}}\d])", FLAGS)
+    ws = [t["w"] for t in kind_words()["not_triggers"]]
+    words, marks = [w for w in ws if w[0].isalpha()], [w for w in ws if not w[0].isalpha()]   # '% dự toán' follows a digit
+    return regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{alternation(words)})|(?:{alternation(marks)}))(?![\p{{L}}\d])", FLAGS)
 
 
 @functools.cache
@@ -113,19 +115,55 @@ def _lead_kind(text: str, start: int) -> str | None:
 MONEY_PARA = regex.compile(r"^[\s*_]*(?P<m>[^\n]{1,60}?)[\s*_]*$", regex.V1)
 
 
-def _cell_paragraphs(text: str, money) -> set[int]:
-    """Indexes of the amounts written alone in their paragraph, next to another such amount (a cell list)."""
-    alone = []
+def _cell_paragraphs(text: str, money) -> dict[int, str | None]:
+    """The amounts that are cells of a table saved one cell per paragraph (portal dumps, where each '|' line
+    became a paragraph break), with their row label: an amount alone in its paragraph next to another such
+    amount (its row is the paragraph before it), or a short cell ('Hỗ trợ thêm 2.000.000 đồng/người') in a
+    run of cells under a row index ('a', 'b', '5' alone in a paragraph), whose row is the paragraph after it."""
+    alone, short = [], []
     for i, m in enumerate(money):
         a, b = _para_bounds(text, m.start, m.end)
-        para = text[a:b]
-        if MONEY_PARA.fullmatch(para) and len(para.strip(" *_\n")) <= len(m.surface) + 4:
+        para = text[a:b].strip(" *_\n")
+        if MONEY_PARA.fullmatch(text[a:b]) and len(para) <= len(m.surface) + 4:
             alone.append((i, a, b))
-    out = set()
+        elif len(para) <= len(m.surface) + 60 and para.count("\n") <= 2:
+            short.append((i, a, b))
+    out: dict[int, str | None] = {}
     for (i, a, b), (j, a2, b2) in zip(alone, alone[1:]):
         if 0 <= a2 - b < 400:
-            out |= {i, j}
+            out.setdefault(i, None)
+            out.setdefault(j, None)
+    cellish = sorted(alone + short, key=lambda x: x[1])
+    for k, (i, a, b) in enumerate(cellish):
+        near = any(0 < abs(a2 - a) < 500 for _, a2, _ in cellish[max(0, k - 2):k + 3] if a2 != a)
+        label = _indexed_row(text, a) if near else None
+        if label is not None:
+            out[i] = label
+        elif i in out:
+            out[i] = _previous_paragraph(text, money[i].start)
     return out
+
+
+ROW_INDEX = regex.compile(r"[*_\s]*(?:[a-zđ]|\d{1,2}|[IVX]{1,4})[.)]?[*_\s]*", regex.V1)
+
+
+def _indexed_row(text: str, pos: int) -> str | None:
+    """The row label of a cell of a one-cell-per-paragraph table: the paragraph after the nearest row index
+    ('a', '5' alone in its paragraph) within the six paragraphs before ``pos``."""
+    paras = []
+    a = pos
+    for _ in range(7):
+        if a <= 0:
+            break
+        b, _ = _para_bounds(text, max(0, a - 1), max(0, a - 1))
+        para = text[b:a].strip(" *_|\n")
+        if para:
+            paras.append(para)
+        a = b
+    for k, para in enumerate(paras[1:], 1):
+        if ROW_INDEX.fullmatch(para):
+            return " ".join(paras[k - 1].split())[:120]
+    return None
 
 
 NOT_MONEY = regex.compile(r"(?:(?<!\p{L})(?:Câu|câu|Bài|bài|điểm)\s*\d*\s*\(\s*|\(\s*)$", regex.V1)
@@ -189,7 +227,7 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             kind = out[-1].kind   # 'Dự toán chi … 800 tỷ đồng. Ước thực hiện cả năm 760 tỷ đồng': the section's kind
         row_label, col = where if where else (None, None)
         if idx in cells and not grid and not region:
-            row_label = _previous_paragraph(text, m.start)
+            row_label = cells[idx]
             kind = money_kind(row_label or "", m.per) if kind == "unknown" else kind
         in_table = grid is not None or where is not None or idx in cells
         out.append(Budget(m.start, m.end, m.surface, m.min_vnd, m.max_vnd, m.per, m.approx, m.pair, purpose=purpose,

@@ -95,3 +95,10 @@ def test_text_total_is_parent_of_its_breakdown():
 def test_range_with_under_is_one_row():
     (b,) = find_budget("Phạt tiền từ 10 triệu đồng đến dưới 50 triệu đồng.")
     assert (b.min_vnd, b.max_vnd, b.kind) == (10_000_000, 50_000_000, "price")
+
+
+@pytest.mark.parametrize("entry", kind_words()["not_triggers"], ids=lambda e: e["w"])
+def test_not_trigger_examples(entry):
+    """Words that look like a trigger and are not one ('giá hiện hành' is no price) leave the right kind."""
+    (b,) = find_budget(entry["ex"])
+    assert b.kind == entry["kind"], (entry, b.kind)
