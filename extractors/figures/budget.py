@@ -2,6 +2,7 @@
 (``kind``, from ``vocab/budget_kinds.yaml``) and whether it is a stated total or a part (``role``, ``parent``)."""
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import replace
 
@@ -318,19 +319,22 @@ def _footnote_amounts(text: str, money) -> dict[int, tuple[int, int | None]]:
     if "[" not in text:
         return {}
     paras = list(NOTE_PARA.finditer(text))
+    if not paras:
+        return {}
+    marks = [mk for mk in NOTE_MARK.finditer(text) if mk.start() > 0 and text[mk.start() - 1] != "\n"]
+    by_end = {a.end: a for a in money}
+    starts = [a.start for a in money]
     out: dict[int, tuple[int, int | None]] = {}
     for k, p in enumerate(paras):
-        stop = PARA_END.search(text, p.end())
-        end = min(stop.start() if stop else len(text), paras[k + 1].start() if k + 1 < len(paras) else len(text))
-        marks = [mk for mk in NOTE_MARK.finditer(text, 0, p.start()) if mk.group(1) == p.group(1)
-                 and mk.start() > 0 and not text[mk.start() - 1] == "\n"]
-        if not marks:
+        stop = PARA_END.search(text, p.end(), min(len(text), p.end() + 3000))
+        end = min(stop.start() if stop else p.end() + 3000, paras[k + 1].start() if k + 1 < len(paras) else len(text))
+        mk = next((mk for mk in reversed(marks) if mk.start() < p.start() and mk.group(1) == p.group(1)), None) \
+            if k < 200 else None
+        if mk is None:
             continue
-        mk = marks[-1]
-        before = next((a for a in money if 0 <= mk.start() - a.end <= 2), None)
-        for a in money:
-            if p.end() <= a.start < end:
-                out[a.start] = (mk.start(), before.end if before else None)
+        before = next((by_end[e] for e in range(mk.start() - 2, mk.start() + 1) if e in by_end), None)
+        for j in range(bisect.bisect_left(starts, p.end()), bisect.bisect_left(starts, end)):
+            out[money[j].start] = (mk.start(), before.end if before else None)
     return out
 
 
@@ -399,13 +403,15 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int], baselines: s
         if marked is not None and marked != i:
             res[i] = replace(res[i], parent=marked)
             res[marked] = replace(res[marked], role="total")
-    for m in reversed(list(BREAKDOWN.finditer(text))) if rows else ():
-        before = [i for i in rows if out[i].end <= m.start() and not out[i].in_table
-                  and not PARA_END.search(text, out[i].end, m.start())]
-        if not before:
+    prose = [i for i in rows if not out[i].in_table]
+    ends = [out[i].end for i in prose]
+    for m in reversed(list(BREAKDOWN.finditer(text))) if prose else ():
+        k = bisect.bisect_right(ends, m.start())
+        if k == 0:
             continue
-        t = before[-1]
-        if HEADING.search(text, out[t].end, m.start()):
+        t = prose[k - 1]
+        if m.start() - out[t].end > 1500 or PARA_END.search(text, out[t].end, m.start()) \
+                or HEADING.search(text, out[t].end, m.start()):
             continue
         end = _breakdown_end(text, out[t].end, m)
         parts = [j for j in rows[pos[t] + 1:] if m.end() <= out[j].start < end and res[j].parent is None
