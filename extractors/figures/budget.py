@@ -25,7 +25,7 @@ def kind_words() -> dict:
 @functools.cache
 def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
     kw = kind_words()
-    return [(k, regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kw['kinds'][k]['triggers'] if not t.get('only_with_per')])})(?![\p{{L}}\d])", FLAGS))
+    return [(k, regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kw['kinds'][k]['triggers'] if not t.get('only_with_per')])})(?!\p{{L}})", FLAGS))
             for k in kw["order"]]
 
 
@@ -85,7 +85,7 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
             if best is None or key > best[0]:
                 best = (key, k)
     kind = best[1] if best else kind_words()["default"]
-    if kind in ("indicator", "unknown") and after and _rule_after().search(after):
+    if kind != "rate" and after and _rule_after().search(after):
         return "price"
     if not per and after and (each := _each_unit().match(after)):
         per = each["u"]       # '500 triệu đồng cho mỗi đơn vị hành chính cấp xã'
@@ -219,6 +219,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         elif note is not None and kind == "unknown":   # a footnote's amount: the kind of what its marker is written after
             marked = next((o for o in out if o.end == note[1]), None)
             kind = marked.kind if marked else money_kind(_context(text, note[0]))
+        if kind == "unknown" and (own := money_kind(" ".join(text[m.end:m.end + 40].split()[:3]))) in ("budget", "revenue"):
+            kind = own                # '45.749 tỷ đồng vốn NSTW': the words right after the amount
         if kind in ("indicator", "unknown") and m.min_vnd != m.max_vnd and _band().search(m.surface):
             kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng': a band of a rule
         if kind == "unknown":
