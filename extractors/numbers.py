@@ -265,6 +265,7 @@ def find_money(text: str) -> list[Money]:
     found = _find_money(read)
     if "phạt" in read:
         found = sorted(found + _bare_fines(read, found), key=lambda m: m.start)
+    found = [_bare_upper(read, m) for m in found]
     return found if read is text else [replace(m, surface=text[m.start:m.end]) for m in found]
 
 
@@ -272,6 +273,22 @@ def find_money(text: str) -> list[Money]:
 BARE = rf"(?:(?<![\p{{L}}\d.,/])\d{{1,3}}(?:\.\d{{3}})+(?![\d.,]\d)(?:\s*(?:{SCALE})(?!\p{{L}}))*|{DIGITS}\s*(?:{SCALE})(?!\p{{L}})(?:\s*(?:{SCALE})(?!\p{{L}}))*)"
 BARE_FINE = regex.compile(rf"(?<!\p{{L}})phạt\s+tiền\s+(?:(?:ở\s+)?mức\s+)?(?P<m>(?:từ\s+)?(?P<a>{BARE})(?:\s*(?:-|–|đến|tới)\s*(?P<b>{BARE}))?)"
                           rf"(?!\s*(?:{CURRENCY}|%|\p{{L}}*\s*/))", RULE_FLAGS)
+
+
+# 'từ 2.000.000 đồng đến 3.000.000': the upper end of a range written without its currency
+BARE_UPPER = regex.compile(r"[^\S\n]*(?:đến|tới|-|–)[^\S\n]*(?P<b>\d{1,3}(?:\.\d{3})+)(?![\d.,]\d)(?![^\S\n]*(?:[%/]|\p{L}+[^\S\n]*/))", RULE_FLAGS)
+
+
+def _bare_upper(text: str, m: Money) -> Money:
+    if m.min_vnd != m.max_vnd or m.per or not regex.search(r"(?<!\p{L})từ\s+$", text[max(0, m.start - 8):m.start], regex.V1 | regex.I):
+        return m
+    b = BARE_UPPER.match(text, m.end)
+    if not b:
+        return m
+    hi = int(b["b"].replace(".", ""))
+    if not m.min_vnd < hi <= 20 * m.min_vnd:
+        return m
+    return replace(m, end=b.end(), surface=text[m.start:b.end()], max_vnd=hi)
 
 
 def _bare_fines(text: str, found: list[Money]) -> list[Money]:

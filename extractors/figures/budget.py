@@ -99,7 +99,7 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
 def _context(text: str, start: int) -> str:
     cs = clause_start(text, start, 160, stops=".;!?")
     words = text[cs:start].split()
-    return " ".join(words[-14:])
+    return " ".join(words[-18:])
 
 
 def _lead_kind(text: str, start: int) -> str | None:
