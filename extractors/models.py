@@ -169,7 +169,7 @@ class Budget(Money):
     table_column: str | None = None
     table_caption: str | None = None
     kind: str = "unknown"            # budget | revenue | indicator | rate | price | unknown (vocab budget_kinds)
-    role: str = "leaf"               # total (a stated total or subtotal) | leaf
+    role: str = "leaf"               # total (a stated total or subtotal) | leaf | baseline (the year-before figure of a change)
     parent: int | None = None        # index (in the document's budget rows) of the total this amount is part of
 
 

@@ -65,7 +65,11 @@ QTY = rf"(?:{DIGITS}(?:\s*(?:{SCALE})(?!\p{{L}}))*|{WORDNUM})"
 QTY_RE = regex.compile(QTY, RULE_FLAGS)
 # after a '/', a number may be the second amount of a pair (560 tỷ đồng/690 tỷ đồng)
 QTY_AFTER_SLASH = QTY.replace(r"(?<![\p{L}\d.,/])", r"(?<![\p{L}\d.,])", 1)
-CURRENCY = rf"(?:{alternation(NUMBER_WORDS.currency)})(?!\p{{L}})(?!\s+(?:chí|bộ|thời|ý|nghiệp|bào|hồ|loạt|tình|đều|thuận|minh|ruộng|lòng|tâm|phục|nhất|hương|dạng|bằng|khởi|chủ|hành|sở\s+hữu|thừa\s+kế)(?!\p{{L}}))"
+# 'đồng' that is not money: a compound noun (đồng chí, đồng bộ …), a coin of gold or silver, the Indochina piastre
+NOT_CURRENCY_AFTER = regex.compile(r"(?:[^\S\n]+|\n)(?:chí|bộ|thời|ý|nghiệp|bào|hồ|loạt|tình|thuận|minh|ruộng|lòng|tâm|phục|hương|khởi|sở\s+hữu|thừa\s+kế|vàng|bạc|Đông\s+Dương|tiền\s+(?:kẽm|xu|giấy|cũ))(?!\p{L})", RULE_FLAGS)
+# after a number in words, 'đồng bằng' (a delta) and 'đồng tiền' (a currency) are nouns: 'hai đồng bằng', 'hai đồng tiền'
+NOT_CURRENCY_AFTER_WORDS = regex.compile(r"\s+(?:bằng|tiền)(?!\p{L})", RULE_FLAGS)
+CURRENCY = rf"(?:{alternation(NUMBER_WORDS.currency)})(?!\p{{L}})"
 MONEY_HEAD = regex.compile(rf"(?P<q>{QTY_AFTER_SLASH})\s*(?P<cur>{CURRENCY})", RULE_FLAGS)
 FOOT = r"(?:\[\d{1,2}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)"
 # what may stand before a money head to make it the second half of a pair or a range
@@ -240,12 +244,81 @@ def _left_value(text: str, m: regex.Match, scale_from: Quantity) -> Decimal | No
     return q.value
 
 
+# separators: Vietnamese '1.500.000' / '1,5 tỷ', English '1,500,000' / '1.5 tỷ' (the text's own convention decides)
+SEPARATED = regex.compile(r"\d[\d.,]*\d")
+VI_EVIDENCE = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:\.\d{{3}}){{2,}}(?![\d.,]\d)|(?<![\d.,])\d+,\d{{1,2}}(?!\d)\s*(?:{SCALE}|%)", RULE_FLAGS)
+EN_EVIDENCE = regex.compile(rf"(?<![\d.,])\d{{1,3}}(?:,\d{{3}}){{2,}}(?![\d.,]\d)|(?<![\d.,])\d+\.\d{{1,2}}(?!\d)\s*(?:{SCALE}|%)", RULE_FLAGS)
+# '15.5 triệu đồng': one or two digits after a dot and before a scale word cannot be Vietnamese thousands
+EN_DECIMAL = regex.compile(rf"(?<![\d.,])\d+\.\d{{1,2}}(?!\d)(?=\s*(?:{SCALE})(?!\p{{L}}))", RULE_FLAGS)
+SWAP = str.maketrans(".,", ",.")
+
+
+def vietnamese_separators(text: str) -> str:
+    """``text`` with every number's separators written the Vietnamese way (same length, same offsets): all of
+    them swapped when the text writes English numbers ('18,500,000', '86.5 triệu') more often than Vietnamese
+    ones ('18.500.000', '1,5 tỷ'), else only the English decimals before a scale word ('15.5 triệu')."""
+    if not any(c in text for c in ".,"):
+        return text
+    if len(EN_EVIDENCE.findall(text)) > len(VI_EVIDENCE.findall(text)):
+        return SEPARATED.sub(lambda m: m.group().translate(SWAP), text)
+    return EN_DECIMAL.sub(lambda m: m.group().translate(SWAP), text) if "." in text else text
+
+
 def find_money(text: str) -> list[Money]:
-    """Every amount of money in đồng, reading ranges and 'A/B' pairs as written."""
+    """Every amount of money in đồng, reading ranges and 'A/B' pairs as written (in the text's own convention
+    for separators, see :func:`vietnamese_separators`)."""
+    read = vietnamese_separators(text)
+    found = _find_money(read)
+    if "phạt" in read:
+        found = sorted(found + _bare_fines(read, found), key=lambda m: m.start)
+    found = [_bare_upper(read, m) for m in found]
+    return found if read is text else [replace(m, surface=text[m.start:m.end]) for m in found]
+
+
+# 'phạt tiền từ 300.000 đến 600.000': a fine's amounts written without 'đồng' (thousands or a scale word needed)
+BARE = rf"(?:(?<![\p{{L}}\d.,/])\d{{1,3}}(?:\.\d{{3}})+(?![\d.,]\d)(?:\s*(?:{SCALE})(?!\p{{L}}))*|{DIGITS}\s*(?:{SCALE})(?!\p{{L}})(?:\s*(?:{SCALE})(?!\p{{L}}))*)"
+BARE_FINE = regex.compile(rf"(?<!\p{{L}})phạt\s+tiền\s+(?:(?:ở\s+)?mức\s+)?(?P<m>(?:từ\s+)?(?P<a>{BARE})(?:\s*(?:-|–|đến|tới)\s*(?P<b>{BARE}))?)"
+                          rf"(?!\s*(?:{CURRENCY}|%|\p{{L}}*\s*/))", RULE_FLAGS)
+
+
+# 'từ 2.000.000 đồng đến 3.000.000': the upper end of a range written without its currency
+BARE_UPPER = regex.compile(r"[^\S\n]*(?:đến|tới|-|–)[^\S\n]*(?P<b>\d{1,3}(?:\.\d{3})+)(?![\d.,]\d)(?![^\S\n]*(?:[%/]|\p{L}+[^\S\n]*/))", RULE_FLAGS)
+
+
+def _bare_upper(text: str, m: Money) -> Money:
+    if m.min_vnd != m.max_vnd or m.per or not regex.search(r"(?<!\p{L})từ\s+$", text[max(0, m.start - 8):m.start], regex.V1 | regex.I):
+        return m
+    b = BARE_UPPER.match(text, m.end)
+    if not b:
+        return m
+    hi = int(b["b"].replace(".", ""))
+    if not m.min_vnd < hi <= 20 * m.min_vnd:
+        return m
+    return replace(m, end=b.end(), surface=text[m.start:b.end()], max_vnd=hi)
+
+
+def _bare_fines(text: str, found: list[Money]) -> list[Money]:
+    out = []
+    for m in BARE_FINE.finditer(text):
+        if any(f.start < m.end("m") and m.start("m") < f.end for f in found):
+            continue
+        a = _quantity(m.start("a"), m["a"])
+        b = _quantity(m.start("b"), m["b"]) if m["b"] else a
+        if a is None or b is None or a.end != m.end("a"):
+            continue
+        lo = a.value * b.scale if b is not a and not a.has_scale and b.has_scale else a.value
+        if lo <= b.value:
+            out.append(Money(m.start("m"), m.end("m"), m["m"], _vnd(lo), _vnd(b.value)))
+    return out
+
+
+def _find_money(text: str) -> list[Money]:
     heads = []
     for m in anchored(MONEY_HEAD, CURRENCY_WORD, text):
         q = _quantity(m.start("q"), m["q"])
-        if q is None or q.end != m.end("q"):
+        if q is None or q.end != m.end("q") or NOT_CURRENCY_AFTER.match(text, m.end()):
+            continue
+        if not any(c.isdigit() for c in m["q"]) and NOT_CURRENCY_AFTER_WORDS.match(text, m.end()):
             continue
         heads.append((q, m))
     words = [(w.start(), w.end()) for w in IN_WORDS.finditer(text)] if "chữ" in text else []
@@ -277,6 +350,9 @@ def find_money(text: str) -> list[Money]:
                 start = start - len(before) + rm.start()
                 if out and out[-1].end > start:
                     out.pop()
+        if out and not any(c.isdigit() for c in m["q"]) and out[-1].min_vnd == _vnd(lo) \
+                and regex.fullmatch(r"\s*\(\s*", text[out[-1].end:start]):
+            continue  # '15.000.000 VNĐ (Mười lăm triệu đồng Việt Nam)': the amount again in words
         am = APPROX_LEFT.search(text[max(0, start - 30):start])
         approx = NUMBER_WORDS.approx[WS.sub(" ", am["a"].lower())] if am else None
         per = []

@@ -2,6 +2,7 @@
 (``kind``, from ``vocab/budget_kinds.yaml``) and whether it is a stated total or a part (``role``, ``parent``)."""
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import replace
 
@@ -24,8 +25,21 @@ def kind_words() -> dict:
 @functools.cache
 def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
     kw = kind_words()
-    return [(k, regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kw['kinds'][k]['triggers'] if not t.get('only_with_per')])})(?![\p{{L}}\d])", FLAGS))
+    return [(k, regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kw['kinds'][k]['triggers'] if not t.get('only_with_per')])})(?!\p{{L}})", FLAGS))
             for k in kw["order"]]
+
+
+@functools.cache
+def _not_triggers() -> regex.Pattern:
+    ws = [t["w"] for t in kind_words()["not_triggers"]]
+    words, marks = [w for w in ws if w[0].isalpha()], [w for w in ws if not w[0].isalpha()]   # '% dự toán' follows a digit
+    return regex.compile(rf"(?:(?<![\p{{L}}\d])(?:{alternation(words)})|(?:{alternation(marks)}))(?![\p{{L}}\d])", FLAGS)
+
+
+@functools.cache
+def _baseline_before() -> regex.Pattern:
+    """'… tăng 10% so cùng kỳ (' just before an amount: the year-before figure a change is measured against."""
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation(kind_words()['baseline_before'])})(?:\s+\d{{4}})?\s*[*_]*\(\s*[*_]*$", FLAGS)
 
 
 @functools.cache
@@ -37,6 +51,17 @@ def _rule_after() -> regex.Pattern:
 def _per_words() -> regex.Pattern:
     pr = kind_words()["kinds"]["rate"]["per_rules"]
     return regex.compile(rf"^(?:{alternation(pr['person_or_unit'])})(?!\p{{L}})", FLAGS)
+
+
+@functools.cache
+def _each_unit() -> regex.Pattern:
+    pr = kind_words()["kinds"]["rate"]["per_rules"]
+    return regex.compile(rf"^\s*(?:{alternation(pr['each'])})\s+(?P<u>(?:{alternation(pr['person_or_unit'])}))(?!\p{{L}})", FLAGS)
+
+
+@functools.cache
+def _band() -> regex.Pattern:
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation(kind_words()['band_words'])})(?!\p{{L}})", FLAGS)
 
 
 @functools.cache
@@ -52,15 +77,18 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     """budget | revenue | indicator | rate | price | unknown: the trigger nearest the amount wins
     (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
     trigger is present, and a per-time ``per`` with a budget trigger stays budget."""
+    context = _not_triggers().sub(lambda m: " " * len(m.group()), context)
     best = None
     for k, pat in _kind_patterns():
-        for m in pat.finditer(context):
+        for m in pat.finditer(context, overlapped=True):
             key = (m.end(), m.end() - m.start())
             if best is None or key > best[0]:
                 best = (key, k)
     kind = best[1] if best else kind_words()["default"]
-    if kind in ("indicator", "unknown") and after and _rule_after().search(after):
+    if kind != "rate" and after and _rule_after().search(after):
         return "price"
+    if not per and after and (each := _each_unit().match(after)):
+        per = each["u"]       # '500 triệu đồng cho mỗi đơn vị hành chính cấp xã'
     if per and _per_words().match(per):
         rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
         if kind not in ("price", "indicator") or rate_word:
@@ -71,7 +99,7 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
 def _context(text: str, start: int) -> str:
     cs = clause_start(text, start, 160, stops=".;!?")
     words = text[cs:start].split()
-    return " ".join(words[-14:])
+    return " ".join(words[-18:])
 
 
 def _lead_kind(text: str, start: int) -> str | None:
@@ -88,19 +116,55 @@ def _lead_kind(text: str, start: int) -> str | None:
 MONEY_PARA = regex.compile(r"^[\s*_]*(?P<m>[^\n]{1,60}?)[\s*_]*$", regex.V1)
 
 
-def _cell_paragraphs(text: str, money) -> set[int]:
-    """Indexes of the amounts written alone in their paragraph, next to another such amount (a cell list)."""
-    alone = []
+def _cell_paragraphs(text: str, money) -> dict[int, str | None]:
+    """The amounts that are cells of a table saved one cell per paragraph (portal dumps, where each '|' line
+    became a paragraph break), with their row label: an amount alone in its paragraph next to another such
+    amount (its row is the paragraph before it), or a short cell ('Hỗ trợ thêm 2.000.000 đồng/người') in a
+    run of cells under a row index ('a', 'b', '5' alone in a paragraph), whose row is the paragraph after it."""
+    alone, short = [], []
     for i, m in enumerate(money):
         a, b = _para_bounds(text, m.start, m.end)
-        para = text[a:b]
-        if MONEY_PARA.fullmatch(para) and len(para.strip(" *_\n")) <= len(m.surface) + 4:
+        para = text[a:b].strip(" *_\n")
+        if MONEY_PARA.fullmatch(text[a:b]) and len(para) <= len(m.surface) + 4:
             alone.append((i, a, b))
-    out = set()
+        elif len(para) <= len(m.surface) + 60 and para.count("\n") <= 2:
+            short.append((i, a, b))
+    out: dict[int, str | None] = {}
     for (i, a, b), (j, a2, b2) in zip(alone, alone[1:]):
         if 0 <= a2 - b < 400:
-            out |= {i, j}
+            out.setdefault(i, None)
+            out.setdefault(j, None)
+    cellish = sorted(alone + short, key=lambda x: x[1])
+    for k, (i, a, b) in enumerate(cellish):
+        near = any(0 < abs(a2 - a) < 500 for _, a2, _ in cellish[max(0, k - 2):k + 3] if a2 != a)
+        label = _indexed_row(text, a) if near else None
+        if label is not None:
+            out[i] = label
+        elif i in out:
+            out[i] = _previous_paragraph(text, money[i].start)
     return out
+
+
+ROW_INDEX = regex.compile(r"[*_\s]*(?:[a-zđ]|\d{1,2}|[IVX]{1,4})[.)]?[*_\s]*", regex.V1)
+
+
+def _indexed_row(text: str, pos: int) -> str | None:
+    """The row label of a cell of a one-cell-per-paragraph table: the paragraph after the nearest row index
+    ('a', '5' alone in its paragraph) within the six paragraphs before ``pos``."""
+    paras = []
+    a = pos
+    for _ in range(7):
+        if a <= 0:
+            break
+        b, _ = _para_bounds(text, max(0, a - 1), max(0, a - 1))
+        para = text[b:a].strip(" *_|\n")
+        if para:
+            paras.append(para)
+        a = b
+    for k, para in enumerate(paras[1:], 1):
+        if ROW_INDEX.fullmatch(para):
+            return " ".join(paras[k - 1].split())[:120]
+    return None
 
 
 NOT_MONEY = regex.compile(r"(?:(?<!\p{L})(?:Câu|câu|Bài|bài|điểm)\s*\d*\s*\(\s*|\(\s*)$", regex.V1)
@@ -122,8 +186,11 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
     regions = G.table_regions(text) if "|" in text else []
     money = find_money(text)
     cells = _cell_paragraphs(text, money)
+    cell_starts = {money[i].start for i in cells}
     seen: dict[int, int] = {}
     out = []
+    baselines: set[int] = set()
+    footnotes = _footnote_amounts(text, money)
     for idx, m in enumerate(money):
         if NOT_MONEY.search(text[max(0, m.start - 14):m.start]) and not regex.search(r"đồng", m.surface):
             continue   # 'Câu 5 (1 đ)': a score; '985 quan 540 đồng': old currency
@@ -145,23 +212,45 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per, text[m.end:m.end + 60])
+        note = footnotes.get(m.start)
+        if out and _baseline_before().search(text[max(0, m.start - 60):m.start]):
+            kind = out[-1].kind       # 'tăng 10% so cùng kỳ (9.000 tỷ đồng)': last year's figure of the amount before it
+            baselines.add(len(out))
+        elif note is not None and kind == "unknown":   # a footnote's amount: the kind of what its marker is written after
+            marked = next((o for o in out if o.end == note[1]), None)
+            kind = marked.kind if marked else money_kind(_context(text, note[0]))
+        if kind == "unknown" and (own := money_kind(" ".join(text[m.end:m.end + 40].split()[:3]))) in ("budget", "revenue"):
+            kind = own                # '45.749 tỷ đồng vốn NSTW': the words right after the amount
+        if kind in ("indicator", "unknown") and m.min_vnd != m.max_vnd and _band().search(m.surface):
+            kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng': a band of a rule
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
-        if kind == "unknown" and out and text.find("\n\n", out[-1].end, m.start) < 0 and out[-1].kind != "rate":
-            kind = out[-1].kind   # 'Dự toán chi … 800 tỷ đồng. Ước thực hiện cả năm 760 tỷ đồng': the paragraph's kind
+        if kind == "unknown" and out and note is None and out[-1].kind != "rate" and m.start - out[-1].end < 800 \
+                and not HEADING.search(text, out[-1].end, m.start):
+            kind = out[-1].kind   # 'Dự toán chi … 800 tỷ đồng. Ước thực hiện cả năm 760 tỷ đồng': the section's kind
         row_label, col = where if where else (None, None)
         if idx in cells and not grid and not region:
-            row_label = _previous_paragraph(text, m.start)
+            row_label = cells[idx]
             kind = money_kind(row_label or "", m.per) if kind == "unknown" else kind
         in_table = grid is not None or where is not None or idx in cells
         out.append(Budget(m.start, m.end, m.surface, m.min_vnd, m.max_vnd, m.per, m.approx, m.pair, purpose=purpose,
                           unit=unit, level=level, in_table=in_table, table_caption=grid.caption if grid else None,
                           table_row=row_label, table_column=col, kind=kind, role=_text_role(text, m, ctx)))
-    tables = [_grid_budget(g) for g in grids]
+    for i in baselines:
+        out[i] = replace(out[i], role="baseline")
+    rated = [o for k, o in enumerate(out) if o.start in cell_starts and o.per and _per_words().match(o.per)]
+    for k, o in enumerate(out):   # a table of norms saved one cell per line: 'Vòng hoa tối đa | 1.500.000 đồng' beside '/người' cells
+        if o.kind in ("budget", "unknown") and not o.per and o.start in cell_starts \
+                and any(abs(r.start - o.start) < 600 for r in rated):
+            out[k] = replace(o, kind="rate")
+    text_rows = list(out)
+    tables = [_grid_budget(g, _table_kind(text, g)) for g in grids]
     out.extend(b for t in tables for b, _ in t)
     out.sort(key=lambda b: b.start)
     index = {id(b): i for i, b in enumerate(out)}
-    res = _link_text_parts(text, out, {id(b) for t in tables for b, _ in t})
+    by_start = {b.start: b for b in text_rows}
+    notes = {id(by_start[a]): n[1] for a, n in footnotes.items() if a in by_start and n[1] is not None}
+    res = _link_text_parts(text, out, {id(b) for t in tables for b, _ in t}, {id(text_rows[i]) for i in baselines}, notes)
     for t in tables:
         for b, parent in _table_parents(t):
             if parent is not None:
@@ -220,12 +309,127 @@ def _text_role(text: str, m, ctx: str) -> str:
     return "leaf"
 
 
-def _link_text_parts(text: str, out: list[Budget], cells: set[int]) -> list[Budget]:
-    """A total's parts: the amounts after it up to its sentence's end ('26.811 tỷ đồng, trong đó: …'),
-    and 'A/năm × N năm = B', whose B is the total of A."""
+# footnotes: '…14.635 tỷ đồng[3], …' in the text, '[3] Bao gồm … 145 tỷ đồng.' in a paragraph of its own further on
+NOTE_MARK = regex.compile(r"[*_]*\s?\[(\d{1,2})\][*_]*")
+NOTE_PARA = regex.compile(r"(?m)^[ \t*_]*\[(\d{1,2})\][*_]*")
+PARA_END = regex.compile(r"\n[ \t]*\n")
+
+
+def _footnote_amounts(text: str, money) -> dict[int, tuple[int, int | None]]:
+    """Each amount written in a footnote → (where its marker stands in the text, the end of the amount the marker
+    follows, or None when it follows words)."""
+    if "[" not in text:
+        return {}
+    paras = list(NOTE_PARA.finditer(text))
+    if not paras:
+        return {}
+    marks = [mk for mk in NOTE_MARK.finditer(text) if mk.start() > 0 and text[mk.start() - 1] != "\n"]
+    by_end = {a.end: a for a in money}
+    starts = [a.start for a in money]
+    out: dict[int, tuple[int, int | None]] = {}
+    for k, p in enumerate(paras):
+        stop = PARA_END.search(text, p.end(), min(len(text), p.end() + 3000))
+        end = min(stop.start() if stop else p.end() + 3000, paras[k + 1].start() if k + 1 < len(paras) else len(text))
+        mk = next((mk for mk in reversed(marks) if mk.start() < p.start() and mk.group(1) == p.group(1)), None) \
+            if k < 200 else None
+        if mk is None:
+            continue
+        before = next((by_end[e] for e in range(mk.start() - 2, mk.start() + 1) if e in by_end), None)
+        for j in range(bisect.bisect_left(starts, p.end()), bisect.bisect_left(starts, end)):
+            out[money[j].start] = (mk.start(), before.end if before else None)
+    return out
+
+
+HEADING = regex.compile(r"\n[ \t*_]*(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))[ \t*_]", regex.V1)
+# a breakdown: 'Trong đó:', '; cụ thể:', '(trong đó: …)', ', gồm …' at the start of a clause
+BREAKDOWN = regex.compile(r"(?:^|(?<=[.;,:(]\s{0,3}[*_]{0,2})|(?<=\n[*_]{0,2}))[*_]{0,2}(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm)(?!\p{L})",
+                          regex.V1 | regex.I)
+MARK_RANK = [(regex.compile(r"[IVXLC]+\.\s"), 4), (regex.compile(r"(?<![\d.])\d++(?:\.\d++)*+[.)]\s"), 3),
+             (regex.compile(r"[a-zđ]\)\s"), 2), (regex.compile(r"[-+•–]\s"), 1)]
+
+
+def _mark_rank(line: str) -> int | None:
+    s = line.lstrip(" \t*_")
+    return next((r for pat, r in MARK_RANK if pat.match(s + " ")), None)
+
+
+def _breakdown_end(text: str, total_end: int, m) -> int:
+    """Where the parts named by the breakdown ``m`` end: its parenthesis, the list it opens, else its sentence."""
+    if text.count("(", total_end, m.start()) > text.count(")", total_end, m.start()):
+        close = text.find(")", m.end(), m.end() + 1500)
+        return close if close >= 0 else m.end() + 1500
+    lead = regex.match(r"[^\n\d]{0,80}?:[*_\s]*\n", text[m.end():m.end() + 120])
+    if lead:
+        pos = m.end() + lead.end()
+        rank = None
+        prev_blank = True
+        while pos < len(text) and pos < m.end() + 5000:
+            nl = text.find("\n", pos)
+            line = text[pos:nl if nl >= 0 else len(text)]
+            if line.strip(" \t*_|"):
+                r = _mark_rank(line)
+                if rank is None:
+                    if r is None:
+                        break
+                    rank = r
+                elif (prev_blank or r is not None) and (r is None or r > rank):
+                    return pos
+                prev_blank = False
+            else:
+                prev_blank = True
+            if nl < 0:
+                return len(text)
+            pos = nl + 1
+        if rank is not None:
+            return pos
+    stop = SENTENCE_END_OR_PARA.search(text, m.end(), min(len(text), m.end() + 1500))
+    return stop.start() if stop else min(len(text), m.end() + 1500)
+
+
+SHARE_OF_TOTAL = regex.compile(r"[\s*_]*\(?\s*(?:chiếm|bằng)\s+(?:khoảng\s+)?[\d.,]+\s*%\s+(?:trong\s+)?tổng(?!\p{L})", regex.V1 | regex.I)
+SENTENCE_END_OR_PARA = regex.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
+
+
+def _link_text_parts(text: str, out: list[Budget], cells: set[int], baselines: set[int] = frozenset(),
+                     notes: dict[int, int] | None = None) -> list[Budget]:
+    """A total's parts: the amounts of the breakdown after it ('26.811 tỷ đồng. Trong đó: …', '(trong đó: …)',
+    '…; cụ thể:' and the list under it), the amounts up to its sentence's end after a 'tổng …' amount, the
+    amounts of a footnote written after it, and 'A/năm × N năm = B', whose B is the total of A.  A baseline
+    ('so cùng kỳ (…)') is neither a total nor a part."""
     res = list(out)
+    rows = [i for i, b in enumerate(out) if id(b) not in cells and id(b) not in baselines]
+    pos = {i: k for k, i in enumerate(rows)}
+    by_end = {out[i].end: i for i in rows}
+    for i in rows:      # footnotes first: '[3] Bao gồm …' is a part of the amount the marker [3] follows
+        marked = by_end.get((notes or {}).get(id(out[i]), -1))
+        if marked is not None and marked != i:
+            res[i] = replace(res[i], parent=marked)
+            res[marked] = replace(res[marked], role="total")
+    prose = [i for i in rows if not out[i].in_table]
+    ends = [out[i].end for i in prose]
+    for m in reversed(list(BREAKDOWN.finditer(text))) if prose else ():
+        k = bisect.bisect_right(ends, m.start())
+        if k == 0:
+            continue
+        t = prose[k - 1]
+        if m.start() - out[t].end > 1500 or PARA_END.search(text, out[t].end, m.start()) \
+                or HEADING.search(text, out[t].end, m.start()):
+            continue
+        end = _breakdown_end(text, out[t].end, m)
+        parts = [j for j in rows[pos[t] + 1:] if m.end() <= out[j].start < end and res[j].parent is None
+                 and not out[j].in_table]
+        for j in parts:
+            res[j] = replace(res[j], parent=t)
+        if parts:
+            res[t] = replace(res[t], role="total")
+    for k, i in enumerate(rows):   # '+ Vốn vay: 4.395 tỷ đồng (chiếm 85% tổng vốn đầu tư)': a part of the total before it
+        if res[i].parent is None and res[i].role != "total" and SHARE_OF_TOTAL.match(text, out[i].end):
+            t = next((j for j in reversed(rows[:k]) if res[j].role == "total" and out[j].kind == out[i].kind
+                      and out[i].start - out[j].end < 2000 and not out[j].in_table), None)
+            if t is not None:
+                res[i] = replace(res[i], parent=t)
     for i, b in enumerate(out):
-        if id(b) in cells:
+        if id(b) in cells or id(b) in baselines:
             continue
         if i + 1 < len(out):
             nxt = out[i + 1]
@@ -237,11 +441,13 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int]) -> list[Budg
         if b.role != "total":
             continue
         lo, hi = sentence_bounds(text, b.start, b.end, 600)
+        if any(res[j].parent == i for j in rows):
+            continue        # its breakdown is already linked
         for j in range(i + 1, len(out)):
             o = out[j]
-            if o.start >= hi or o.role == "total":
+            if o.start >= hi or res[j].role == "total":
                 break
-            if res[j].parent is None and id(o) not in cells and o.in_table == b.in_table:
+            if res[j].parent is None and id(o) not in cells and id(o) not in baselines and o.in_table == b.in_table:
                 res[j] = replace(res[j], parent=i)
     return res
 
@@ -250,7 +456,21 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int]) -> list[Budg
 TOTAL_ROW = regex.compile(r"^\s*(?:TỔNG|CỘNG|Cộng|Tổng\s+(?:cộng|số))(?!\p{L})|\((?:[IVX]+\s*\+\s*)+[IVX]+\)", regex.V1)
 
 
-def _grid_budget(g: G.Grid) -> list[tuple[Budget, str]]:
+def _table_kind(text: str, g: G.Grid) -> str:
+    """What a table's amounts are when their row does not say: its header ('Giá đất'), else the sentence that
+    leads into it ('… bảng giá đất trồng cây hằng năm như sau:'), with the table's unit ('đồng/m2') as ``per``."""
+    per = g.unit.split("/", 1)[1].strip() if g.unit and "/" in g.unit else None
+    header = " ".join(c for c in g.columns if c)
+    lead = text[max(0, g.start - 400):g.start]
+    lead = lead[lead.rfind("\n\n", 0, max(0, len(lead) - 2)) + 1:] if "\n\n" in lead[:-2] else lead
+    for ctx in (" ".join(x for x in (g.caption, header) if x), _context(lead, len(lead))):
+        k = money_kind(ctx, per)
+        if k != "unknown":
+            return k
+    return money_kind("", per)
+
+
+def _grid_budget(g: G.Grid, table_kind: str = "unknown") -> list[tuple[Budget, str]]:
     ratios = G.ratio_columns(g)
     col_scale = [G.column_scale(c) for c in g.columns]
     numeric_cols = sorted({j for r in g.rows if r.n_cells is None or r.n_cells >= len(g.columns)
@@ -282,9 +502,16 @@ def _grid_budget(g: G.Grid) -> list[tuple[Budget, str]]:
             out.append((Budget(cell.start, cell.end, cell.surface, amount, amount, purpose=purpose, unit=unit,
                               level=level_of(row.label, unit), in_table=True, table_row=row.label or None,
                               table_column=col, table_caption=g.caption,
-                              kind=money_kind(" ".join(x for x in (g.caption, row.label) if x)),
+                              kind=_cell_kind(g.caption, row.label, col, table_kind),
                               role="total" if total else "leaf"), tier))
     return out
+
+
+def _cell_kind(caption: str | None, label: str, col: str | None, table_kind: str) -> str:
+    k = money_kind(" ".join(x for x in (caption, label) if x))
+    if k == "unknown" and col:
+        k = money_kind(col)
+    return table_kind if k == "unknown" else k
 
 
 SUBTOTAL_INDEX = regex.compile(r"^(?:[IVXL]+|[A-DĐ])\.?$", regex.V1)

@@ -230,4 +230,6 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     ("0011_comparisons_by_kind", VIEWS_SQL),
     # the số hiệu key computed once, by extractors.citations.ref_key, and stored (issue 10)
     ("0012_citation_ref_key", add_citation_ref_key),
+    # a 'so cùng kỳ (…)' amount (role baseline) is the year before's figure: the views leave it out
+    ("0013_budget_baseline", VIEWS_SQL),
 ]

@@ -8,7 +8,8 @@ and the view never disagree on how a figure is made.
 budget (``budget_rows``) — only rows of one kind are added, and within a kind never a row and
 its parts:
   * running text: the top-level rows (``parent_id`` null, or a parent of another kind); their
-    children are inside them;
+    children are inside them; a ``baseline`` (``tăng 27,8% so cùng kỳ (21.546 tỷ đồng)``, the year
+    before's figure) is another year's and not added;
   * a table (one ``table_caption`` of one document): its total rows (``role = 'total'``, top
     level) when it has any, else its leaf cells; ``source`` says which;
   * a document that writes budget amounts in running text gives those, and its tables only when
@@ -53,7 +54,7 @@ counted AS (
     SELECT *, CASE WHEN NOT in_table THEN 'text'
                    WHEN table_has_total THEN 'table totals' ELSE 'table leaves' END AS source
     FROM t
-    WHERE CASE WHEN NOT in_table THEN top_level
+    WHERE CASE WHEN NOT in_table THEN top_level AND role IS DISTINCT FROM 'baseline'
                WHEN table_has_total THEN role = 'total' AND top_level
                ELSE role IS DISTINCT FROM 'total' END
 )

@@ -23,6 +23,7 @@ BUDGET = [  # doc_id, id, amount, kind, role, parent_id, in_table, table_caption
     ("d1", 4, 7, "rate", "leaf", None, False, None, None),
     ("d1", 5, 5000, "indicator", "leaf", None, False, None, None),
     ("d1", 6, 999, "budget", "total", None, True, "Biểu 1", None),   # its table: text wins
+    ("d1", 7, 80, "budget", "baseline", None, False, None, "tỉnh"),  # 'so cùng kỳ (80)': the year before, not added
     # d3, tables only: Biểu A has a total (its cells are not added), Biểu B only leaves
     ("d3", 1, 300, "budget", "total", None, True, "Biểu A", "xã"),
     ("d3", 2, 100, "budget", "leaf", 1, True, "Biểu A", "xã"),

@@ -16,9 +16,6 @@ from extractors.figures.context import WORDS
 
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "figure_cases.yaml").read_text(encoding="utf-8"))["cases"]
 OPEN = {
-    "bu-fine-without-currency-word": "a fine list's amounts without 'đồng' are not read as money yet",
-    "bu-english-separators": "English thousands separators (30,420,000) are not read by the text's convention yet",
-    "bu-english-decimal-point": "an English decimal point (15.5 triệu) is not read yet",
     "dl-question-repeat": "a deadline repeated in a question ('… hay không?') is still a row",
     "ct-measure": "counts' head takes the word after the noun ('ảnh cỡ'); counts.py is another engineer's",
     "ct-multiplier-and-denominator": "a count per 1.000 dân (a ratio) is still a count; counts.py is another engineer's",
@@ -98,3 +95,10 @@ def test_text_total_is_parent_of_its_breakdown():
 def test_range_with_under_is_one_row():
     (b,) = find_budget("Phạt tiền từ 10 triệu đồng đến dưới 50 triệu đồng.")
     assert (b.min_vnd, b.max_vnd, b.kind) == (10_000_000, 50_000_000, "price")
+
+
+@pytest.mark.parametrize("entry", kind_words()["not_triggers"], ids=lambda e: e["w"])
+def test_not_trigger_examples(entry):
+    """Words that look like a trigger and are not one ('giá hiện hành' is no price) leave the right kind."""
+    (b,) = find_budget(entry["ex"])
+    assert b.kind == entry["kind"], (entry, b.kind)
