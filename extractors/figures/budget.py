@@ -48,6 +48,50 @@ def _rule_after() -> regex.Pattern:
 
 
 @functools.cache
+def _per_only() -> regex.Pattern | None:
+    """Rate triggers that count only beside a per ('nhận trợ cấp 500.000 đồng/tháng'; 'chi trợ cấp 10 tỷ đồng' is not a norm)."""
+    ws = [t["w"] for t in kind_words()["kinds"]["rate"]["triggers"] if t.get("only_with_per")]
+    return regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation(ws)})(?!\p{{L}})", FLAGS) if ws else None
+
+
+def _words_re(words: list[str]) -> str:
+    return rf"(?:{alternation(words)})(?!\p{{L}})"
+
+
+@functools.cache
+def _rule_patterns() -> dict[str, regex.Pattern]:
+    """The rules of the vocabulary read on the words just before an amount: a cap, a criminal rule's clause,
+    a criterion ('có doanh thu trên'), an exchange rate ('một đô la Mỹ tương đương với')."""
+    kw = kind_words()
+    th, ex = kw["threshold_before"], kw["exchange_before"]
+    return {
+        "cap": regex.compile(rf"(?<!\p{{L}}){_words_re(kw['cap_before']['words'])}\s*:?\s*$", FLAGS),
+        "rule": regex.compile(rf"(?<!\p{{L}}){_words_re(kw['rule_before']['words'])}", FLAGS),
+        "threshold": regex.compile(rf"(?<!\p{{L}}){_words_re(th['has'])}\s+(?:\p{{L}}+\s+){{0,2}}?{_words_re(th['words'])}"
+                                   rf"[^\d.;:]{{0,40}}?(?<!\p{{L}}){_words_re(th['compare'])}\s*$", FLAGS),
+        "exchange": regex.compile(rf"(?<![\p{{L}}\d]){_words_re(ex['one'])}\s*{_words_re(ex['currency'])}[^\d.;]{{0,20}}?"
+                                  rf"(?:(?<!\p{{L}}){_words_re(ex['link'])}|=)(?:\s+khoảng)?\s*$", FLAGS),
+    }
+
+
+# a year: after 'năm', 'từ', 'đến', 'thời', 'khoảng' or '(', or in a span '1434-1439'
+YEAR = regex.compile(r"(?:(?<!\p{L})(?:năm|từ|đến|thời|khoảng)\s+|\(\s*)(?P<y>1\d{3})(?![\d.,]\d|\s*(?:đồng|tỷ|triệu|nghìn|ngàn|%))"
+                     r"|(?<![\d.,])(?P<y>1\d{3})\s*[-–]\s*1\d{3}(?![\d.,]\d)", regex.V1 | regex.I)
+
+
+@functools.cache
+def _old_money_words() -> regex.Pattern:
+    return regex.compile(rf"(?<!\p{{L}}){_words_re(kind_words()['old_money']['words'])}", FLAGS)
+
+
+def old_money(sentence: str) -> bool:
+    """A sentence of a history narrative, whose đồng is no modern money: it names a year before ``before_year``
+    or a word of old money ('thông bảo', 'tiền kẽm', 'nhà Nguyễn')."""
+    last = int(kind_words()["old_money"]["before_year"])
+    return any(int(m["y"]) < last for m in YEAR.finditer(sentence)) or bool(_old_money_words().search(sentence))
+
+
+@functools.cache
 def _per_words() -> regex.Pattern:
     pr = kind_words()["kinds"]["rate"]["per_rules"]
     return regex.compile(rf"^(?:{alternation(pr['person_or_unit'])})(?!\p{{L}})", FLAGS)
@@ -78,6 +122,9 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
     trigger is present, and a per-time ``per`` with a budget trigger stays budget."""
     context = _not_triggers().sub(lambda m: " " * len(m.group()), context)
+    rules = _rule_patterns()
+    if rules["exchange"].search(context):
+        return "price"       # 'một đô la Mỹ tương đương với khoảng 24.000 đồng': an exchange rate
     best = None
     for k, pat in _kind_patterns():
         for m in pat.finditer(context, overlapped=True):
@@ -87,10 +134,16 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     kind = best[1] if best else kind_words()["default"]
     if kind != "rate" and after and _rule_after().search(after):
         return "price"
+    if kind in ("indicator", "unknown") and (rules["rule"].search(context) or rules["threshold"].search(context)):
+        return "price"       # 'Phạm tội gây thiệt hại 50 triệu đồng', 'hộ có doanh thu trên 3 tỷ đồng': a threshold of a rule
+    rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
+    if rules["cap"].search(context) and (kind == "unknown" or rate_word):
+        return "rate"        # 'Trang thiết bị … tối đa 120 triệu đồng', 'Mức chi … tối đa 5 triệu đồng': a norm's cap
+    if per and kind in ("unknown", "budget") and _per_only() is not None and _per_only().search(context):
+        return "rate"        # 'nhận trợ cấp 500.000 đồng/tháng'
     if not per and after and (each := _each_unit().match(after)):
         per = each["u"]       # '500 triệu đồng cho mỗi đơn vị hành chính cấp xã'
     if per and _per_words().match(per):
-        rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
         if kind not in ("price", "indicator") or rate_word:
             return "rate"
     return kind
@@ -212,6 +265,7 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per, text[m.end:m.end + 60])
+        old = old_money(text[lo:hi])
         note = footnotes.get(m.start)
         if out and _baseline_before().search(text[max(0, m.start - 60):m.start]):
             kind = out[-1].kind       # 'tăng 10% so cùng kỳ (9.000 tỷ đồng)': last year's figure of the amount before it
@@ -232,6 +286,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         if idx in cells and not grid and not region:
             row_label = cells[idx]
             kind = money_kind(row_label or "", m.per) if kind == "unknown" else kind
+        if old:
+            kind = "unknown"      # '1 tiền bằng 60 đồng' (1439), 'đổi 2 đồng tiền Tây Sơn': old coins, not today's đồng
         in_table = grid is not None or where is not None or idx in cells
         out.append(Budget(m.start, m.end, m.surface, m.min_vnd, m.max_vnd, m.per, m.approx, m.pair, purpose=purpose,
                           unit=unit, level=level, in_table=in_table, table_caption=grid.caption if grid else None,
