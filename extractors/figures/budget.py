@@ -67,8 +67,9 @@ def _rule_patterns() -> dict[str, regex.Pattern]:
     return {
         "cap": regex.compile(rf"(?<!\p{{L}}){_words_re(kw['cap_before']['words'])}\s*:?\s*$", FLAGS),
         "rule": regex.compile(rf"(?<!\p{{L}}){_words_re(kw['rule_before']['words'])}", FLAGS),
-        "threshold": regex.compile(rf"(?<!\p{{L}}){_words_re(th['has'])}\s+(?:\p{{L}}+\s+){{0,2}}?{_words_re(th['words'])}"
-                                   rf"[^\d.;:]{{0,40}}?(?<!\p{{L}}){_words_re(th['compare'])}\s*$", FLAGS),
+        "threshold": regex.compile(rf"(?<!\p{{L}}){_words_re(th['words'])}(?P<mid>[^\d.;:]{{0,50}}?)"
+                                   rf"(?<!\p{{L}}){_words_re(th['compare'])}\s*$", FLAGS),
+        "report": regex.compile(rf"(?<!\p{{L}}){_words_re(th['not_between'])}", FLAGS),
         "exchange": regex.compile(rf"(?<![\p{{L}}\d]){_words_re(ex['one'])}\s*{_words_re(ex['currency'])}[^\d.;]{{0,20}}?"
                                   rf"(?:(?<!\p{{L}}){_words_re(ex['link'])}|=)(?:\s+khoảng)?\s*$", FLAGS),
     }
@@ -134,11 +135,14 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     kind = best[1] if best else kind_words()["default"]
     if kind != "rate" and after and _rule_after().search(after):
         return "price"
-    if kind in ("indicator", "unknown") and (rules["rule"].search(context) or rules["threshold"].search(context)):
+    th = rules["threshold"].search(context)
+    if th and rules["report"].search(th["mid"]):
+        th = None            # 'doanh thu du lịch đạt trên 900 tỷ đồng': a figure reported, not a criterion
+    if kind in ("indicator", "unknown", "rate") and th or kind in ("indicator", "unknown") and rules["rule"].search(context):
         return "price"       # 'Phạm tội gây thiệt hại 50 triệu đồng', 'hộ có doanh thu trên 3 tỷ đồng': a threshold of a rule
     rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
-    if rules["cap"].search(context) and (kind == "unknown" or rate_word):
-        return "rate"        # 'Trang thiết bị … tối đa 120 triệu đồng', 'Mức chi … tối đa 5 triệu đồng': a norm's cap
+    if rules["cap"].search(context) and rate_word:
+        return "rate"        # 'Mức chi … 10% số tiền xử phạt và tối đa 5 triệu đồng': a norm's cap
     if per and kind in ("unknown", "budget") and _per_only() is not None and _per_only().search(context):
         return "rate"        # 'nhận trợ cấp 500.000 đồng/tháng'
     if not per and after and (each := _each_unit().match(after)):
@@ -286,9 +290,11 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         if idx in cells and not grid and not region:
             row_label = cells[idx]
             kind = money_kind(row_label or "", m.per) if kind == "unknown" else kind
-        if old:
-            kind = "unknown"      # '1 tiền bằng 60 đồng' (1439), 'đổi 2 đồng tiền Tây Sơn': old coins, not today's đồng
         in_table = grid is not None or where is not None or idx in cells
+        if kind == "unknown" and _rule_patterns()["cap"].search(ctx):
+            kind = "rate"         # 'Trang thiết bị … tối đa 120 triệu đồng' (no kind before it): a norm's cap
+        if old and not in_table and m.max_vnd < 10 ** 9:
+            kind = "unknown"      # '1 tiền bằng 60 đồng' (1439), 'đổi 2 đồng tiền Tây Sơn': old coins, not today's đồng
         out.append(Budget(m.start, m.end, m.surface, m.min_vnd, m.max_vnd, m.per, m.approx, m.pair, purpose=purpose,
                           unit=unit, level=level, in_table=in_table, table_caption=grid.caption if grid else None,
                           table_row=row_label, table_column=col, kind=kind, role=_text_role(text, m, ctx)))
