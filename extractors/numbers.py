@@ -350,8 +350,7 @@ def _find_money(text: str) -> list[Money]:
                 start = start - len(before) + rm.start()
                 if out and out[-1].end > start:
                     out.pop()
-        if out and not any(c.isdigit() for c in m["q"]) and out[-1].min_vnd == _vnd(lo) \
-                and regex.fullmatch(r"\s*\(\s*", text[out[-1].end:start]):
+        if out and not any(c.isdigit() for c in m["q"]) and _restated(text[out[-1].end:start], out[-1].min_vnd == _vnd(lo)):
             continue  # '15.000.000 VNĐ (Mười lăm triệu đồng Việt Nam)': the amount again in words
         am = APPROX_LEFT.search(text[max(0, start - 30):start])
         approx = NUMBER_WORDS.approx[WS.sub(" ", am["a"].lower())] if am else None
@@ -364,6 +363,16 @@ def _find_money(text: str) -> list[Money]:
 
 
 
+
+
+def _restated(gap: str, same_value: bool) -> bool:
+    """Whether an amount in words after ``gap`` restates the amount before it: right after its '(' with the same
+    value, or after number words the reading split off ('8.866 tỷ đồng (Tám nghìn, tám trăm sáu mươi sáu tỷ đồng)')."""
+    m = regex.fullmatch(r"\s*\(\s*(?P<w>[\p{L}\s,]*?)[\s,]*", gap)
+    if not m:
+        return False
+    ws = m["w"].lower().split()
+    return same_value if not ws else all(w in NUMBER_WORDS.all_words for w in ws)
 
 
 def find_percents(text: str) -> list[Quantity]:
