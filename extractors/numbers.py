@@ -79,8 +79,8 @@ RANGE_LEFT = regex.compile(rf"(?:(?<!\p{{L}})từ\s+(?:trên\s+)?)?(?P<q>{QTY})(
 # '(bằng chữ: Hai triệu đồng)' restates the amount before it in words: not a second amount
 IN_WORDS = regex.compile(r"\((?:\s*viết)?\s*bằng\s+chữ\s*:?[^()]*\)", regex.V1 | regex.I)
 APPROX_LEFT = regex.compile(rf"(?<!\p{{L}})(?P<a>{alternation(NUMBER_WORDS.approx)})\s+(?:(?:mức\s+)?từ\s+)?$", RULE_FLAGS)
-# '/người/tháng': stops at a line break (a portal table's next cell), keeps 'm2', 'báo cáo', 'hộ gia đình'
-PER = regex.compile(r"[^\S\n]*/[^\S\n]*(?P<seg>(?!\d)(?:m[2²3³]|\p{L}+)(?:[^\S\n]+(?:\p{Lu}[\p{L}]*|hiệp|tác[^\S\n]+xã|vị|gia[^\S\n]+đình|cáo))*)", regex.V1)
+# '/người/tháng': stops at a line break (a portal table's next cell), keeps 'm2', 'báo cáo', 'văn bản', 'giao dịch', 'hộ gia đình'
+PER = regex.compile(r"[^\S\n]*/[^\S\n]*(?P<seg>(?!\d)(?:m[2²3³]|\p{L}+)(?:[^\S\n]+(?:\p{Lu}[\p{L}]*|hiệp|tác[^\S\n]+xã|vị|gia[^\S\n]+đình|cáo|bản|dịch|thi))*)", regex.V1)
 PERCENT = regex.compile(rf"(?P<q>{QTY})\s*%", RULE_FLAGS)
 DIGITS_FULL = regex.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 SCALED_FULL = regex.compile(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", RULE_FLAGS)

@@ -66,6 +66,7 @@ def _rule_patterns() -> dict[str, regex.Pattern]:
     th, ex = kw["threshold_before"], kw["exchange_before"]
     return {
         "cap": regex.compile(rf"(?<!\p{{L}}){_words_re(kw['cap_before']['words'])}\s*:?\s*$", FLAGS),
+        "fine_after": regex.compile(rf"[\s*_]*[,;]?\s*(?<!\p{{L}}){_words_re(kw['fine_after']['words'])}", FLAGS),
         "rule": regex.compile(rf"(?<!\p{{L}}){_words_re(kw['rule_before']['words'])}", FLAGS),
         "threshold": regex.compile(rf"(?<!\p{{L}}){_words_re(th['words'])}(?P<mid>[^\d.;:]{{0,50}}?)"
                                    rf"(?<!\p{{L}}){_words_re(th['compare'])}\s*$", FLAGS),
@@ -133,6 +134,7 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
             if best is None or key > best[0]:
                 best = (key, k)
     kind = best[1] if best else kind_words()["default"]
+    after = regex.split(r"[(;]|\.(?!\d)", regex.sub(r"\([^()]*\)", " ", after), maxsplit=1)[0]   # a parenthesis is an aside
     if kind != "rate" and after and _rule_after().search(after):
         return "price"
     th = rules["threshold"].search(context)
@@ -281,6 +283,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             kind = own                # '45.749 tỷ đồng vốn NSTW': the words right after the amount
         if kind in ("indicator", "unknown") and m.min_vnd != m.max_vnd and _band().search(m.surface):
             kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng': a band of a rule
+        if kind == "unknown" and _rule_patterns()["fine_after"].match(text, m.end):
+            kind = "price"            # 'b) Từ 10.000.000 đồng đến 20.000.000 đồng đối với vi phạm …': a fine of a list of fines
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
         if kind == "unknown" and out and note is None and out[-1].kind != "rate" and m.start - out[-1].end < 800 \

@@ -104,7 +104,7 @@ def test_not_trigger_examples(entry):
     assert b.kind == entry["kind"], (entry, b.kind)
 
 
-RULE_EXAMPLES = [(sec, e) for sec in ("cap_before", "rule_before", "threshold_before", "exchange_before", "old_money")
+RULE_EXAMPLES = [(sec, e) for sec in ("cap_before", "rule_before", "threshold_before", "exchange_before", "old_money", "fine_after")
                  for e in kind_words()[sec]["ex"]]
 
 
