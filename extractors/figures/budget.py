@@ -184,7 +184,7 @@ def _cell_paragraphs(text: str, money) -> dict[int, str | None]:
     for i, m in enumerate(money):
         a, b = _para_bounds(text, m.start, m.end)
         para = text[a:b].strip(" *_\n")
-        if MONEY_PARA.fullmatch(text[a:b]) and len(para) <= len(m.surface) + 4:
+        if MONEY_PARA.fullmatch(text[a:b]) and len(para) <= len(m.surface) + (12 if m.per else 4):   # '… đồng/hòm phiếu'
             alone.append((i, a, b))
         elif len(para) <= len(m.surface) + 60 and para.count("\n") <= 2:
             short.append((i, a, b))
@@ -295,8 +295,10 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             row_label = cells[idx]
             kind = money_kind(row_label or "", m.per) if kind == "unknown" else kind
         in_table = grid is not None or where is not None or idx in cells
-        if kind == "unknown" and _rule_patterns()["cap"].search(ctx):
-            kind = "rate"         # 'Trang thiết bị … tối đa 120 triệu đồng' (no kind before it): a norm's cap
+        if kind in ("unknown", "budget") and _rule_patterns()["cap"].search(ctx) \
+                and (kind == "unknown" or money_kind(text[_para_bounds(text, m.start, m.end)[0]:m.start]) == "unknown"):
+            kind = "rate"         # 'Trang thiết bị … tối đa 120 triệu đồng', a cell 'Vòng hoa tối đa | 1.500.000 đồng' under a
+            #                       'Hỗ trợ thêm' cell: a cap with no kind in its own paragraph is a norm
         if old and not in_table and m.max_vnd < 10 ** 9:
             kind = "unknown"      # '1 tiền bằng 60 đồng' (1439), 'đổi 2 đồng tiền Tây Sơn': old coins, not today's đồng
         out.append(Budget(m.start, m.end, m.surface, m.min_vnd, m.max_vnd, m.per, m.approx, m.pair, purpose=purpose,
@@ -305,8 +307,9 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
     for i in baselines:
         out[i] = replace(out[i], role="baseline")
     rated = [o for k, o in enumerate(out) if o.start in cell_starts and o.per and _per_words().match(o.per)]
-    for k, o in enumerate(out):   # a table of norms saved one cell per line: 'Vòng hoa tối đa | 1.500.000 đồng' beside '/người' cells
-        if o.kind in ("budget", "unknown") and not o.per and o.start in cell_starts \
+    for k, o in enumerate(out):   # a table of norms saved one cell per line: 'Vòng hoa tối đa | 1.500.000 đồng', '500.000 đồng/hòm
+        # phiếu' beside '/người' cells
+        if o.kind in ("budget", "unknown") and o.start in cell_starts \
                 and any(abs(r.start - o.start) < 600 for r in rated):
             out[k] = replace(o, kind="rate")
     text_rows = list(out)
