@@ -86,11 +86,14 @@ def _old_money_words() -> regex.Pattern:
     return regex.compile(rf"(?<!\p{{L}}){_words_re(kind_words()['old_money']['words'])}", FLAGS)
 
 
-def old_money(sentence: str) -> bool:
+def old_money(sentence: str, paragraph: str = "") -> bool:
     """A sentence of a history narrative, whose đồng is no modern money: it names a year before ``before_year``
-    or a word of old money ('thông bảo', 'tiền kẽm', 'nhà Nguyễn')."""
+    or a word of old money ('thông bảo', 'tiền kẽm', 'nhà Nguyễn'), or its paragraph names such a year and none after."""
     last = int(kind_words()["old_money"]["before_year"])
-    return any(int(m["y"]) < last for m in YEAR.finditer(sentence)) or bool(_old_money_words().search(sentence))
+    if any(int(m["y"]) < last for m in YEAR.finditer(sentence)) or _old_money_words().search(sentence):
+        return True
+    years = [int(m["y"]) for m in YEAR.finditer(paragraph)]
+    return bool(years) and max(years) < last
 
 
 @functools.cache
@@ -271,7 +274,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per, text[m.end:m.end + 60])
-        old = old_money(text[lo:hi])
+        pa, pb = _para_bounds(text, m.start, m.end)
+        old = old_money(text[lo:hi], text[pa:pb])
         note = footnotes.get(m.start)
         if out and _baseline_before().search(text[max(0, m.start - 60):m.start]):
             kind = out[-1].kind       # 'tăng 10% so cùng kỳ (9.000 tỷ đồng)': last year's figure of the amount before it
@@ -281,8 +285,9 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             kind = marked.kind if marked else money_kind(_context(text, note[0]))
         if kind == "unknown" and (own := money_kind(" ".join(text[m.end:m.end + 40].split()[:3]))) in ("budget", "revenue"):
             kind = own                # '45.749 tỷ đồng vốn NSTW': the words right after the amount
-        if kind in ("indicator", "unknown") and m.min_vnd != m.max_vnd and _band().search(m.surface):
-            kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng': a band of a rule
+        if kind != "rate" and m.min_vnd != m.max_vnd and _band().search(m.surface):
+            kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng', 'dự án nhóm A có tổng mức đầu tư
+            #                           từ 10.000 tỷ đồng đến dưới 30.000 tỷ đồng': a band of a rule, whatever its words
         if kind == "unknown" and _rule_patterns()["fine_after"].match(text, m.end):
             kind = "price"            # 'b) Từ 10.000.000 đồng đến 20.000.000 đồng đối với vi phạm …': a fine of a list of fines
         if kind == "unknown":
