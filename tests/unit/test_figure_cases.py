@@ -20,8 +20,6 @@ OPEN = {
     "bu-english-separators": "English thousands separators (30,420,000) are not read by the text's convention yet",
     "bu-english-decimal-point": "an English decimal point (15.5 triệu) is not read yet",
     "dl-question-repeat": "a deadline repeated in a question ('… hay không?') is still a row",
-    "ct-measure": "counts' head takes the word after the noun ('ảnh cỡ'); counts.py is another engineer's",
-    "ct-multiplier-and-denominator": "a count per 1.000 dân (a ratio) is still a count; counts.py is another engineer's",
 }
 
 
