@@ -13,10 +13,11 @@ from .context import RULE_FLAGS, WORDS, alternation
 COUNT_WORDS = WORDS["counts"]
 CLASSIFIERS = frozenset(COUNT_WORDS["classifiers"])
 NOT_UNIT = regex.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})(?!\p{{L}})", RULE_FLAGS)
-NOT_AFTER = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})\s*:?\s*$", regex.V1)
+# searched backwards ('(?r)'): the match must end where the number starts, so the first try is the only one that counts
+NOT_AFTER = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})\s*:?\s*$", regex.V1)
 MEASURE_WORDS = frozenset(w.lower() for w in COUNT_WORDS["measure_words"])
 # a ratio: 'cứ 1.000 dân có 2 bác sĩ' (a number after 'cứ' earlier in the clause), '2 bác sĩ trên 1.000 dân', '2 cán bộ/ca'
-PER_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['per_before'])})\s+\d[\d.,]*\s[^.;:!?\n]*$", regex.V1 | regex.I)
+PER_BEFORE = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['per_before'])})\s+\d[\d.,]*\s[^.;:!?\n]*$", regex.V1 | regex.I)
 PER_AFTER = regex.compile(rf"\s*(?:{'|'.join(COUNT_WORDS['per_after'])})", regex.V1 | regex.I)
 # 'gấp 17 lần', '2 lần số thuế': a multiplier
 MULTIPLIER = regex.compile(rf"\s*lần(?:\s+(?:{alternation(COUNT_WORDS['multiplier_after'])}))?(?!\p{{L}})", regex.V1 | regex.I)
@@ -32,7 +33,8 @@ WORD_NEXT = regex.compile(r"[ \t]*\n?[ \t]*\p{L}", regex.V1)
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
 STOP_WORDS = {"của", "tại", "với", "và", "trên", "cho", "theo", "là", "được", "để", "trong", "từ", "đến", "có",
-              "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những"}
+              "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những", "bao gồm", "gồm có",
+              "trong đó", "gần", "khoảng", "hơn", "chừng"}
 
 
 @functools.lru_cache(maxsize=20000)
@@ -101,13 +103,13 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
     digits = q.surface[0].isdigit()
     if digits and ("," in q.surface or CODE.fullmatch(q.surface)):
         return None   # '1,0 lần' is a decimal, '0826' a code
-    before = text[max(0, q.start - 25):q.start]
-    if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before):
-        return None
     if YEAR.fullmatch(q.surface):
         return None  # a year
     rest = text[q.end:q.end + 80]
     if not WORD_NEXT.match(rest) or NOT_UNIT.match(rest):
+        return None   # cheapest first: no word after the number, or a unit that is not counted
+    before = text[max(0, q.start - 25):q.start]
+    if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before):
         return None
     if rest.startswith("\n") and (q.start == 0 or text[q.start - 1] == "\n"):
         return None  # a number alone on its line: a row number (STT) of a table
