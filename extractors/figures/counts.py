@@ -154,7 +154,9 @@ CONNECTOR = regex.compile(rf"(?P<own>[^.;:!?()\[\]|]{{0,200}}?)[\s,]*(?<!\p{{L}}
 NOT_BEFORE_PARTS = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_before_parts'])})(?!\p{{L}})|\p{{Lu}}|\n",
                                  regex.V1)
 DASH_ITEM = regex.compile(r"(?:^|\s)[-–](?:\s|$)")
-NESTED = regex.compile(rf"(?<!\p{{L}})(?:{PARTS_FOLLOW})(?!\p{{L}})", regex.V1 | regex.I)
+# a part's own 'gồm' / 'trong đó' makes a nested list; 'cụ thể:' after a list introduces its items, not sub-parts
+NESTED = regex.compile(rf"(?<!\p{{L}})(?:{alternation(w for w in COUNT_WORDS['parts_follow'] if not w.startswith('cụ thể'))})"
+                       r"(?!\p{L})", regex.V1 | regex.I)
 # between two parts of one list: the first part's own words (names after a colon too), then a separator
 PART_SEP = regex.compile(r"(?:[,;]|(?<!\p{L})(?:và|cùng))\s*(?:\n\s*(?:[-–+•*]|[a-zđ]\))?\s*)?$|\n\s*(?:[-–+•*]|[a-zđ]\))\s*$",
                          regex.V1)

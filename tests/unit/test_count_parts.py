@@ -24,6 +24,8 @@ def _parts(text: str, total: int) -> list[int]:
     ("Đã ban hành 10 văn bản, gồm: 03 chỉ thị, 05 kế hoạch, 01 công văn.", 10, [3, 5, 1]),
     # a document total with its purpose before 'gồm' (an identifier's number in it), the parts one per line
     ("Sở ban hành 06 văn bản triển khai Đề án 06 trên địa bàn, gồm:\n- 02 quyết định;\n- 04 kế hoạch.", 6, [2, 4]),
+    # 'cụ thể:' after the list introduces the documents one by one, not parts of the last part
+    ("Năm 2024, huyện ban hành 04 văn bản, gồm: 01 chỉ thị, 03 kế hoạch, cụ thể:\n1\nChỉ thị số 01/CT-UBND", 4, [1, 3]),
     # the kinds of a total: administrative units, document types
     ("Tỉnh có 9 đơn vị hành chính cấp huyện, gồm 7 huyện, 1 thị xã và 1 thành phố.", 9, [7, 1, 1]),
 ])
