@@ -19,6 +19,8 @@ CASES = {
     "nested": ("Huyện có 2 tổng là An Lạc (gồm 6 xã) và An Phú (gồm 5 xã); huyện lỵ đặt tại xã An Lạc.", []),
     "measure": ("Thẻ có chiều rộng 54 mm, chiều dài 86 mm, gồm hai mặt in màu.", []),
     "part-not-read": ("Sau sắp xếp, tỉnh có 61 đơn vị hành chính cấp xã, gồm 50 xã và11 phường.", []),
+    "named-example-in-list": ("Tỉnh có 400 trường học, bao gồm 30 trường trung học phổ thông, nổi bật là Trường THPT "
+                              "chuyên Lê Quý Đôn, 170 trường trung học cơ sở và 180 trường tiểu học.", [("400", "380")]),
     "percent-in-list": ("Vườn quốc gia có 40 loài thú, gồm 12 loài quý hiếm (30%) và 20 loài phổ biến.", []),
 }
 
