@@ -483,6 +483,8 @@ def compute_flags(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Path] 
                   include_articles: bool = False) -> collections.Counter:
     """Recompute every flag of the archive (one row per finding); returns how many of each kind."""
     refresh_reference(con, catalog_files)
+    with transaction(con):
+        graph_build(con)   # links, relations, validity: what the graph rules read
     texts = _Texts(con)
     scope = Scope(include_articles=include_articles)
     rows: dict[str, dict] = {}
@@ -494,3 +496,7 @@ def compute_flags(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Path] 
         insert_rows(con, "flags", FLAG_COLUMNS, list(rows.values()))
         mark_flags_stale(con, False)
     return collections.Counter(r["kind"] for r in rows.values())
+
+
+from . import graph as _graph_rules  # noqa: E402,F401  (registers the graph rules after the others)
+from ..graph import build as graph_build  # noqa: E402

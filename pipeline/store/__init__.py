@@ -15,6 +15,7 @@ import duckdb
 
 from .tables import DOCUMENT_PATHS, FLAGS, TABLES, path_rows
 from .views import VIEWS_SQL
+from . import graph as graph_sql
 
 PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old rows
 
@@ -230,14 +231,19 @@ MIGRATIONS: list[tuple[str, str]] = [
     """),
     # issue 12: comparisons that add one kind, leaves or totals, and staffing as the latest stock
     ("0011_comparisons_by_kind", VIEWS_SQL),
+    # issue 15: citations linked to the documents of the archive, relations, validity, an imported catalog
+    ("0012_citation_graph", graph_sql.GRAPH),
+    # issue 15: decisions on flags, never deleted by a recomputation
+    ("0013_flag_reviews", graph_sql.FLAG_REVIEWS),
 ]
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)
 ROW_TABLES: dict[str, list[str]] = {t.name: t.columns for t in TABLES}
-VIEWS = ["province_summary", "province_staffing", "province_budget", "citation_network"]
+VIEWS = ["province_summary", "province_staffing", "province_budget", "citation_network", "cited_documents"]
 # what 'vanban export' writes, one Parquet file each
 EXPORT = ["documents", "citations", "dates", "citation_links", "counts", "count_items", "staffing", "budget",
-          "deadlines", "flags", "catalog", "provinces", *VIEWS]
+          "deadlines", "flags", "catalog", "provinces", "document_validity", "catalog_entries", "catalog_relations",
+          "flag_reviews", *VIEWS]
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",

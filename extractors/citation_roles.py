@@ -1,0 +1,152 @@
+"""What a sentence does with each document it cites, and what it says replaces or repeals what.
+
+``Căn cứ Nghị định số 61/2018/NĐ-CP`` cites it as the legal basis (``basis``); ``Để triển khai
+Quyết định số 300/QĐ-TTg`` as what the text implements; ``thay thế Thông tư số 07/2016/TT-BXD``
+as what is replaced.  :func:`roles` gives one role per mention; :func:`supersessions` the
+statements that a document (the citing one, ``Thông tư này …``, or the one cited just before)
+replaces or repeals another, with the span of the words that say so.  Vocabulary in
+``vocab/citation_roles.yaml``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Sequence
+
+import regex
+
+from . import vocab
+from .dates import find_dates
+from .vocab import alternation
+
+FLAGS = regex.V1 | regex.IGNORECASE
+ROLES = ("basis", "implements", "amends", "replaces", "repeals", "guides", "reference")
+
+
+@functools.cache
+def _vocab() -> dict:
+    return vocab.load("citation_roles.yaml")
+
+
+@functools.cache
+def _patterns():
+    v = _vocab()
+    word_role = {w.lower(): role for role, words in v["roles"].items() for w in words}
+    word_role.update({w.lower(): "replaced_by" for w in v["replaced_by"]})
+    trigger = regex.compile(rf"(?<!\p{{L}})(?:{alternation(word_role)})(?!\p{{L}})", FLAGS)
+    ceases = regex.compile(rf"[^.;\n]{{0,120}}?(?<!\p{{L}})(?:{alternation(v['ceases_after'])})(?!\p{{L}})", FLAGS)
+    self_ = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['self_words'])})(?!\p{{L}})", FLAGS)
+    partial = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['partial_words'])})(?!\p{{L}})", regex.V1)
+    return word_role, trigger, ceases, self_, partial, int(v["reach"])
+
+
+CLAUSE_START = regex.compile(r"[.;!?](?=\s)|\n")
+# what may stand before an article's first word: '2.', 'a)', '-', 'Điều 3.' is cut at its dot
+ITEM_MARK = regex.compile(r"\s*(?:[-–+*•]|\d+(?:\.\d+)*[.)]?|[a-zđ]\))?\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Where a citation stands (``start``/``end`` into the text) and its số hiệu."""
+
+    start: int
+    end: int
+    ref: str | None = None
+    pinpoint: bool = False    # the mention names an article, clause or point ('Điều 5 của Quyết định số …')
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    role: str
+    start: int          # the words that give the role (the mention itself for 'reference')
+    end: int
+    replacing: bool = False   # 'được thay thế bằng <this one>': the mention is what replaces the one before
+
+
+@dataclass(frozen=True, slots=True)
+class Supersession:
+    """Mention ``target`` is replaced / repealed / amended by mention ``by`` (None: the citing document
+    itself), from ``since`` when the sentence gives a date; ``start``/``end`` span the statement."""
+
+    target: int
+    by: int | None
+    relation: str        # replaced | repealed | amended
+    since: dt.date | None
+    start: int
+    end: int
+
+
+def _clause_start(text: str, pos: int) -> int:
+    lo = max(0, pos - 1500)
+    cut = [m.end() for m in CLAUSE_START.finditer(text, lo, pos)]
+    return cut[-1] if cut else lo
+
+
+def roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
+    """One role per mention: the last role word before it in its clause (within ``reach`` characters of
+    the mention or of the mention before it that shares the word: 'Căn cứ A, B, C'), or 'repeals' when
+    the clause goes on with 'hết hiệu lực'; otherwise 'reference'."""
+    word_role, trigger, ceases, _, _, reach = _patterns()
+    out: list[Role] = []
+    for k, m in enumerate(mentions):
+        lo = _clause_start(text, m.start)
+        last = None
+        for t in trigger.finditer(text, lo, m.start):
+            last = t
+        role = None
+        if last is not None:
+            # the words cover the mention directly, or through the mentions listed between them
+            gap_start = last.end()
+            for p in mentions[:k]:
+                if last.end() <= p.start and p.end <= m.start and p.start - gap_start <= reach:
+                    gap_start = p.end
+            if m.start - gap_start <= reach:
+                word = word_role[WS(last.group()).lower()]
+                role = (Role("reference", last.start(), last.end(), replacing=True) if word == "replaced_by"
+                        else Role(word, last.start(), last.end()))
+        after = ceases.match(text, m.end, min(len(text), m.end + 200))
+        if after is not None and not any(m.end < p.start < after.end() for p in mentions):
+            role = Role("repeals", after.end() - len(after.group().split()[-1]), after.end())
+        out.append(role or Role("reference", m.start, m.end))
+    return out
+
+
+def WS(s: str) -> str:
+    return vocab.WS.sub(" ", s)
+
+
+def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] | None = None) -> list[Supersession]:
+    """Statements that a document replaces or repeals another: 'Thông tư này … thay thế Thông tư số X'
+    (the citing document), 'Thông tư số A … thay thế Thông tư số B' (A, cited just before in the same
+    clause), 'Bãi bỏ Quyết định số X' in a document's own articles (the citing document), 'Quyết định số X
+    hết hiệu lực kể từ ngày D'.  Replacing or repealing only articles or words of X is 'amended'."""
+    _, _, _, self_, partial, _ = _patterns()
+    found = list(found) if found is not None else roles(text, mentions)
+    out: list[Supersession] = []
+    for k, (m, r) in enumerate(zip(mentions, found)):
+        if r.replacing and k > 0 and mentions[k - 1].ref and _clause_start(text, r.start) <= mentions[k - 1].start:
+            out.append(Supersession(k - 1, k, "replaced", None, mentions[k - 1].start, m.end))   # 'A được thay thế bằng B'
+            continue
+        if r.role not in ("replaces", "repeals", "amends") or not m.ref:
+            continue
+        if r.start >= m.end:   # '<X> hết hiệu lực kể từ ngày D'
+            dates = [d for d in find_dates(text[r.end:r.end + 60]) if d.value]
+            out.append(Supersession(k, None, "repealed", dates[0].value if dates else None, m.start, r.end))
+            continue
+        lo = _clause_start(text, r.start)
+        between = text[r.end:m.start]
+        if r.role == "amends":
+            relation = "amended"
+        elif m.pinpoint or partial.search(between):
+            relation = "amended"   # 'bãi bỏ Điều 5 của Quyết định số …'
+        else:
+            relation = "replaced" if r.role == "replaces" else "repealed"
+        before = [j for j, p in enumerate(mentions[:k]) if lo <= p.start and p.end <= r.start]
+        if self_.search(text, lo, r.start) and not before:
+            out.append(Supersession(k, None, relation, None, lo, m.end))
+        elif before:
+            out.append(Supersession(k, before[-1], relation, None, mentions[before[-1]].start, m.end))
+        elif ITEM_MARK.fullmatch(text, lo, r.start):
+            out.append(Supersession(k, None, relation, None, r.start, m.end))   # an article that starts 'Bãi bỏ …'
+    return out

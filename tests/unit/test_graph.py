@@ -1,0 +1,53 @@
+"""The citation graph: roles of mentions (vocabulary examples), supersession statements, links."""
+import pytest
+
+from extractors import citation_roles as cr, vocab
+from extractors.citations import find_citations
+
+EXAMPLES = vocab.load("citation_roles.yaml")["examples"]
+
+
+def _mentions(text):
+    return [cr.Mention(c.start, c.end, c.ref, c.article is not None) for c in find_citations(text)]
+
+
+@pytest.mark.parametrize("ex", EXAMPLES, ids=[e["ref"] for e in EXAMPLES])
+def test_role_examples(ex):
+    cites = find_citations(ex["text"])
+    roles = cr.roles(ex["text"], [cr.Mention(c.start, c.end, c.ref) for c in cites])
+    got = {c.ref: r.role for c, r in zip(cites, roles)}
+    assert got[ex["ref"]] == ex["role"]
+
+
+def test_every_role_has_an_example():
+    assert {e["role"] for e in EXAMPLES} == set(cr.ROLES)
+
+
+@pytest.mark.parametrize("text, target, by, relation", [
+    ("Thông tư này có hiệu lực từ ngày 05/8/2021 và thay thế Thông tư số 14/2014/TT-BTP ngày 15/5/2014.",
+     "14/2014/TT-BTP", None, "replaced"),
+    ("Thông tư số 04/2021/TT-BTP ngày 21/6/2021 của Bộ Tư pháp thay thế Thông tư số 14/2014/TT-BTP.",
+     "14/2014/TT-BTP", "04/2021/TT-BTP", "replaced"),
+    ("Thông tư số 14/2014/TT-BTP đã được thay thế bằng Thông tư số 04/2021/TT-BTP ngày 21/6/2021.",
+     "14/2014/TT-BTP", "04/2021/TT-BTP", "replaced"),
+    ("Điều 2. Bãi bỏ Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019 của Ủy ban nhân dân tỉnh.",
+     "25/2019/QĐ-UBND", None, "repealed"),
+    ("Bãi bỏ Điều 5 của Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019.", "25/2019/QĐ-UBND", None, "amended"),
+])
+def test_supersessions(text, target, by, relation):
+    ms = _mentions(text)
+    found = cr.supersessions(text, ms)
+    assert [(ms[s.target].ref, ms[s.by].ref if s.by is not None else None, s.relation) for s in found] == [(target, by, relation)]
+
+
+def test_ceases_with_its_date():
+    text = "Quyết định số 12/2017/QĐ-UBND ngày 03/5/2017 hết hiệu lực kể từ ngày 01/01/2024."
+    (s,) = cr.supersessions(text, _mentions(text))
+    assert (s.relation, str(s.since)) == ("repealed", "2024-01-01")
+
+
+def test_a_report_that_mentions_replacing_words_far_away_is_a_reference():
+    text = ("Việc thay thế trang thiết bị đã hoàn thành trong năm; đến nay các đơn vị tiếp tục báo cáo theo "
+            "Công văn số 415/UBND-NC ngày 02/3/2023 của UBND tỉnh.")
+    assert [r.role for r in cr.roles(text, _mentions(text))] == ["reference"]
+    assert cr.supersessions(text, _mentions(text)) == []
