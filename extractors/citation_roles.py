@@ -33,7 +33,7 @@ def _vocab() -> dict:
 def _patterns():
     v = _vocab()
     word_role = {w.lower(): role for role, words in v["roles"].items() for w in words}
-    word_role.update({w.lower(): "replaced_by" for w in v["replaced_by"]})
+    word_role.update({w.lower(): "by:" + relation for relation, words in v["passive"].items() for w in words})
     trigger = regex.compile(rf"(?<!\p{{L}})(?:{alternation(word_role)})(?!\p{{L}})", FLAGS)
     ceases = regex.compile(rf"[^.;\n]{{0,120}}?(?<!\p{{L}})(?:{alternation(v['ceases_after'])})(?!\p{{L}})", FLAGS)
     self_ = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['self_words'])})(?!\p{{L}})", FLAGS)
@@ -42,6 +42,8 @@ def _patterns():
 
 
 CLAUSE_START = regex.compile(r"[.;!?](?=\s)|\n")
+IN_FORCE_FROM = regex.compile(r"(?<!\p{L})có\s+hiệu\s+lực(?:\s+thi\s+hành)?", FLAGS)
+DRAFT = regex.compile(r"(?<!\p{L})dự\s+thảo(?!\p{L})", FLAGS)
 # what may stand before an article's first word: '2.', 'a)', '-', 'Điều 3.' is cut at its dot
 ITEM_MARK = regex.compile(r"\s*(?:[-–+*•]|\d+(?:\.\d+)*[.)]?|[a-zđ]\))?\s*")
 
@@ -61,7 +63,7 @@ class Role:
     role: str
     start: int          # the words that give the role (the mention itself for 'reference')
     end: int
-    replacing: bool = False   # 'được thay thế bằng <this one>': the mention is what replaces the one before
+    replacing: str | None = None   # 'được thay thế bằng <this one>': what this mention does to the one before
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +105,7 @@ def roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
                     gap_start = p.end
             if m.start - gap_start <= reach:
                 word = word_role[WS(last.group()).lower()]
-                role = (Role("reference", last.start(), last.end(), replacing=True) if word == "replaced_by"
+                role = (Role("reference", last.start(), last.end(), replacing=word[3:]) if word.startswith("by:")
                         else Role(word, last.start(), last.end()))
         after = ceases.match(text, m.end, min(len(text), m.end + 200))
         if after is not None and not any(m.end < p.start < after.end() for p in mentions):
@@ -126,7 +128,7 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
     out: list[Supersession] = []
     for k, (m, r) in enumerate(zip(mentions, found)):
         if r.replacing and k > 0 and mentions[k - 1].ref and _clause_start(text, r.start) <= mentions[k - 1].start:
-            out.append(Supersession(k - 1, k, "replaced", None, mentions[k - 1].start, m.end))   # 'A được thay thế bằng B'
+            out.append(Supersession(k - 1, k, r.replacing, None, mentions[k - 1].start, m.end))   # 'A được thay thế bằng B'
             continue
         if r.role not in ("replaces", "repeals", "amends") or not m.ref:
             continue
@@ -135,6 +137,8 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
             out.append(Supersession(k, None, "repealed", dates[0].value if dates else None, m.start, r.end))
             continue
         lo = _clause_start(text, r.start)
+        if DRAFT.search(text, lo, r.start):
+            continue   # 'góp ý dự thảo Quyết định sửa đổi …': a draft changes nothing yet
         between = text[r.end:m.start]
         if r.role == "amends":
             relation = "amended"
@@ -144,7 +148,10 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
             relation = "replaced" if r.role == "replaces" else "repealed"
         before = [j for j, p in enumerate(mentions[:k]) if lo <= p.start and p.end <= r.start]
         if self_.search(text, lo, r.start) and not before:
-            out.append(Supersession(k, None, relation, None, lo, m.end))
+            # 'Thông tư này có hiệu lực kể từ ngày 05/8/2021 và thay thế …': replaced from that day
+            eff = IN_FORCE_FROM.search(text, lo, r.start)
+            dates = [d for d in find_dates(text[eff.end():r.start]) if d.value] if eff else []
+            out.append(Supersession(k, None, relation, dates[0].value if dates else None, lo, m.end))
         elif before:
             out.append(Supersession(k, before[-1], relation, None, mentions[before[-1]].start, m.end))
         elif ITEM_MARK.fullmatch(text, lo, r.start):

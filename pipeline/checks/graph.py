@@ -120,8 +120,11 @@ def rule_files(con, texts: _Texts, scope: Scope) -> Iterable[dict]:
     for path in sorted(folder.glob("*.sql")):
         severity, sql = read_rule(path)
         kind = f"rule:{path.stem}"
+        from ..report import QueryError, _one_read_statement
         try:
-            cur = con.execute(sql)
+            cur = con.execute(_one_read_statement(con, sql).query)   # one SELECT: a rule reads, never writes
+        except QueryError as e:
+            raise RulesError(f"{path}: {e}") from None
         except duckdb.Error as e:
             raise RulesError(f"{path}: {str(e).splitlines()[0]}") from None
         cols = [d[0] for d in cur.description]

@@ -30,6 +30,9 @@ def test_every_role_has_an_example():
      "14/2014/TT-BTP", "04/2021/TT-BTP", "replaced"),
     ("Thông tư số 14/2014/TT-BTP đã được thay thế bằng Thông tư số 04/2021/TT-BTP ngày 21/6/2021.",
      "14/2014/TT-BTP", "04/2021/TT-BTP", "replaced"),
+    ("Căn cứ Nghị định số 02/2025/NĐ-CP ngày 18/02/2025 được sửa đổi, bổ sung bởi Nghị định số 11/2025/NĐ-CP;",
+     "02/2025/NĐ-CP", "11/2025/NĐ-CP", "amended"),
+    ("Góp ý dự thảo Quyết định sửa đổi Quyết định số 2269/QĐ-TTg ngày 31/12/2021.", None, None, None),
     ("Điều 2. Bãi bỏ Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019 của Ủy ban nhân dân tỉnh.",
      "25/2019/QĐ-UBND", None, "repealed"),
     ("Bãi bỏ Điều 5 của Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019.", "25/2019/QĐ-UBND", None, "amended"),
@@ -37,7 +40,8 @@ def test_every_role_has_an_example():
 def test_supersessions(text, target, by, relation):
     ms = _mentions(text)
     found = cr.supersessions(text, ms)
-    assert [(ms[s.target].ref, ms[s.by].ref if s.by is not None else None, s.relation) for s in found] == [(target, by, relation)]
+    got = [(ms[s.target].ref, ms[s.by].ref if s.by is not None else None, s.relation) for s in found]
+    assert got == ([(target, by, relation)] if target else [])
 
 
 def test_ceases_with_its_date():
@@ -51,3 +55,9 @@ def test_a_report_that_mentions_replacing_words_far_away_is_a_reference():
             "Công văn số 415/UBND-NC ngày 02/3/2023 của UBND tỉnh.")
     assert [r.role for r in cr.roles(text, _mentions(text))] == ["reference"]
     assert cr.supersessions(text, _mentions(text)) == []
+
+
+def test_replaced_from_the_day_the_replacing_text_takes_effect():
+    text = "Thông tư này có hiệu lực kể từ ngày 05 tháng 8 năm 2021 và thay thế Thông tư số 14/2014/TT-BTP ngày 15/5/2014."
+    (s,) = cr.supersessions(text, _mentions(text))
+    assert (s.by, s.relation, str(s.since)) == (None, "replaced", "2021-08-05")
