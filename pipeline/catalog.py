@@ -17,7 +17,8 @@ from typing import Sequence
 
 import duckdb
 
-from .checks import CatalogError, ref_key
+from .checks.keys import ref_key
+from .checks.reference import CatalogError
 from .store import insert_rows, mark_flags_stale, transaction
 
 # our column ← the names it may have in a file (vanban's first, then the datasets')

@@ -20,6 +20,8 @@ import duckdb
 from extractors import vocab
 from extractors.citation_roles import Mention, roles, supersessions
 
+from .checks.common import _Texts
+from .checks.keys import ref_key
 from .store import insert_rows
 
 LINK_COLUMNS = ["doc_id", "seq", "cited_key", "cited_province", "cited_doc_id", "link_note", "relation"]
@@ -37,7 +39,6 @@ class Archive:
     """The documents of the archive that have a số hiệu, by key."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        from .checks import ref_key
         self.by_key: dict[str, list[tuple]] = collections.defaultdict(list)
         self.docs: dict[str, tuple] = {}
         for row in con.execute("""SELECT doc_id, ref, province, issue_date FROM documents
@@ -83,7 +84,6 @@ def merge_catalog(con: duckdb.DuckDBPyConnection) -> None:
 
 def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Recompute links, relations and validity over the whole archive."""
-    from .checks import ref_key, _Texts
     merge_catalog(con)
     archive = Archive(con)
     texts = _Texts(con)

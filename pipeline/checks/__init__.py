@@ -20,7 +20,8 @@ import duckdb
 from ..store import insert_rows, mark_flags_stale, transaction
 from ..store.tables import FLAGS
 # the rules, grouped by subject: importing a module registers its rules (this order is the order they run)
-from . import citations, dates, figures  # noqa: F401
+from . import citations, dates, figures, graph  # noqa: F401
+from ..graph import build as graph_build
 from .common import Scope, _add_finding, _Texts
 from .keys import ref_key, scope_key, split_key
 from .registry import RULES, Rule, rule
@@ -48,7 +49,3 @@ def compute_flags(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Path] 
         insert_rows(con, "flags", FLAG_COLUMNS, list(rows.values()))
         mark_flags_stale(con, False)
     return collections.Counter(r["kind"] for r in rows.values())
-
-
-from . import graph as _graph_rules  # noqa: E402,F401  (registers the graph rules after the others)
-from ..graph import build as graph_build  # noqa: E402

@@ -9,7 +9,8 @@ from typing import Iterable
 
 import duckdb
 
-from . import (CONSENSUS, HEADER_OR_CATALOG, ONE_DOCUMENT, MENTIONS, _Texts, Scope, _d, _file, _rows, flag, rule)
+from .common import CONSENSUS, HEADER_OR_CATALOG, MENTIONS, ONE_DOCUMENT, Scope, _d, _file, _rows, _Texts, flag
+from .registry import rule
 
 RULES_DIR_KEY = "rules_dir"
 
