@@ -382,7 +382,7 @@ def _write(con, rel, fmt: Format, json_cols: bool = False, title: str | None = N
 def serve(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           port: int = typer.Option(8000, "--port", help="TCP port."),
           host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (only this machine unless told otherwise)."),
-          allow_review: bool = typer.Option(False, "--allow-review", help="Reserved: reviewing flags is not implemented yet.")) -> None:
+          allow_review: bool = typer.Option(False, "--allow-review", help="Let the flags page record decisions (confirmed / false alarm) into flag_reviews, the app's one write.")) -> None:
     try:
         from .web import serve as serve_app
     except ImportError as e:

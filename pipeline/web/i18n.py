@@ -23,7 +23,8 @@ LABELS = {
         "signer": "Người ký", "n_pages": "Số trang", "source_path": "Đường dẫn", "text_source": "Nguồn chữ",
         "expected": "Mong đợi", "found": "Tìm thấy", "legend": "Chú giải", "staffing": "Nhân sự", "budget": "Kinh phí",
         "deadline": "Thời hạn", "count": "Số lượng", "citation": "Trích dẫn", "flag": "Cảnh báo", "flags_metric": "Cảnh báo",
-        "review_off": "Xem xét cảnh báo chưa có trong ứng dụng này.", "details": "Giá trị",
+        "review_off": "Chỉ đọc: mở bằng 'vanban serve --allow-review' để ghi nhận xem xét cảnh báo.",
+        "decision": "Xem xét", "confirmed": "Xác nhận", "false_alarm": "Báo động nhầm", "note": "Ghi chú", "details": "Giá trị",
     },
     "en": {
         "app": "vanban", "overview": "Overview", "documents": "Documents", "flags": "Flags", "cited": "Cited documents",
@@ -44,7 +45,8 @@ LABELS = {
         "signer": "Signer", "n_pages": "Pages", "source_path": "Path", "text_source": "Text source",
         "expected": "Expected", "found": "Found", "legend": "Legend", "staffing": "Staffing", "budget": "Budget",
         "deadline": "Deadline", "count": "Count", "citation": "Citation", "flag": "Flag", "flags_metric": "Flags",
-        "review_off": "Reviewing flags is not in this app yet.", "details": "Values",
+        "review_off": "Read-only: start with 'vanban serve --allow-review' to record decisions on flags.",
+        "decision": "Decision", "confirmed": "Confirmed", "false_alarm": "False alarm", "note": "Note", "details": "Values",
     },
 }
 

@@ -250,3 +250,26 @@ def test_a_rule_that_writes_is_refused(plans, tmp_path):
     res = run_cli("run", str(plans), "--db", str(tmp_path / "v.duckdb"), "--quiet", "--rules", str(rules))
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "drop.sql: query refused: DELETE statements are not allowed" in res.stderr
+
+
+def test_the_web_app_records_a_review_only_with_allow_review(plans, tmp_path):
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from pipeline.web.app import create_app
+    db = tmp_path / "v.duckdb"
+    load(plans, db)
+    (f,) = flags_of(db, "cited_date_vs_document")
+    with TestClient(create_app(db)) as client:
+        page = client.get("/flags").text
+        assert f"/flags/{f['flag_id']}/review" not in page and "--allow-review" in page
+        assert client.post(f"/flags/{f['flag_id']}/review", data={"decision": "confirmed"}).status_code == 403
+    assert q(db, "SELECT count(*) FROM flag_reviews") == [(0,)]
+    with TestClient(create_app(db, allow_review=True)) as client:
+        assert f"/flags/{f['flag_id']}/review" in client.get("/flags").text
+        res = client.post(f"/flags/{f['flag_id']}/review", data={"decision": "confirmed", "note": "checked the header"},
+                          follow_redirects=False)
+        assert res.status_code == 303
+        assert client.post(f"/flags/{f['flag_id']}/review", data={"decision": "maybe"}).status_code == 400
+        assert 'data-decision="confirmed"' in client.get("/flags?kind=cited_date_vs_document").text
+    assert q(db, "SELECT flag_id, decision, note FROM flag_reviews") == [(f["flag_id"], "confirmed", "checked the header")]
