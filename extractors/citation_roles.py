@@ -43,6 +43,11 @@ def _patterns():
 
 CLAUSE_START = regex.compile(r"[.;!?](?=\s)|\n")
 IN_FORCE_FROM = regex.compile(r"(?<!\p{L})có\s+hiệu\s+lực(?:\s+thi\s+hành)?", FLAGS)
+# the mention is a question's subject: 'Thông tư X có bị thay thế bởi Thông tư Y không?'
+QUESTION = regex.compile(r"[^.;!?\n]{0,300}?(?:không|chưa|nào|gì)?\s*\?", FLAGS)
+# after the mention, another document is what ceases: 'Thông tư X quy định 7 Thông tư hết hiệu lực'
+OTHER_SUBJECT = regex.compile(r"(?<!\p{L})(?:quy\s+định|Thông\s+tư|Nghị\s+định|Quyết\s+định|Nghị\s+quyết|Luật|văn\s+bản|"
+                              r"Chỉ\s+thị|Kế\s+hoạch|Điều|khoản|điểm)(?!\p{L})", regex.V1)
 DRAFT = regex.compile(r"(?<!\p{L})dự\s+thảo(?!\p{L})", FLAGS)
 # what may stand before an article's first word: '2.', 'a)', '-', 'Điều 3.' is cut at its dot
 ITEM_MARK = regex.compile(r"\s*(?:[-–+*•]|\d+(?:\.\d+)*[.)]?|[a-zđ]\))?\s*")
@@ -108,10 +113,22 @@ def roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
                 role = (Role("reference", last.start(), last.end(), replacing=word[3:]) if word.startswith("by:")
                         else Role(word, last.start(), last.end()))
         after = ceases.match(text, m.end, min(len(text), m.end + 200))
-        if after is not None and not any(m.end < p.start < after.end() for p in mentions):
+        if after is not None and not any(m.end < p.start < after.end() for p in mentions) \
+                and not OTHER_SUBJECT.search(text, m.end, after.end()):
             role = Role("repeals", after.end() - len(after.group().split()[-1]), after.end())
         out.append(role or Role("reference", m.start, m.end))
     return out
+
+
+def _in_force_from(text: str, pos: int, lo: int | None = None) -> dt.date | None:
+    """The date of 'có hiệu lực (thi hành) (kể) từ ngày D' in the 250 characters before ``pos`` (after ``lo``):
+    'Nghị định này có hiệu lực thi hành từ ngày 01/03/2025; thay thế …' replaces from that day."""
+    start = max(lo or 0, pos - 250)
+    effs = list(IN_FORCE_FROM.finditer(text, start, pos))
+    if not effs:
+        return None
+    dates = [d for d in find_dates(text[effs[-1].end():pos]) if d.value]
+    return dates[0].value if dates else None
 
 
 def WS(s: str) -> str:
@@ -127,14 +144,20 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
     found = list(found) if found is not None else roles(text, mentions)
     out: list[Supersession] = []
     for k, (m, r) in enumerate(zip(mentions, found)):
+        if (r.replacing or r.role in ("replaces", "repeals", "amends")) and QUESTION.match(text, m.end):
+            continue   # 'Thông tư 133/2016/TT-BTC có bị thay thế bởi Thông tư 99/2025/TT-BTC không?'
         if r.replacing and k > 0 and mentions[k - 1].ref and _clause_start(text, r.start) <= mentions[k - 1].start:
-            out.append(Supersession(k - 1, k, r.replacing, None, mentions[k - 1].start, m.end))   # 'A được thay thế bằng B'
+            p = mentions[k - 1]
+            relation = "amended" if p.pinpoint or partial.search(text, p.end, r.start) else r.replacing
+            out.append(Supersession(k - 1, k, relation, _in_force_from(text, r.start), p.start, m.end))   # 'A được thay thế bằng B'
             continue
         if r.role not in ("replaces", "repeals", "amends") or not m.ref:
             continue
         if r.start >= m.end:   # '<X> hết hiệu lực kể từ ngày D'
             dates = [d for d in find_dates(text[r.end:r.end + 60]) if d.value]
-            out.append(Supersession(k, None, "repealed", dates[0].value if dates else None, m.start, r.end))
+            part = m.pinpoint or partial.search(text, max(0, m.start - 40), m.start)   # 'Phụ lục … kèm theo Quyết định số X'
+            out.append(Supersession(k, None, "amended" if part else "repealed", dates[0].value if dates else None,
+                                    m.start, r.end))
             continue
         lo = _clause_start(text, r.start)
         if DRAFT.search(text, lo, r.start):
@@ -149,11 +172,10 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
         before = [j for j, p in enumerate(mentions[:k]) if lo <= p.start and p.end <= r.start]
         if self_.search(text, lo, r.start) and not before:
             # 'Thông tư này có hiệu lực kể từ ngày 05/8/2021 và thay thế …': replaced from that day
-            eff = IN_FORCE_FROM.search(text, lo, r.start)
-            dates = [d for d in find_dates(text[eff.end():r.start]) if d.value] if eff else []
-            out.append(Supersession(k, None, relation, dates[0].value if dates else None, lo, m.end))
+            out.append(Supersession(k, None, relation, _in_force_from(text, r.start), lo, m.end))
         elif before:
-            out.append(Supersession(k, before[-1], relation, None, mentions[before[-1]].start, m.end))
+            out.append(Supersession(k, before[-1], relation, _in_force_from(text, r.start, mentions[before[-1]].end),
+                                    mentions[before[-1]].start, m.end))
         elif ITEM_MARK.fullmatch(text, lo, r.start):
-            out.append(Supersession(k, None, relation, None, r.start, m.end))   # an article that starts 'Bãi bỏ …'
+            out.append(Supersession(k, None, relation, _in_force_from(text, r.start), r.start, m.end))   # 'Bãi bỏ …' opens an article
     return out

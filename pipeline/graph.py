@@ -87,18 +87,24 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     merge_catalog(con)
     archive = Archive(con)
     texts = _Texts(con)
+    # the texts are fetched one document at a time (the writer's memory is bounded)
     cur = con.execute("""
         SELECT c.doc_id, c.seq, c.ref, c.issuer, c.year, c.cited_date, c.article, c.char_start, c.char_end,
-               d.province, d.ref AS doc_ref, d.issue_date, d.text
+               d.province, d.ref AS doc_ref, d.issue_date
         FROM citations c JOIN documents d USING (doc_id) ORDER BY c.doc_id, c.char_start, c.seq""")
     by_doc: dict[str, list] = collections.defaultdict(list)
-    text_of: dict[str, tuple] = {}
     for r in cur.fetchall():
-        by_doc[r[0]].append(r[:10])
-        text_of.setdefault(r[0], (r[10], r[11], r[12] or "", r[9]))
+        by_doc[r[0]].append(r)
+    # the date most mentions give each số hiệu: the date of a replacing document cited without one
+    written: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for cites in by_doc.values():
+        for c in cites:
+            if c[2] and c[5] and (c[4] is None or c[4] == c[5].year):
+                written[ref_key(c[2])][c[5]] += 1
     links, validity = [], []
     for doc_id, cites in by_doc.items():
-        doc_ref, doc_date, text, province = text_of[doc_id]
+        province, doc_ref, doc_date = cites[0][9:12]
+        text = con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0] or ""
         mentions = [Mention(c[7], c[8], c[2], c[6] is not None) for c in cites]
         found = roles(text, mentions)
         keyed = []
@@ -120,7 +126,9 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                 if by_key == key:
                     continue
                 by_ref, by_doc = cites[s.by][2], by_target
-                by_date = (archive.docs[by_target][3] if by_target else None) or by_cited or doc_date
+                most = written.get(by_key)
+                by_date = ((archive.docs[by_target][3] if by_target else None) or by_cited
+                           or (most.most_common(1)[0][0] if most else None) or doc_date)
             validity.append({"target_key": key, "province": scope, "target_ref": cites[s.target][2], "target_doc_id": target,
                              "relation": s.relation, "by_ref": by_ref, "by_key": by_key, "by_doc_id": by_doc, "by_date": by_date,
                              "since": s.since or by_date, "source": "archive", "doc_id": doc_id,

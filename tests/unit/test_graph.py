@@ -33,6 +33,10 @@ def test_every_role_has_an_example():
     ("Căn cứ Nghị định số 02/2025/NĐ-CP ngày 18/02/2025 được sửa đổi, bổ sung bởi Nghị định số 11/2025/NĐ-CP;",
      "02/2025/NĐ-CP", "11/2025/NĐ-CP", "amended"),
     ("Góp ý dự thảo Quyết định sửa đổi Quyết định số 2269/QĐ-TTg ngày 31/12/2021.", None, None, None),
+    ("Thông tư số 133/2016/TT-BTC có bị thay thế bởi Thông tư số 99/2025/TT-BTC không?", None, None, None),
+    ("Điều 8 Thông tư số 22/2021/TT-BNNPTNT có cụm từ bị thay thế bởi Thông tư số 22/2023/TT-BNNPTNT.",
+     "22/2021/TT-BNNPTNT", "22/2023/TT-BNNPTNT", "amended"),
+    ("Điều 37 Thông tư số 37/2025/TT-BCA quy định 7 Thông tư hết hiệu lực kể từ ngày 01/7/2025.", None, None, None),
     ("Điều 2. Bãi bỏ Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019 của Ủy ban nhân dân tỉnh.",
      "25/2019/QĐ-UBND", None, "repealed"),
     ("Bãi bỏ Điều 5 của Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019.", "25/2019/QĐ-UBND", None, "amended"),
@@ -61,3 +65,9 @@ def test_replaced_from_the_day_the_replacing_text_takes_effect():
     text = "Thông tư này có hiệu lực kể từ ngày 05 tháng 8 năm 2021 và thay thế Thông tư số 14/2014/TT-BTP ngày 15/5/2014."
     (s,) = cr.supersessions(text, _mentions(text))
     assert (s.by, s.relation, str(s.since)) == (None, "replaced", "2021-08-05")
+
+
+def test_replaced_from_the_day_given_before_a_semicolon():
+    text = "Nghị định này có hiệu lực thi hành từ ngày 01/03/2025; thay thế Nghị định số 28/2023/NĐ-CP ngày 02/6/2023."
+    (s,) = cr.supersessions(text, _mentions(text))
+    assert (s.by, s.relation, str(s.since)) == (None, "replaced", "2025-03-01")
