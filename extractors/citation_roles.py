@@ -41,13 +41,19 @@ def _patterns():
     return word_role, trigger, ceases, self_, partial, int(v["reach"])
 
 
-CLAUSE_START = regex.compile(r"[.;!?](?=\s)|\n")
+# where a clause starts: after . ; ! ?, a blank line, or a line break before a list item or 'Căn cứ' (a single
+# line break inside a paragraph is the reader's wrapping, not a clause)
+CLAUSE_START = regex.compile(r"[.;!?](?=\s)|\n\s*\n|\n(?=[ \t]*(?:[-–+*•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)|Căn\s+cứ|Điều\s+\d))")
 IN_FORCE_FROM = regex.compile(r"(?<!\p{L})có\s+hiệu\s+lực(?:\s+thi\s+hành)?", FLAGS)
 # the mention is a question's subject: 'Thông tư X có bị thay thế bởi Thông tư Y không?'
 QUESTION = regex.compile(r"[^.;!?\n]{0,300}?(?:không|chưa|nào|gì)?\s*\?", FLAGS)
 # after the mention, another document is what ceases: 'Thông tư X quy định 7 Thông tư hết hiệu lực'
 OTHER_SUBJECT = regex.compile(r"(?<!\p{L})(?:quy\s+định|Thông\s+tư|Nghị\s+định|Quyết\s+định|Nghị\s+quyết|Luật|văn\s+bản|"
                               r"Chỉ\s+thị|Kế\s+hoạch|Điều|khoản|điểm)(?!\p{L})", regex.V1)
+# right after a replacing word: the mention is where the change is made ('bãi bỏ tại Nghị định số X')
+AT = regex.compile(r"\s*(?:tại|bởi|theo)(?!\p{L})", FLAGS)
+# right before a mention that ceases: what ceases is something published in it ('thủ tục … công bố tại Quyết định số X')
+AT_END = regex.compile(r"(?<!\p{L})(?:tại|kèm\s+theo)\s*$", FLAGS)
 DRAFT = regex.compile(r"(?<!\p{L})dự\s+thảo(?!\p{L})", FLAGS)
 # what may stand before an article's first word: '2.', 'a)', '-', 'Điều 3.' is cut at its dot
 ITEM_MARK = regex.compile(r"\s*(?:[-–+*•]|\d+(?:\.\d+)*[.)]?|[a-zđ]\))?\s*")
@@ -155,7 +161,7 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
             continue
         if r.start >= m.end:   # '<X> hết hiệu lực kể từ ngày D'
             dates = [d for d in find_dates(text[r.end:r.end + 60]) if d.value]
-            part = m.pinpoint or partial.search(text, max(0, m.start - 40), m.start)   # 'Phụ lục … kèm theo Quyết định số X'
+            part = m.pinpoint or partial.search(text, max(0, m.start - 40), m.start) or AT_END.search(text, max(0, m.start - 30), m.start)   # 'Phụ lục … kèm theo Quyết định số X'
             out.append(Supersession(k, None, "amended" if part else "repealed", dates[0].value if dates else None,
                                     m.start, r.end))
             continue
@@ -163,6 +169,8 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
         if DRAFT.search(text, lo, r.start):
             continue   # 'góp ý dự thảo Quyết định sửa đổi …': a draft changes nothing yet
         between = text[r.end:m.start]
+        if AT.match(between):
+            continue   # '… sửa đổi, bổ sung, thay thế, bãi bỏ tại Nghị định số X': what X changes, not X
         if r.role == "amends":
             relation = "amended"
         elif m.pinpoint or partial.search(between):

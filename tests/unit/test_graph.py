@@ -37,6 +37,12 @@ def test_every_role_has_an_example():
     ("Điều 8 Thông tư số 22/2021/TT-BNNPTNT có cụm từ bị thay thế bởi Thông tư số 22/2023/TT-BNNPTNT.",
      "22/2021/TT-BNNPTNT", "22/2023/TT-BNNPTNT", "amended"),
     ("Điều 37 Thông tư số 37/2025/TT-BCA quy định 7 Thông tư hết hiệu lực kể từ ngày 01/7/2025.", None, None, None),
+    ("Thông tư số 94/2025/TT-BTC ngày 14 tháng 10 năm 2025 của Bộ Tài chính sửa đổi, bổ sung một\nsố điều của "
+     "Thông tư số 80/2021/TT-BTC ngày 29 tháng 9 năm 2021.", "80/2021/TT-BTC", "94/2025/TT-BTC", "amended"),
+    ("Các biểu mẫu không sửa đổi, bổ sung, thay thế, bãi bỏ tại Nghị định này và Nghị định số 151/2025/NĐ-CP thì "
+     "tiếp tục thực hiện.", None, None, None),
+    ("Các thủ tục hành chính đã công bố tại Quyết định số 2194/QĐ-UBND ngày 26/6/2025 hết hiệu lực kể từ ngày "
+     "Quyết định này có hiệu lực.", "2194/QĐ-UBND", None, "amended"),
     ("Điều 2. Bãi bỏ Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019 của Ủy ban nhân dân tỉnh.",
      "25/2019/QĐ-UBND", None, "repealed"),
     ("Bãi bỏ Điều 5 của Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019.", "25/2019/QĐ-UBND", None, "amended"),
