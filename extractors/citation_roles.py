@@ -54,6 +54,8 @@ OTHER_SUBJECT = regex.compile(r"(?<!\p{L})(?:quy\s+định|Thông\s+tư|Nghị\s
 AT = regex.compile(r"\s*(?:tại|bởi|theo)(?!\p{L})", FLAGS)
 # right before a mention that ceases: what ceases is something published in it ('thủ tục … công bố tại Quyết định số X')
 AT_END = regex.compile(r"(?<!\p{L})(?:tại|kèm\s+theo)\s*$", FLAGS)
+# 'Các thủ tục hành chính đã công bố tại các Quyết định số A; …; số X hết hiệu lực': the procedures cease, not X
+PUBLISHED_IN = regex.compile(r"(?<!\p{L})(?:công\s+bố\s+tại|thủ\s+tục\s+hành\s+chính)(?!\p{L})", FLAGS)
 DRAFT = regex.compile(r"(?<!\p{L})dự\s+thảo(?!\p{L})", FLAGS)
 # what may stand before an article's first word: '2.', 'a)', '-', 'Điều 3.' is cut at its dot
 ITEM_MARK = regex.compile(r"\s*(?:[-–+*•]|\d+(?:\.\d+)*[.)]?|[a-zđ]\))?\s*")
@@ -161,7 +163,9 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
             continue
         if r.start >= m.end:   # '<X> hết hiệu lực kể từ ngày D'
             dates = [d for d in find_dates(text[r.end:r.end + 60]) if d.value]
-            part = m.pinpoint or partial.search(text, max(0, m.start - 40), m.start) or AT_END.search(text, max(0, m.start - 30), m.start)   # 'Phụ lục … kèm theo Quyết định số X'
+            sentence = text[max(0, m.start - 800):m.start].rsplit(". ", 1)[-1]
+            part = (m.pinpoint or partial.search(text, max(0, m.start - 40), m.start)
+                    or AT_END.search(text, max(0, m.start - 30), m.start) or PUBLISHED_IN.search(sentence))   # 'Phụ lục … kèm theo Quyết định số X'
             out.append(Supersession(k, None, "amended" if part else "repealed", dates[0].value if dates else None,
                                     m.start, r.end))
             continue
