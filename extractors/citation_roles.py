@@ -56,6 +56,7 @@ AT = regex.compile(r"\s*(?:tại|bởi|theo)(?!\p{L})", FLAGS)
 AT_END = regex.compile(r"(?<!\p{L})(?:tại|kèm\s+theo)\s*$", FLAGS)
 # 'Các thủ tục hành chính đã công bố tại các Quyết định số A; …; số X hết hiệu lực': the procedures cease, not X
 PUBLISHED_IN = regex.compile(r"(?<!\p{L})(?:công\s+bố\s+tại|thủ\s+tục\s+hành\s+chính)(?!\p{L})", FLAGS)
+NEGATED = regex.compile(r"(?<!\p{L})(?:không|chưa|chẳng)(?:\s+(?:bị|được|phải))?\s*$", FLAGS)
 DRAFT = regex.compile(r"(?<!\p{L})dự\s+thảo(?!\p{L})", FLAGS)
 # what may stand before an article's first word: '2.', 'a)', '-', 'Điều 3.' is cut at its dot
 ITEM_MARK = regex.compile(r"\s*(?:[-–+*•]|\d+(?:\.\d+)*[.)]?|[a-zđ]\))?\s*")
@@ -152,8 +153,9 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
     found = list(found) if found is not None else roles(text, mentions)
     out: list[Supersession] = []
     for k, (m, r) in enumerate(zip(mentions, found)):
-        if (r.replacing or r.role in ("replaces", "repeals", "amends")) and QUESTION.match(text, m.end):
-            continue   # 'Thông tư 133/2016/TT-BTC có bị thay thế bởi Thông tư 99/2025/TT-BTC không?'
+        if (r.replacing or r.role in ("replaces", "repeals", "amends")) and (
+                QUESTION.match(text, m.end) or NEGATED.search(text, max(0, r.start - 12), r.start)):
+            continue   # a question, or 'Thông tư X không bị thay thế bởi Thông tư Y'   # 'Thông tư 133/2016/TT-BTC có bị thay thế bởi Thông tư 99/2025/TT-BTC không?'
         if r.replacing and k > 0 and mentions[k - 1].ref and _clause_start(text, r.start) <= mentions[k - 1].start:
             p = mentions[k - 1]
             relation = "amended" if p.pinpoint or partial.search(text, p.end, r.start) else r.replacing

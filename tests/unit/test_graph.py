@@ -45,6 +45,7 @@ def test_every_role_has_an_example():
      "Quyết định này có hiệu lực.", "2194/QĐ-UBND", None, "amended"),
     ("Các thủ tục hành chính tương ứng đã công bố tại các Quyết định số 3684/QĐ-BVHTTDL ngày 27/12/2022;\nQuyết định "
      "số 4347/QĐ-BVHTTDL ngày 14/11/2025 hết hiệu lực kể từ ngày ký.", "4347/QĐ-BVHTTDL", None, "amended"),
+    ("Theo quy định trên, Thông tư số 133/2016/TT-BTC không bị thay thế bởi Thông tư số 99/2025/TT-BTC.", None, None, None),
     ("Điều 2. Bãi bỏ Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019 của Ủy ban nhân dân tỉnh.",
      "25/2019/QĐ-UBND", None, "repealed"),
     ("Bãi bỏ Điều 5 của Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019.", "25/2019/QĐ-UBND", None, "amended"),
