@@ -3,7 +3,7 @@
 Patterns are discovered, not listed: every module of ``extractors`` and ``pipeline`` is imported and
 its globals walked (lists, tuples, dicts, sets and dataclass instances too, a few levels deep),
 together with what its zero-argument cached loaders return (the vocabulary's compiled matchers), so
-a new pattern is covered without an edit here.  Used by tests/unit/test_regex_linear.py and
+a new pattern is covered without an edit here.  Used by tests/e2e/test_regex_growth.py, tests/unit/test_regex_linear.py and
 bench/bench_real.py.
 """
 from __future__ import annotations

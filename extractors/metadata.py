@@ -12,6 +12,7 @@ import collections
 import functools
 import datetime as dt
 import unicodedata
+from dataclasses import dataclass
 
 import regex
 
@@ -48,6 +49,8 @@ NATIONAL_ISSUER = regex.compile(r"^(BỘ\s|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|QUỐ
 ISSUER_LINE = regex.compile(r"^(?:(?:Ủ|Uỷ|UỶ|ỦY|Ủy)\s*BAN|HỘI\s+ĐỒNG|SỞ\s|BỘ\s|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|QUỐC\s+HỘI|VĂN\s+PHÒNG|"
                             r"THANH\s+TRA|CỤC\s|TỔNG\s+CỤC|BAN\s|TỈNH\s+ỦY|THÀNH\s+ỦY|ĐOÀN|TRUNG\s+TÂM|PHÒNG\s|CÔNG\s+AN|"
                             r"TÒA\s+ÁN|VIỆN\s+KIỂM\s+SÁT|NGÂN\s+HÀNG|KIỂM\s+TOÁN|BỘ\s+CHỈ\s+HUY|UBND)", RULE_FLAGS_I)
+# the first line of the body, under the trích yếu
+SUBJECT_STOP = regex.compile(r"(Căn cứ|Thực hiện|Kính gửi|Theo (?:đề nghị|quy định)|Để|Trong|Ngày|I\.|1\.|Sau|Nhằm|Trên)\b")
 
 
 def _fold(s: str) -> str:
@@ -138,46 +141,86 @@ def latest_cited_date(citations: list[Citation] | None) -> dt.date | None:
     return max(dates) if dates else None
 
 
+@dataclass(frozen=True, slots=True)
+class Header:
+    """The landmarks of the top of a document that several fields are read from."""
+
+    text: str
+    end: int                          # the header is looked for in text[:end]
+    motto: regex.Match | None         # CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+    heading: regex.Match | None       # the type in capitals (KẾ HOẠCH)
+    vv: regex.Match | None            # V/v … of a Công văn
+
+    @classmethod
+    def of(cls, text: str) -> "Header":
+        end = min(len(text), 2500)
+        return cls(text, end, MOTTO.search(text, 0, end), TYPE_HEADING.search(text, 0, end), VV.search(text, 0, end))
+
+
 def extract_metadata(text: str, citations: list[Citation] | None = None) -> DocumentMeta:
+    """Every field of the document, each from its own finder below."""
+    head = Header.of(text)
     spans: dict[str, Span] = {}
-    head_end = min(len(text), 2500)
-    motto = MOTTO.search(text, 0, head_end)
-    head = text[:head_end]
+    ref = find_ref(text, spans)
+    date_line = find_date_line(text, head)
+    issue_date = date_of_line(date_line)
+    if date_line:
+        spans["issue_date"] = Span(date_line.start(), date_line.end(), date_line.group())
+    issuer_lines = find_issuer_lines(text, head)
+    issuer = " ".join(issuer_lines) or None
+    doc_type = find_doc_type(head, ref)
+    # an administrative document: the motto in capitals, or an issuer block with its số hiệu or place-date line
+    official = bool(head.motto) or bool(issuer_lines and (ref or date_line))
+    subject = find_subject(head, doc_type, spans)
+    place = _collapse(date_line.group("place")) if date_line else None
+    province, source = find_document_province(text, issuer, ref, place, official)
+    signer, signer_title = _signature(text)
+    return DocumentMeta(doc_type=doc_type, ref=ref, issue_date=issue_date,
+                        issue_date_not_before=latest_cited_date(citations) if issue_date is None else None,
+                        issue_date_source="date_line" if issue_date else None, official=official,
+                        issuer=issuer, province=province, province_source=source, signer=signer,
+                        signer_title=signer_title, subject=subject, recipients=tuple(_recipients(text, head.end)),
+                        spans=spans)
 
-    # số hiệu
-    ref = None
+
+def find_ref(text: str, spans: dict[str, Span]) -> str | None:
+    """The document's own số hiệu, on the 'Số: …' line of the header (None when the number is left blank)."""
     om = OWN_REF.search(text, 0, min(len(text), 1500))
-    if om:
-        raw = om.group("ref")
-        ref = WS.sub("", raw)
-        if ref.startswith("/"):
-            ref = None  # number left blank
-        else:
-            spans["ref"] = Span(om.start("ref"), om.end("ref"), raw)
+    if not om:
+        return None
+    raw = om.group("ref")
+    ref = WS.sub("", raw)
+    if ref.startswith("/"):
+        return None  # number left blank
+    spans["ref"] = Span(om.start("ref"), om.end("ref"), raw)
+    return ref
 
-    # place-date line: the document's own date (a date it cites is never its own)
-    issue_date = None
-    place = None
-    date_line = None
-    for dm in DATE_LINE.finditer(text, 0, head_end):
-        if NOT_PLACE.search(dm.group("place")):
-            continue
-        date_line = dm
-        place = _collapse(dm.group("place"))
-        d, mth, y = dm.group("d"), dm.group("m"), dm.group("y")
-        if d and d.isdigit() and mth.isdigit():
-            try:
-                issue_date = dt.date(int(y), int(mth), int(d))
-            except ValueError:
-                issue_date = None
-        spans["issue_date"] = Span(dm.start(), dm.end(), dm.group())
-        break
 
-    # issuer: the lines above the motto (or the first upper-case lines)
-    issuer = None
-    issuer_lines = []
-    block_end = motto.start() if motto else head_end
-    for s, e, line in _lines(text, 0, block_end):
+def find_date_line(text: str, head: Header) -> regex.Match | None:
+    """The place-date line: the document's own date (a date it cites is never its own)."""
+    for dm in DATE_LINE.finditer(text, 0, head.end):
+        if not NOT_PLACE.search(dm.group("place")):
+            return dm
+    return None
+
+
+def date_of_line(dm: regex.Match | None) -> dt.date | None:
+    """The date of a place-date line, None when the day or month is left blank ('ngày … tháng … năm 2025')."""
+    if not dm:
+        return None
+    d, mth, y = dm.group("d"), dm.group("m"), dm.group("y")
+    if d and d.isdigit() and mth.isdigit():
+        try:
+            return dt.date(int(y), int(mth), int(d))
+        except ValueError:
+            return None
+    return None
+
+
+def find_issuer_lines(text: str, head: Header) -> list[str]:
+    """The issuer: the upper-case lines above the motto (or the first upper-case lines)."""
+    issuer_lines: list[str] = []
+    for s, e, line in _lines(text, 0, head.motto.start() if head.motto else head.end):
         ln = _collapse(line)
         if not ln:
             continue
@@ -186,42 +229,39 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
             break
         if letters and letters.isupper() and len(issuer_lines) < 4:
             if not issuer_lines and not ISSUER_LINE.match(ln):
-                if motto:
+                if head.motto:
                     continue
                 break
             issuer_lines.append(ln)
         elif issuer_lines:
             break
-    if issuer_lines:
-        issuer = " ".join(issuer_lines)
+    return issuer_lines
 
-    # type: code of the own số hiệu, else the heading in capitals, else V/v → Công văn
-    doc_type = None
+
+def find_doc_type(head: Header, ref: str | None) -> str | None:
+    """The code of the own số hiệu, else the heading in capitals, else V/v → Công văn, else a news item."""
     if ref:
-        segs = regex.split(r"[/\-]", ref)
-        for seg in segs[1:3]:
+        for seg in regex.split(r"[/\-]", ref)[1:3]:
             t = vocab.type_by_code().get(seg.upper())
             if t:
-                doc_type = t
-                break
-    heading = TYPE_HEADING.search(text, 0, head_end)
-    if doc_type is None and heading:
-        doc_type = vocab.type_by_word().get(heading.group("t").lower(), heading.group("t").capitalize())
-    vv = VV.search(text, 0, head_end)
-    if doc_type is None and (ref or vv) and (vv or KINH_GUI.search(head)):
-        doc_type = "Công văn"
-    if doc_type is None and not motto and not ref:
-        doc_type = "Tin bài"  # a news item: no header, no số hiệu, no type heading
-    # an administrative document: the motto in capitals, or an issuer block with its số hiệu or place-date line
-    official = bool(motto) or bool(issuer_lines and (ref or date_line))
+                return t
+    if head.heading:
+        return vocab.type_by_word().get(head.heading.group("t").lower(), head.heading.group("t").capitalize())
+    if (ref or head.vv) and (head.vv or KINH_GUI.search(head.text[:head.end])):
+        return "Công văn"
+    if not head.motto and not ref:
+        return "Tin bài"  # a news item: no header, no số hiệu, no type heading
+    return None
 
-    # subject: V/v …, or the lines under the type heading up to the first sentence
-    subject = None
+
+def find_subject(head: Header, doc_type: str | None, spans: dict[str, Span]) -> str | None:
+    """V/v …, or the lines under the type heading up to the first sentence, or a news item's first line."""
+    text, vv, heading = head.text, head.vv, head.heading
     if vv and (not heading or vv.start() < heading.start()):
-        stop = _first_of(text, vv.start(), [KINH_GUI, MOTTO, DATE_LINE], head_end)
-        subject = _collapse(text[vv.start():stop])
+        stop = _first_of(text, vv.start(), [KINH_GUI, MOTTO, DATE_LINE], head.end)
         spans["subject"] = Span(vv.start(), stop, text[vv.start():stop])
-    elif heading:
+        return _collapse(text[vv.start():stop])
+    if heading:
         s = heading.end()
         block = []
         for ls, le, line in _lines(text, s, min(len(text), s + 800)):
@@ -230,45 +270,38 @@ def extract_metadata(text: str, citations: list[Citation] | None = None) -> Docu
                 if block:
                     break
                 continue
-            if regex.match(r"(Căn cứ|Thực hiện|Kính gửi|Theo (?:đề nghị|quy định)|Để|Trong|Ngày|I\.|1\.|Sau|Nhằm|Trên)\b", ln) or MOTTO.search(ln) or ISSUER_LINE.match(ln) and block:
+            if SUBJECT_STOP.match(ln) or MOTTO.search(ln) or ISSUER_LINE.match(ln) and block:
                 break
             block.append(ln)
             if ln.endswith((".", ";")) or len(block) >= 6:
                 break
-        subject = " ".join(block) or None
-    elif doc_type == "Tin bài":
+        return " ".join(block) or None
+    if doc_type == "Tin bài":
         for ls, le, line in _lines(text, 0, min(len(text), 1000)):
             ln = _collapse(line)
             if len(ln) > 20:
-                subject = ln
-                break
+                return ln
+    return None
 
-    # province: issuer header, place-date line, body, e-mail domain; none for national bodies (by the issuer
-    # block or by the issuer codes of the own số hiệu). The place-date line and the body only for a local
-    # official document: the place of a ministry is not its province, a portal article names places it is about.
-    province, source = None, None
-    national = bool(issuer and NATIONAL_ISSUER.match(issuer)) or _national_ref(ref)
-    if not national:
-        if issuer:
-            province, source = find_province(issuer), "header"
-        if not province and place and official:
-            province, source = find_province(place), "date_line"
-        if not province:
-            # an official document: its body; another text: only its title (the first lines), never a person's name
-            province, source = _provinces_in_body(text if official else text[:300], title=not official), "body"
-        if not province:
-            province, source = _province_from_email(text, urls=official), "email"
-        if not province:
-            source = None
-    recipients = _recipients(text, head_end)
-    signer, signer_title = _signature(text)
 
-    not_before = latest_cited_date(citations) if issue_date is None else None
-
-    return DocumentMeta(doc_type=doc_type, ref=ref, issue_date=issue_date, issue_date_not_before=not_before,
-                        issue_date_source="date_line" if issue_date else None, official=official,
-                        issuer=issuer, province=province, province_source=source, signer=signer,
-                        signer_title=signer_title, subject=subject, recipients=tuple(recipients), spans=spans)
+def find_document_province(text: str, issuer: str | None, ref: str | None, place: str | None,
+                           official: bool) -> tuple[str | None, str | None]:
+    """(province, where it was found): issuer header, place-date line, body, e-mail domain; none for national
+    bodies (by the issuer block or by the issuer codes of the own số hiệu).  The place-date line and the body
+    only for a local official document: the place of a ministry is not its province, a portal article names
+    places it is about."""
+    if bool(issuer and NATIONAL_ISSUER.match(issuer)) or _national_ref(ref):
+        return None, None
+    if issuer and (province := find_province(issuer)):
+        return province, "header"
+    if place and official and (province := find_province(place)):
+        return province, "date_line"
+    # an official document: its body; another text: only its title (the first lines), never a person's name
+    if province := _provinces_in_body(text if official else text[:300], title=not official):
+        return province, "body"
+    if province := _province_from_email(text, urls=official):
+        return province, "email"
+    return None, None
 
 
 def _first_of(text: str, start: int, pats, limit: int) -> int:

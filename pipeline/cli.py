@@ -78,6 +78,8 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         executor: Executor = typer.Option(Executor.local, "--executor", help="Where files are read."),
         scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (default: start a LocalCluster)."),
         parquet_dir: Path = typer.Option(None, "--parquet-dir", help="Where the dask executor writes Parquet (default: next to --db)."),
+        include_articles: bool = typer.Option(False, "--include-articles", help="Also apply the checks that need a document's own "
+                                                                                "date (cited_after_citing) to portal articles and pages without a header."),
         retry_failed: bool = typer.Option(False, "--retry-failed", help="Read again every file whose row is not ok "
                                                                          "(timeouts and crashed workers are always retried)."),
         rules: Path = typer.Option(None, "--rules", help="A folder of .sql rule files (remembered by the database)."),
@@ -118,7 +120,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
             summary = run_archive(paths, db, on_doc=on_doc, files=files, catalog_files=catalog, workers=workers or None,
                                   prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
                                   batch_docs=max(1, batch), options=Options(ocr, timeout or None),
-                                  retry_failed=retry_failed)
+                                  retry_failed=retry_failed, include_articles=include_articles)
     except (StoreError, CatalogError, OutputError, RulesError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
@@ -139,6 +141,11 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
         flags = ", ".join(f"{k} {n}" for k, n in summary.flags.most_common()) or "none"
         out.print(f"flags: {sum(summary.flags.values())} ({flags}); list them with: vanban flags --db {db}",
                   markup=False, highlight=False, soft_wrap=True)
+        if summary.flags and summary.documents:   # per 1.000 documents, so a jump after a change shows
+            rates = ", ".join(f"{k} {1000 * n / summary.documents:,.1f}".translate(str.maketrans(",.", ".,"))
+                              for k, n in summary.flags.most_common())
+            out.print(f"flags per 1.000 documents ({_fmt(summary.documents)} documents): {rates}", markup=False,
+                      highlight=False, soft_wrap=True)
     if summary.n_ok == 0:
         raise typer.Exit(1)
 
@@ -263,6 +270,8 @@ def _fail(e: Exception) -> None:
 def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
           rules: Path = typer.Option(None, "--rules", help="A folder of .sql rule files (remembered by the database)."),
+          include_articles: bool = typer.Option(False, "--include-articles", help="Also apply the checks that need a document's own "
+                                                                                  "date (cited_after_citing) to portal articles and pages without a header."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary.")) -> None:
     from .checks import compute_flags
     for c in catalog:
@@ -274,7 +283,7 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
     try:
         con = connect(db)
         try:
-            counts = compute_flags(con, catalog)
+            counts = compute_flags(con, catalog, include_articles=include_articles)
         finally:
             con.close()
     except (StoreError, CatalogError, RulesError) as e:

@@ -28,11 +28,25 @@ DEADLINE = regex.compile(
     """, RULE_FLAGS)
 DL_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['not_before'])})\s*(?:từ\s+)?$", RULE_FLAGS)
 OBLIGATION = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'])}|tổ\s+chức)(?!\p{{L}})", regex.V1 | regex.I)
+# the obligations a sentence about an event can still carry ('xây dựng kịch bản Lễ kỷ niệm, trình … trong tháng 6')
+TASK_NOT_EVENT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'])})(?!\p{{L}})", regex.V1 | regex.I)
 PERIOD_NOT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['period_not'])})(?!\p{{L}})", regex.V1 | regex.I)
 CUTOFF_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['cutoff_before'])})\s*(?:từ\s+)?$", regex.V1 | regex.I)
 # 'đã' governing the deadline's own verb ('đã hoàn thành trong tháng'), not any 'đã' in the sentence
 DONE_BEFORE = regex.compile(r"(?<!\p{L})đã(?:\s+\S+){0,2}\s*$", regex.V1 | regex.I)
 BARE_BEFORE = regex.compile(r"^(?:trước|trước\s+vào)$", regex.V1 | regex.I)
+PERIOD_OF = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(DEADLINE_WORDS['period_of'])})(?:\s+[A-ZĐ]{{2,6}})?\s*$", regex.V1)
+YEARLY_TASK = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'] + DEADLINE_WORDS['yearly_tasks'])})(?!\p{{L}})",
+                            regex.V1 | regex.I)
+# a directive after the clause's 'đã'; 'đơn yêu cầu', 'nhận được yêu cầu' are nouns, not directives
+DIRECTIVE = regex.compile(rf"(?<!\p{{L}})(?<!đơn\s)(?<!được\s)(?:{alternation(DEADLINE_WORDS['directives'])})(?!\p{{L}})", regex.V1 | regex.I)
+CUTOFF_SPAN = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['cutoff_spans'])})(?!\p{{L}})", regex.V1 | regex.I)
+FUTURE = regex.compile(r"(?<!\p{L})(?:sẽ|dự\s+kiến|phấn\s+đấu|kế\s+hoạch|phải|cần|mục\s+tiêu)(?!\p{L})", regex.V1 | regex.I)
+EVENT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['event'])})(?!\p{{L}})", regex.V1 | regex.I)
+# the last 'đã' of a clause: what follows it happened already, unless an obligation follows it too
+PAST = regex.compile(r"(?<!\p{L})(?P<state>đã\s+được|đã|đang)(?!\p{L})", regex.V1 | regex.I)
+CUTOFF_AFTER = regex.compile(rf"\s*[,)]?\s*(?:{alternation(DEADLINE_WORDS['cutoff_after'])})(?!\p{{L}})", regex.V1 | regex.I)
+TIME_LABEL_ONLY = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:?", regex.V1 | regex.I)
 TIME_LABEL = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:", regex.V1 | regex.I)
 WHO_ACTS = regex.compile(rf"(?P<who>{ORG.pattern})\s+(?:chủ\s+trì|có\s+trách\s+nhiệm|khẩn\s+trương|tổng\s+hợp|"
                          r"báo\s+cáo|gửi|hoàn\s+thành|ban\s+hành|thực\s+hiện|rà\s+soát|xây\s+dựng)", regex.V1)
@@ -41,6 +55,7 @@ WHO_LEAD = regex.compile(r"^(?:[-+•*–]\s*|\d+\.\s*|[a-zđ]\)\s*)?(?:Giao\s+|
 
 def find_deadlines(text: str) -> list[Deadline]:
     out: list[Deadline] = []
+    seen: set[tuple] = set()
     for m in DEADLINE.finditer(text):
         g = m.groupdict()
         recurring = None
@@ -57,8 +72,12 @@ def find_deadlines(text: str) -> list[Deadline]:
                     or regex.search(r"(?<!\p{L})đã(?!\p{L})", label[-60:]) \
                     or (not g["qcue"] and not g["qfrom"] and not text[cs:m.start()].rstrip().endswith(":") and not OBLIGATION.search(near)):
                 continue
+            if not g["qcue"] and not g["qfrom"] and PERIOD_OF.search(text[max(0, m.start() - 30):m.start()]):
+                continue   # 'tờ khai thuế kỳ Quý 3 năm 2024': the period a return covers
             qn = QUARTER[(g["q2"] or g["q"]).upper()]
             year = int(g["qy"])
+            if year < 2000:
+                continue
             nxt = to_date(1, 1, year + 1) if qn == 4 else to_date(1, 3 * qn + 1, year)
             due = nxt.fromordinal(nxt.toordinal() - 1)
             precision = "quarter"
@@ -68,18 +87,26 @@ def find_deadlines(text: str) -> list[Deadline]:
                 continue
             if g["mrec"]:
                 clause = text[clause_start(text, m.start(), 200):m.start()]
-                if regex.search(r"(?<!\p{L})ngày\s+\d{1,2}\s*$", clause, regex.V1 | regex.I):
-                    continue   # 'Ngày Nhà giáo … ngày 20 tháng 11 hàng năm': the date of an event, not a deadline
+                if regex.search(r"(?<!\p{L})ngày\s+\d{1,2}\s*$", clause, regex.V1 | regex.I) \
+                        or EVENT.search(clause) or not YEARLY_TASK.search(clause):
+                    continue   # 'Ngày Nhà giáo … ngày 20 tháng 11 hàng năm', 'lễ hội … tháng 8 hàng năm': an event
                 recurring, precision = f"--{month:02d}", "month"
             else:
                 cs = clause_start(text, m.start(), 200)
                 clause = text[cs:m.start()]
                 cue = g["mcue"] or ""
+                bare_done = regex.fullmatch(r"(?:hoàn\s+thành|xong|thực\s+hiện\s+xong)\s+", cue, regex.V1 | regex.I)
                 if not (cue and (regex.search(r"hoàn\s+thành|xong", cue, regex.V1 | regex.I) or TIME_LABEL.search(cue)
                                  or OBLIGATION.search(clause))) \
-                        or DONE_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+                        or (bare_done and not (FUTURE.search(clause) or OBLIGATION.search(clause) or clause.strip() == ""
+                                               or clause.rstrip().endswith((":", "|")))) \
+                        or DONE_BEFORE.search(text[max(0, m.start() - 40):m.start()]) \
+                        or (not cue and PERIOD_OF.search(text[max(0, m.start() - 30):m.start()])) \
+                        or (EVENT.search(clause) and not TASK_NOT_EVENT.search(clause)):   # 'các ngày lễ trong tháng 11' 
                     continue
                 year = int(g["my"])
+                if year < 2000:
+                    continue   # 'trong tháng 8 năm 1975': history, not a deadline
                 nxt = to_date(1, month % 12 + 1, year + (month == 12))
                 if nxt is None:
                     continue
@@ -93,13 +120,17 @@ def find_deadlines(text: str) -> list[Deadline]:
                 # a bare 'trước ngày X' is due only with an obligation in its clause, not after a state ('được cấp trước')
                 clause = text[clause_start(text, cue_start, 200, stops=".;!?"):cue_start]
                 cell = regex.search(r"(?:^|\n\n|\|)\s*$", text[max(0, cue_start - 4):cue_start])  # a time column's cell
-                if CUTOFF_BEFORE.search(text[max(0, cue_start - 30):cue_start]) or not (cell or OBLIGATION.search(clause)):
-                    continue
+                past = list(PAST.finditer(clause))
+                if CUTOFF_BEFORE.search(text[max(0, cue_start - 30):cue_start]) or not (cell or OBLIGATION.search(clause)) \
+                        or (past and not _acts_after(clause, past[-1])) or CUTOFF_SPAN.search(clause) \
+                        or CUTOFF_AFTER.match(text, m.end()):
+                    continue   # '… mà Tòa án đã nhận đơn … trước ngày 01/7/2025': a cut-off of what happened
             day, month, year = _dmy(g)
             if not (1 <= month <= 12 and 1 <= day <= 31):
                 continue
             rec = g["rec"] or g.get("rec2")
-            if g["cue2"] and not OBLIGATION.search(text[clause_start(text, cue_start, 200):cue_start]):
+            if g["cue2"] and (not OBLIGATION.search(text[clause_start(text, cue_start, 200):cue_start])
+                              or regex.search(r"(?<!\p{L})từ\s+ngày", text[max(0, cue_start - 50):cue_start], regex.V1 | regex.I)):
                 continue   # 'từ ngày 01/11 đến hết ngày 31/12 hằng năm': the end of a period
             if year is None and not rec:
                 # no year and no 'hằng năm': the year of the last full date of the paragraph before it, when there is one
@@ -122,8 +153,33 @@ def find_deadlines(text: str) -> list[Deadline]:
         if _in_question(text, m.end()):
             continue   # '… trước 15/12/2025 hay không?': a question about a deadline, not one
         what, who = _what_who(text, m.start())
+        line = text[text.rfind("\n", 0, m.start()) + 1:m.start()]
+        key = (due, recurring, _task_key(what))
+        if key[2] and key in seen and len(line.split()) <= 15:
+            continue   # a title's task and date again in a short line (its summary, a picture's caption): one row
+        seen.add(key)
         out.append(Deadline(m.start(), m.end(), m.group(), due, recurring, precision, what, who))
     return out
+
+
+def _acts_after(clause: str, past) -> bool:
+    """Whether the clause still asks for an act after its last 'đã' / 'đang' / 'đã được': a directive after
+    'đã' ('đã yêu cầu các tỉnh hoàn thành'), an obligation after 'đang' ('đang khẩn trương hoàn thành');
+    after 'đã được' the verb is what was done ('đã được cấp có thẩm quyền quyết định … trước ngày')."""
+    state = regex.sub(r"\s+", " ", past.group("state").lower())
+    if state == "đã được":
+        return False
+    return bool((DIRECTIVE if state == "đã" else OBLIGATION).search(clause, past.end()))
+
+
+def _task_key(what: str | None) -> str:
+    """The last words of a deadline's task, folded: two mentions of one task and date share it.  Only a
+    short line repeating one is dropped: items of a list may share their task's words (each cluster of a
+    list 'dự kiến trình UBND tỉnh quyết định thành lập trong Quý III/2026') and are rows of their own."""
+    if (what or "").rstrip().endswith(":") or TIME_LABEL_ONLY.fullmatch((what or "").strip()):
+        return ""   # 'Thời gian hoàn thành:': a label whose task is the line before, not a task of its own
+    words = regex.findall(r"\p{L}+", (what or "").lower())
+    return " ".join(words[-6:]) if len(words) >= 3 else ""
 
 
 def _in_question(text: str, end: int) -> bool:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import collections
 from typing import Iterable
 
+import regex
+
+from extractors import vocab
+
 from .registry import rule
 from .common import (CONSENSUS, EVIDENCE_FILES, HEADER_OR_CATALOG, MENTIONS, NO_MAJORITY, ONE_DOCUMENT, Scope, _Texts,
-                     _d, _file, _mention_flags, _rows, flag)
+                     _d, _file, _mention_flags, _rows, flag, flag_context)
 from .keys import ref_key, scope_key, split_key
 
 
@@ -46,7 +50,8 @@ def citation_date_conflict(con, texts: _Texts, scope: Scope) -> Iterable[dict]:
             docs = {o.doc_id for o in group if o.cited_date == consensus}
             provinces = {o.province for o in group if o.cited_date == consensus and o.province}
             if len(docs) > 1:
-                strength, why = CONSENSUS, f"consensus of {len(docs)} documents in {len(provinces)} provinces"
+                strength = CONSENSUS   # articles have no province: the count of provinces only when there are some
+                why = f"consensus of {len(docs)} documents" + (f" in {len(provinces)} provinces" if provinces else "")
             else:
                 strength, why = ONE_DOCUMENT, "majority inside one document"
         elif not ranked:
@@ -96,9 +101,10 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 def _merge_near_refs(groups: dict[tuple, list]) -> dict[tuple, list]:
-    """Join a số hiệu mistyped by one letter of its symbol ('27/CTTg') to the same number, year and issuer
-    written right ('27/CT-TTg'), into the larger group.  The number and the year are never edited:
-    08/2025/NĐ-CP and 08/2022/NĐ-CP are two documents."""
+    """Join a số hiệu mistyped by one letter of its symbol ('27/CTTg') to the same number, year, issuer and
+    type code written right ('27/CT-TTg'), into the larger group.  The number, the year and the type code
+    are never edited: 08/2025/NĐ-CP and 08/2022/NĐ-CP are two documents, and so are 05/2025/NQ-CP and
+    05/2025/NĐ-CP (one letter apart, but a Nghị quyết and a Nghị định)."""
     keys = sorted(groups, key=lambda k: -len(groups[k]))
     merged: dict[tuple, list] = {}
     buckets: dict[tuple, list[tuple]] = collections.defaultdict(list)   # same number, year, scope and issuer
@@ -106,7 +112,9 @@ def _merge_near_refs(groups: dict[tuple, list]) -> dict[tuple, list]:
         key, *where = k
         number, year, symbol = split_key(key)
         bucket = buckets[(number, year, *where, groups[k][0].issuer)]
-        target = next((m for m in bucket if _one_edit(split_key(m[0])[2], symbol)), None)
+        code = groups[k][0].code_type
+        target = next((m for m in bucket if _one_edit(split_key(m[0])[2], symbol)
+                       and (code == groups[m][0].code_type or None in (code, groups[m][0].code_type))), None)
         if target:
             merged[target] = merged[target] + groups[k]
         else:
@@ -157,17 +165,43 @@ def cited_after_citing(con, texts: _Texts, scope: Scope) -> Iterable[dict]:
         [scope.include_articles])
 
 
+_YEAR = regex.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
+
+
+def _era(texts: _Texts, r) -> int | None:
+    """The year a mention belongs to: its số hiệu's, its date's, else the last year written before it in its
+    sentence ('Ngày 8 tháng 3 năm 1949, … ra Nghị định số 604/QĐ')."""
+    if r.year or r.cited_date:
+        return r.year or r.cited_date.year
+    years = _YEAR.findall(texts.before(r.doc_id, r.char_start))
+    return int(years[-1]) if years else None
+
+
+def _typed_by_its_code(texts: _Texts, r) -> bool:
+    """Whether the code in the symbol names the type in the mention's time: before about 1990 QĐ and CT
+    named the issuer as often (vocabulary: flag_context.yaml)."""
+    context = flag_context()
+    codes = {c.upper() for c in context["issuer_codes"]}
+    old_codes = {t for c, t in vocab.type_by_code().items() if c in codes}
+    if r.code_type not in old_codes:
+        return True
+    era = _era(texts, r)
+    return era is None or era >= context["issuer_codes_until"]
+
+
 @rule
 def type_symbol_mismatch(con, texts: _Texts, scope: Scope) -> Iterable[dict]:
     """A type word that contradicts the code in the symbol (Nghị định số 242/QĐ-TTg).  The generic
-    'Công văn' / 'Văn bản' never contradicts a code, nor 'Thông tư' a Thông tư liên tịch."""
+    'Công văn' / 'Văn bản' never contradicts a code, nor 'Thông tư' a Thông tư liên tịch, nor a code
+    that named the issuer in its time."""
     return _mention_flags(
         con, texts, "type_symbol_mismatch", "warning",
         "c.written_type IS NOT NULL AND c.code_type IS NOT NULL AND c.written_type <> c.code_type"
         " AND c.written_type <> 'Công văn'"
         " AND NOT (c.code_type LIKE c.written_type || ' liên tịch')",
         lambda r: f"written '{r.written_type}' but the symbol of {r.ref} is a {r.code_type}",
-        lambda r: r.code_type, lambda r: r.written_type, "the code inside the symbol")
+        lambda r: r.code_type, lambda r: r.written_type, "the code inside the symbol",
+        keep=lambda r: _typed_by_its_code(texts, r))
 
 
 @rule

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import functools
 import datetime as dt
 import hashlib
 import json
@@ -11,11 +12,18 @@ from typing import Iterable, Sequence
 
 import regex
 
+from extractors import vocab
 from extractors.vocab import WS
 
 from .keys import ref_key
 
 EVIDENCE_FILES = 20   # other documents named in one flag's evidence (their total is given too)
+
+@functools.cache
+def flag_context() -> dict:
+    """What the rules must not read as a claim of the text (extractors/vocab/flag_context.yaml), read once."""
+    return vocab.load("flag_context.yaml")
+
 
 _SENTENCE_CUT = regex.compile(r"[.;!?](?=\s)|\n\s*\n")
 _SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)")
@@ -27,14 +35,24 @@ class _Texts:
     def __init__(self, con):
         self.con, self.cache = con, {}
 
-    def sentence(self, doc_id: str, start: int, end: int) -> str:
+    def text(self, doc_id: str) -> str:
         if doc_id not in self.cache:
             row = self.con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
             self.cache[doc_id] = (row[0] if row else None) or ""
-        text = self.cache[doc_id]
-        lo = max(0, start - 300)
+        return self.cache[doc_id]
+
+    def sentence_start(self, doc_id: str, start: int) -> int:
+        """Where the sentence holding ``start`` begins (at most 300 characters back)."""
+        text, lo = self.text(doc_id), max(0, start - 300)
         cut = [m.end() for m in _SENTENCE_CUT.finditer(text, lo, start)]
-        s = cut[-1] if cut else lo
+        return cut[-1] if cut else lo
+
+    def before(self, doc_id: str, start: int) -> str:
+        """The text of the sentence before ``start``."""
+        return self.text(doc_id)[self.sentence_start(doc_id, start):start]
+
+    def sentence(self, doc_id: str, start: int, end: int) -> str:
+        text, s = self.text(doc_id), self.sentence_start(doc_id, start)
         m = _SENTENCE_END.search(text, end, end + 300)
         e = m.end() if m else min(len(text), end + 300)
         return WS.sub(" ", text[s:e]).strip()
@@ -102,10 +120,12 @@ def _rows(con, sql: str, params=()) -> list:
 
 
 def _mention_flags(con, texts: _Texts, kind: str, severity: str, where: str, message, expected, found,
-                   basis: str, params=()) -> Iterable[dict]:
-    """Flags for the citations that match ``where``; message/expected/found are read off each row (one
-    finding per document, số hiệu and value: mentions of it are its spans)."""
+                   basis: str, params=(), keep=None) -> Iterable[dict]:
+    """Flags for the citations that match ``where`` (and ``keep(row)``, when given); message/expected/found
+    are read off each row (one finding per document, số hiệu and value: mentions of it are its spans)."""
     for r in _rows(con, MENTIONS + " WHERE " + where + " ORDER BY c.doc_id, c.char_start", params):
+        if keep is not None and not keep(r):
+            continue
         yield flag(kind, severity, r.doc_id, r.ref, message(r),
                    {"file": _file(r.source_path), "sentence": texts.sentence(r.doc_id, r.char_start, r.char_end),
                     "document_date": _d(r.issue_date)},

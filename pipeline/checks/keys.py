@@ -1,21 +1,14 @@
 """The keys that say which mentions name one document: the số hiệu key and its scope."""
 from __future__ import annotations
 
-import regex
-
 from extractors import vocab
-
-_SEPARATORS = regex.compile(r"[\-.]")
 
 
 def ref_key(ref: str | None) -> str | None:
-    """The form two writings of one số hiệu share: '27/CTTg' and '27/CT-TTg', '05/KH' and '5/KH'.
-    The dot of a dotted number stays: 66.7/2025/NQ-CP is not 667/2025/NQ-CP."""
-    from extractors.citations import norm_ref   # loaded when flags are computed, not at start-up
-    if not ref:
-        return None
-    number, slash, rest = norm_ref(ref).partition("/")
-    return number.replace("-", "") + slash + _SEPARATORS.sub("", rest)
+    """The số hiệu key of ``extractors.citations.ref_key`` (its one definition), loaded when flags are
+    computed, not at start-up."""
+    from extractors.citations import ref_key as key
+    return key(ref)
 
 
 def split_key(key: str) -> tuple[str, str | None, str]:

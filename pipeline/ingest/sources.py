@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator, Union
 
-from .read import ReadError, check_zip
+from .raw import ReadError
+from .zipsafe import MAX_ZIP_ENTRY_BYTES, check_zip
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", ".gitkeep"}
 
@@ -26,7 +27,6 @@ class ZipMember:
     member: str
 
     def read_bytes(self) -> bytes:
-        from .read import MAX_ZIP_ENTRY_BYTES
         with zipfile.ZipFile(self.archive) as z, z.open(self.member) as f:
             data = f.read(MAX_ZIP_ENTRY_BYTES + 1)   # the bytes that come out, not the size the entry declares
         if len(data) > MAX_ZIP_ENTRY_BYTES:

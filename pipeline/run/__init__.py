@@ -26,6 +26,7 @@ class RunSummary:
     results: list[DocResult] = field(default_factory=list)
     flags: collections.Counter = field(default_factory=collections.Counter)
     pruned: int = 0
+    documents: int = 0   # documents read in the database after the run (what the flags are counted over)
 
     @property
     def n_ok(self) -> int:
@@ -35,7 +36,8 @@ class RunSummary:
 def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | None = None,
         files: list[Path] | None = None, catalog_files: Sequence[Path] = (), workers: int | None = None,
         batch_docs: int = 64, prune: bool = False, executor: str = "local", scheduler: str | None = None,
-        parquet_dir: Path | None = None, options: Options = Options(), retry_failed: bool = False) -> RunSummary:
+        parquet_dir: Path | None = None, options: Options = Options(), retry_failed: bool = False,
+        include_articles: bool = False) -> RunSummary:
     """Load every file (in parallel, one writer, in batches), then recompute the consistency flags.
 
     A file whose bytes are already loaded is skipped; a changed file replaces its old rows;
@@ -43,7 +45,8 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
     one transaction, so an interrupted run keeps every whole batch and a re-run finishes the rest.
     A file that timed out or whose worker failed is read again by the next run (with
     ``retry_failed``, every file whose row is not ``ok``).  A file moved under the given paths keeps
-    its rows under its new path.
+    its rows under its new path.  ``include_articles``: the checks that need a document's own date also
+    read portal articles (see ``checks.Scope``).
     """
     con = connect(db_path)
     summary = RunSummary()
@@ -79,10 +82,11 @@ def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | 
         relocate_documents(con, {i: p for i, p in moved.items()}, present)
         if prune:
             summary.pruned = prune_documents(con, paths, present)
-        if catalog_files or flags_stale(con):
-            summary.flags = compute_flags(con, catalog_files)
+        if catalog_files or include_articles or flags_stale(con):
+            summary.flags = compute_flags(con, catalog_files, include_articles=include_articles)
         else:   # nothing loaded or removed since the flags were computed
             summary.flags = collections.Counter(dict(con.execute("SELECT kind, count(*) FROM flags GROUP BY 1").fetchall()))
+        summary.documents = con.execute("SELECT count(*) FROM documents WHERE status = 'ok'").fetchone()[0]
     finally:
         con.close()
     return summary

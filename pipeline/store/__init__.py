@@ -2,7 +2,7 @@
 
 A document's id is the sha256 of its bytes.  Loading the same bytes again changes nothing;
 a file whose bytes changed replaces the rows it had under its old id.  Schema changes are
-named migrations recorded in ``schema_migrations``.
+named migrations (:mod:`.migrations`) recorded in ``schema_migrations``.
 """
 from __future__ import annotations
 
@@ -13,237 +13,17 @@ from typing import Iterator
 
 import duckdb
 
-from .tables import DOCUMENT_PATHS, FLAGS, TABLES, path_rows
-from .views import VIEWS_SQL
-from . import graph as graph_sql
+from .migrations import MIGRATIONS
+from .tables import DOCUMENT_PATHS, TABLES, path_rows
 
 PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old rows
-
-MIGRATIONS: list[tuple[str, str]] = [
-    ("0001_documents_citations", """
-    CREATE TABLE IF NOT EXISTS documents (
-        doc_id VARCHAR PRIMARY KEY,
-        source_path VARCHAR NOT NULL,
-        format VARCHAR,
-        status VARCHAR NOT NULL,
-        error VARCHAR,
-        province VARCHAR,
-        province_source VARCHAR,
-        doc_type VARCHAR,
-        ref VARCHAR,
-        issue_date DATE,
-        issue_date_not_before DATE,
-        issuer VARCHAR,
-        signer VARCHAR,
-        signer_title VARCHAR,
-        subject VARCHAR,
-        recipients VARCHAR[],
-        n_pages INTEGER,
-        n_chars INTEGER,
-        text VARCHAR,
-        pipeline_version VARCHAR,
-        loaded_at TIMESTAMP
-    );
-    CREATE TABLE IF NOT EXISTS citations (
-        doc_id VARCHAR NOT NULL,
-        seq INTEGER NOT NULL,
-        doc_type VARCHAR,
-        ref VARCHAR,
-        number VARCHAR,
-        year INTEGER,
-        symbol VARCHAR,
-        issuer VARCHAR,
-        name VARCHAR,
-        cited_date DATE,
-        article VARCHAR,
-        clause VARCHAR,
-        point VARCHAR,
-        section VARCHAR,
-        pinpoints VARCHAR[],
-        nested BOOLEAN,
-        char_start INTEGER NOT NULL,
-        char_end INTEGER NOT NULL,
-        page INTEGER,
-        surface VARCHAR NOT NULL,
-        raw_start INTEGER,
-        raw_end INTEGER,
-        PRIMARY KEY (doc_id, seq)
-    );
-    """),
-    ("0002_figures", """
-    CREATE TABLE IF NOT EXISTS counts (
-        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
-        value BIGINT NOT NULL, unit VARCHAR, head VARCHAR,
-        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
-        raw_start INTEGER, raw_end INTEGER,
-        PRIMARY KEY (doc_id, seq)
-    );
-    CREATE TABLE IF NOT EXISTS staffing (
-        doc_id VARCHAR NOT NULL, id INTEGER NOT NULL,
-        count INTEGER NOT NULL, unit VARCHAR, level VARCHAR, category VARCHAR,
-        full_time INTEGER, part_time INTEGER, parent_id INTEGER,
-        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
-        raw_start INTEGER, raw_end INTEGER,
-        PRIMARY KEY (doc_id, id)
-    );
-    CREATE TABLE IF NOT EXISTS budget (
-        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
-        amount_min_vnd HUGEINT NOT NULL, amount_max_vnd HUGEINT NOT NULL, per VARCHAR, approx VARCHAR,
-        purpose VARCHAR, unit VARCHAR, level VARCHAR,
-        in_table BOOLEAN NOT NULL, table_caption VARCHAR, table_row VARCHAR, table_column VARCHAR,
-        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
-        raw_start INTEGER, raw_end INTEGER,
-        PRIMARY KEY (doc_id, seq)
-    );
-    CREATE TABLE IF NOT EXISTS deadlines (
-        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
-        due_date DATE, recurring VARCHAR, precision VARCHAR, what VARCHAR, who VARCHAR,
-        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
-        raw_start INTEGER, raw_end INTEGER,
-        PRIMARY KEY (doc_id, seq)
-    );
-    """),
-    ("0003_checks", """
-    ALTER TABLE citations ADD COLUMN written_type VARCHAR;
-    ALTER TABLE citations ADD COLUMN code_type VARCHAR;
-    ALTER TABLE counts ADD COLUMN parent_id INTEGER;
-    CREATE TABLE IF NOT EXISTS dates (
-        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
-        day INTEGER, month INTEGER, year INTEGER, value DATE,
-        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
-        raw_start INTEGER, raw_end INTEGER,
-        PRIMARY KEY (doc_id, seq)
-    );
-    CREATE TABLE IF NOT EXISTS citation_links (
-        doc_id VARCHAR NOT NULL, seq INTEGER NOT NULL,
-        relation VARCHAR NOT NULL, from_seq INTEGER NOT NULL, to_seq INTEGER NOT NULL,
-        char_start INTEGER NOT NULL, char_end INTEGER NOT NULL, page INTEGER, surface VARCHAR NOT NULL,
-        raw_start INTEGER, raw_end INTEGER,
-        PRIMARY KEY (doc_id, seq)
-    );
-    CREATE TABLE IF NOT EXISTS count_items (
-        doc_id VARCHAR NOT NULL, count_seq INTEGER NOT NULL, citation_seq INTEGER NOT NULL,
-        PRIMARY KEY (doc_id, count_seq, citation_seq)
-    );
-    CREATE TABLE IF NOT EXISTS flags (
-        flag_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, severity VARCHAR NOT NULL,
-        doc_id VARCHAR, ref VARCHAR, message VARCHAR NOT NULL, evidence VARCHAR,
-        expected VARCHAR, found VARCHAR, char_start INTEGER, char_end INTEGER
-    );
-    CREATE TABLE IF NOT EXISTS catalog (
-        ref VARCHAR, ref_key VARCHAR PRIMARY KEY, type VARCHAR, issue_date DATE, issuer VARCHAR, title VARCHAR,
-        source VARCHAR
-    );
-    CREATE TABLE IF NOT EXISTS provinces (
-        province VARCHAR PRIMARY KEY, kind VARCHAR, province_2025 VARCHAR, merged BOOLEAN
-    );
-    CREATE TABLE IF NOT EXISTS issuers (issuer VARCHAR PRIMARY KEY, local BOOLEAN);
-    """),
-    ("0004_comparison_views", """
-    CREATE OR REPLACE VIEW document_provinces AS
-    SELECT d.doc_id, d.province, coalesce(p.province_2025, d.province) AS province_2025,
-           year(coalesce(d.issue_date, d.issue_date_not_before)) AS year
-    FROM documents d LEFT JOIN provinces p ON p.province = d.province
-    WHERE d.status = 'ok';
-
-    CREATE OR REPLACE VIEW province_summary AS
-    WITH c AS (SELECT doc_id, count(*) AS n FROM citations GROUP BY 1),
-         f AS (SELECT doc_id, count(*) AS n FROM flags GROUP BY 1)
-    SELECT dp.province, dp.province_2025, dp.year, count(*) AS documents,
-           coalesce(sum(c.n), 0) AS citations, coalesce(sum(f.n), 0) AS flags
-    FROM document_provinces dp LEFT JOIN c USING (doc_id) LEFT JOIN f USING (doc_id)
-    GROUP BY ALL;
-
-    CREATE OR REPLACE VIEW province_staffing AS
-    SELECT dp.province, dp.province_2025, dp.year, coalesce(s.level, 'không rõ cấp') AS level,
-           count(DISTINCT s.doc_id) AS documents, sum(s.count) AS people,
-           sum(coalesce(s.full_time, CASE WHEN s.category = 'chuyên trách' THEN s.count END)) AS full_time,
-           sum(coalesce(s.part_time, CASE WHEN s.category = 'kiêm nhiệm' THEN s.count END)) AS part_time
-    FROM staffing s JOIN document_provinces dp USING (doc_id)
-    WHERE NOT EXISTS (SELECT 1 FROM staffing c WHERE c.doc_id = s.doc_id AND c.parent_id = s.id)
-    GROUP BY ALL;
-
-    CREATE OR REPLACE VIEW province_budget AS
-    SELECT dp.province, dp.province_2025, dp.year, coalesce(b.level, 'không rõ cấp') AS level,
-           count(*) FILTER (WHERE NOT b.in_table) AS amounts_in_text,
-           sum(b.amount_min_vnd) FILTER (WHERE NOT b.in_table) AS text_min_vnd,
-           sum(b.amount_max_vnd) FILTER (WHERE NOT b.in_table) AS text_max_vnd,
-           sum(b.amount_max_vnd) FILTER (WHERE NOT b.in_table AND b.per LIKE 'năm%') AS per_year_max_vnd,
-           count(*) FILTER (WHERE b.in_table) AS table_cells,
-           max(b.amount_max_vnd) FILTER (WHERE b.in_table) AS largest_table_amount_vnd
-    FROM budget b JOIN document_provinces dp USING (doc_id)
-    GROUP BY ALL;
-
-    CREATE OR REPLACE VIEW citation_network AS
-    WITH m AS (
-        SELECT c.doc_id, c.seq, c.char_start, c.char_end, c.doc_type, c.issuer, coalesce(c.ref, c.name) AS written,
-               coalesce(regexp_replace(regexp_replace(upper(c.ref), '[[:space:].-]', '', 'g'), '^0+([0-9])', '\\1'),
-                        lower(c.name)) AS document_key
-        FROM citations c
-        WHERE (c.ref IS NOT NULL AND c.issuer IN (SELECT issuer FROM issuers WHERE NOT local))
-           OR (c.ref IS NULL AND c.name IS NOT NULL)
-    ),
-    flagged AS (SELECT DISTINCT m.doc_id, m.seq FROM m JOIN flags f
-                ON f.doc_id = m.doc_id AND f.char_start = m.char_start AND f.char_end = m.char_end)
-    SELECT dp.province, dp.province_2025, m.document_key, mode(m.written) AS document, mode(m.doc_type) AS doc_type,
-           mode(m.issuer) AS issuer, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents,
-           count(flagged.seq) AS flagged_mentions
-    FROM m JOIN document_provinces dp USING (doc_id) LEFT JOIN flagged USING (doc_id, seq)
-    GROUP BY ALL;
-    """),
-    ("0005_state", """
-    CREATE TABLE IF NOT EXISTS state (key VARCHAR PRIMARY KEY, value VARCHAR);
-    INSERT INTO state VALUES ('flags_stale', 'true') ON CONFLICT DO NOTHING;
-    """),
-    ("0006_text_source", """
-    ALTER TABLE documents ADD COLUMN text_source VARCHAR;
-    ALTER TABLE documents ADD COLUMN ocr_pages INTEGER[];
-    ALTER TABLE citations ADD COLUMN from_ocr BOOLEAN;
-    ALTER TABLE counts ADD COLUMN from_ocr BOOLEAN;
-    ALTER TABLE staffing ADD COLUMN from_ocr BOOLEAN;
-    ALTER TABLE budget ADD COLUMN from_ocr BOOLEAN;
-    ALTER TABLE deadlines ADD COLUMN from_ocr BOOLEAN;
-    ALTER TABLE dates ADD COLUMN from_ocr BOOLEAN;
-    ALTER TABLE citation_links ADD COLUMN from_ocr BOOLEAN;
-    """),
-    # issue 12: what an amount is, totals apart from parts, kinds of head counts (README: budget, staffing)
-    ("0007_figure_kinds", """
-    ALTER TABLE budget ADD COLUMN id INTEGER;
-    ALTER TABLE budget ADD COLUMN kind VARCHAR;
-    ALTER TABLE budget ADD COLUMN role VARCHAR;
-    ALTER TABLE budget ADD COLUMN parent_id INTEGER;
-    ALTER TABLE staffing ADD COLUMN kind VARCHAR;
-    """),
-    ("0008_flag_findings", f"""
-    ALTER TABLE documents ADD COLUMN issue_date_source VARCHAR;
-    ALTER TABLE documents ADD COLUMN official BOOLEAN;
-    {FLAGS.add_columns("evidence_strength", "evidence_basis", "spans")}
-    """),
-    # identical bytes found under several paths are loaded once; every path is kept here
-    ("0009_document_paths", DOCUMENT_PATHS.ddl() + """
-    INSERT INTO document_paths SELECT doc_id, 0, source_path FROM documents;
-    """),
-    ("0010_out_of_range_as_null", """
-    ALTER TABLE budget ALTER COLUMN amount_min_vnd DROP NOT NULL;
-    ALTER TABLE budget ALTER COLUMN amount_max_vnd DROP NOT NULL;
-    ALTER TABLE counts ALTER COLUMN value DROP NOT NULL;
-    ALTER TABLE staffing ALTER COLUMN count DROP NOT NULL;
-    """),
-    # issue 12: comparisons that add one kind, leaves or totals, and staffing as the latest stock
-    ("0011_comparisons_by_kind", VIEWS_SQL),
-    # issue 15: citations linked to the documents of the archive, relations, validity, an imported catalog
-    ("0012_citation_graph", graph_sql.GRAPH),
-    # issue 15: decisions on flags, never deleted by a recomputation
-    ("0013_flag_reviews", graph_sql.FLAG_REVIEWS),
-]
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)
 ROW_TABLES: dict[str, list[str]] = {t.name: t.columns for t in TABLES}
 VIEWS = ["province_summary", "province_staffing", "province_budget", "citation_network", "cited_documents"]
 # what 'vanban export' writes, one Parquet file each
-EXPORT = ["documents", "citations", "dates", "citation_links", "counts", "count_items", "staffing", "budget",
-          "deadlines", "flags", "catalog", "provinces", "document_validity", "catalog_entries", "catalog_relations",
-          "flag_reviews", *VIEWS]
+EXPORT = ["documents", *(t.name for t in TABLES if t.exported), "flags", "catalog", "provinces",
+          "document_validity", "catalog_entries", "catalog_relations", "flag_reviews", *VIEWS]
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",
@@ -327,11 +107,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP)")
     done = {r[0] for r in con.execute("SELECT name FROM schema_migrations").fetchall()}
-    for name, sql in MIGRATIONS:
+    for name, step in MIGRATIONS:
         if name in done:
             continue
         with transaction(con):
-            con.execute(sql)
+            if callable(step):
+                step(con)
+            else:
+                con.execute(step)
             con.execute("INSERT INTO schema_migrations VALUES (?, ?)", [name, dt.datetime.now()])
 
 

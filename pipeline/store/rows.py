@@ -8,7 +8,7 @@ from extractors.document import Extraction, extract as extract_document
 from extractors.grids import Grid, locate_table
 from extractors.models import Citation
 
-from ..ingest.read import RawTable
+from ..ingest.raw import RawTable
 from ..normalize import Normalized
 from . import tables
 from .tables import TableSpec

@@ -3,7 +3,8 @@ and how a row is built from an extractor's result.  ``ROW_TABLES``, the row buil
 :mod:`pipeline.store.rows`, the dask Parquet writer and ``vanban export`` all read these specs.
 
 A new table: add a :class:`TableSpec` to :data:`TABLES` (a figure kind named like its table is
-then stored with no other change) and a migration ``CREATE TABLE`` made by :meth:`TableSpec.ddl`.
+then stored with no other change) and a migration ``CREATE TABLE`` made by :meth:`TableSpec.ddl` at the end of
+:mod:`pipeline.store.migrations`.
 """
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ class TableSpec:
     fields: tuple[Field, ...]
     spans: bool = True             # rows point at characters: the WHERE columns follow
     also_key: tuple[str, ...] = () # more columns that hold the row's number (budget.id beside budget.seq)
+    exported: bool = True          # written by 'vanban export'
 
     @property
     def columns(self) -> list[str]:
@@ -56,12 +58,18 @@ class TableSpec:
         return {"doc_id": doc_id, self.key: number, **{c: number for c in self.also_key}, **{f.column: f.get(item) for f in self.fields}}
 
 
+def citation_key(citation) -> str | None:
+    """``citations.ref_key``: the số hiệu's comparison key, by its one definition (extractors.citations.ref_key)."""
+    from extractors.citations import ref_key   # the extractors' patterns load with the first document, not at start-up
+    return ref_key(citation.ref)
+
+
 CITATIONS = TableSpec("citations", "seq", (
     field("doc_type", "VARCHAR"), field("ref", "VARCHAR"), field("number", "VARCHAR"), field("year", "INTEGER"),
     field("symbol", "VARCHAR"), field("issuer", "VARCHAR"), field("name", "VARCHAR"), field("cited_date", "DATE"),
     field("article", "VARCHAR"), field("clause", "VARCHAR"), field("point", "VARCHAR"), field("section", "VARCHAR"),
     field("pinpoints", "VARCHAR[]", lambda c: [str(p) for p in c.pinpoints]), field("nested", "BOOLEAN"),
-    field("written_type", "VARCHAR"), field("code_type", "VARCHAR")))
+    field("written_type", "VARCHAR"), field("code_type", "VARCHAR"), field("ref_key", "VARCHAR", citation_key)))
 COUNTS = TableSpec("counts", "seq", (
     field("value", "BIGINT NOT NULL"), field("unit", "VARCHAR"), field("head", "VARCHAR"),
     field("parent_id", "INTEGER", "parent")))
@@ -87,9 +95,11 @@ DEADLINES = TableSpec("deadlines", "seq", (
     field("who", "VARCHAR")))
 
 # every path a document's bytes were found under in the run that loaded it (seq 0 = documents.source_path)
-DOCUMENT_PATHS = TableSpec("document_paths", "seq", (field("path", "VARCHAR NOT NULL", lambda path: path),), spans=False)
+DOCUMENT_PATHS = TableSpec("document_paths", "seq", (field("path", "VARCHAR NOT NULL", lambda path: path),), spans=False,
+                           exported=False)
 
-TABLES: tuple[TableSpec, ...] = (CITATIONS, COUNTS, STAFFING, BUDGET, DEADLINES, DATES, CITATION_LINKS, COUNT_ITEMS,
+# in the order 'vanban export' writes them
+TABLES: tuple[TableSpec, ...] = (CITATIONS, DATES, CITATION_LINKS, COUNTS, COUNT_ITEMS, STAFFING, BUDGET, DEADLINES,
                                  DOCUMENT_PATHS)
 
 

@@ -93,6 +93,25 @@ SELECT dp.province, dp.province_2025, dp.year, dp.doc_id, f.kind
 FROM {docs} dp LEFT JOIN flags f USING (doc_id)
 """
 
+# each national document a province cites; one document is one citations.ref_key (a law cited by name: its name)
+CITATION_NETWORK = """
+CREATE OR REPLACE VIEW citation_network AS
+WITH m AS (
+    SELECT c.doc_id, c.seq, c.char_start, c.char_end, c.doc_type, c.issuer, coalesce(c.ref, c.name) AS written,
+           coalesce(c.ref_key, lower(c.name)) AS document_key
+    FROM citations c
+    WHERE (c.ref IS NOT NULL AND c.issuer IN (SELECT issuer FROM issuers WHERE NOT local))
+       OR (c.ref IS NULL AND c.name IS NOT NULL)
+),
+flagged AS (SELECT DISTINCT m.doc_id, m.seq FROM m JOIN flags f
+            ON f.doc_id = m.doc_id AND f.char_start = m.char_start AND f.char_end = m.char_end)
+SELECT dp.province, dp.province_2025, m.document_key, mode(m.written) AS document, mode(m.doc_type) AS doc_type,
+       mode(m.issuer) AS issuer, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents,
+       count(flagged.seq) AS flagged_mentions
+FROM m JOIN document_provinces dp USING (doc_id) LEFT JOIN flagged USING (doc_id, seq)
+GROUP BY ALL;
+"""
+
 VIEWS_SQL = DOCUMENT_PROVINCES + f"""
 CREATE OR REPLACE VIEW province_summary AS
 WITH c AS (SELECT doc_id, count(*) AS n FROM citations GROUP BY 1),

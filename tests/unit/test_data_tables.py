@@ -35,3 +35,19 @@ def test_provinces_cover_the_merger_table():
     assert len(ps) == 63
     assert len({p.name_2025 for p in ps}) == 34
     assert {p.name_2025 for p in ps if p.name in ("Sóc Trăng", "Hậu Giang")} == {"Cần Thơ"}
+
+
+def test_flag_context_examples():
+    """Each pattern of what is no dated claim matches its examples (the text just before a date), and not a
+    citation's own lead-in."""
+    from pipeline.checks.dates import _not_a_claim
+    entries = vocab.load("flag_context.yaml")["date_not_a_claim"]
+    assert len(_not_a_claim()) == len(entries)
+    for pat, entry in zip(_not_a_claim(), entries):
+        assert entry["examples"], pat.pattern
+        for ex in entry["examples"]:
+            assert pat.search(ex), (pat.pattern, ex)
+        for lead in ("Căn cứ Nghị định số 12/2020/NĐ-CP ", "Hà Nội, ", "Ngày "):
+            assert not pat.search(lead), (pat.pattern, lead)
+    codes = vocab.load("flag_context.yaml")["issuer_codes"]
+    assert all(c.upper() in vocab.type_by_code() for c in codes)

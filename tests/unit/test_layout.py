@@ -2,6 +2,7 @@
 extractors/ into pipeline/ (imports inside functions count too)."""
 
 import ast
+import functools
 import pathlib
 root = pathlib.Path(__file__).resolve().parents[2]
 mods = {}
@@ -18,6 +19,7 @@ def resolve(name, level, cur, is_pkg):
     return ".".join(base + ([name] if name else []))
 
 
+@functools.cache   # both tests read the same graph: every module is parsed once
 def _graph() -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {m: set() for m in mods}
     for m, (p, is_pkg) in mods.items():

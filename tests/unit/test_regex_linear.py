@@ -1,7 +1,8 @@
 """No compiled pattern of the project is super-linear on the adversarial inputs of issue 17 (long
 slugs of letters, digits, hyphens and slashes; runs of 'số 1/', '1.1.1.', 'Điều ', 'ngày ').
 
-The patterns are discovered by walking every module (bench/regex_audit.py), so a new one is covered."""
+The patterns are discovered by walking every module (bench/regex_audit.py), so a new one is covered.
+The audit itself (every pattern timed on growing inputs, ~8 s of CPU) is tests/e2e/test_regex_growth.py."""
 from __future__ import annotations
 
 import sys
@@ -26,15 +27,9 @@ def test_the_audit_catches_a_catastrophic_pattern():
                         regex.V1 | regex.IGNORECASE)
     row = {"timeout": False}
     try:
-        row.update(small=regex_audit.time_pattern(bad, regex_audit.adversarial(100), timeout=1.0),
-                   large=regex_audit.time_pattern(bad, regex_audit.adversarial(800), timeout=1.0))
+        # a timeout of a quarter second is enough: the pattern needs seconds on the large input
+        row.update(small=regex_audit.time_pattern(bad, regex_audit.adversarial(100), timeout=0.25),
+                   large=regex_audit.time_pattern(bad, regex_audit.adversarial(800), timeout=0.25))
     except TimeoutError:
         row["timeout"] = True
     assert regex_audit.super_linear(row)
-
-
-def test_no_pattern_grows_faster_than_its_input():
-    rows = regex_audit.audit(k_small=1000, factor=8, timeout=2.0)
-    bad = [r["where"] + (": timeout" if r["timeout"] else f": {r['small']:.3f} s → {r['large']:.3f} s")
-           for r in rows if regex_audit.super_linear(r)]
-    assert not bad, "super-linear patterns:\n" + "\n".join(bad)
