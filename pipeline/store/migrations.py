@@ -13,7 +13,7 @@ import duckdb
 
 from .tables import DOCUMENT_PATHS, FLAGS
 from .views import CITATION_NETWORK, VIEWS_SQL
-from . import graph as graph_sql
+from .graph import FLAG_REVIEWS, GRAPH
 
 
 def add_citation_ref_key(con: duckdb.DuckDBPyConnection) -> None:
@@ -232,7 +232,7 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     # the số hiệu key computed once, by extractors.citations.ref_key, and stored (issue 10)
     ("0012_citation_ref_key", add_citation_ref_key),
     # issue 15: citations linked to the documents of the archive, relations, validity, an imported catalog
-    ("0013_citation_graph", graph_sql.GRAPH),
+    ("0013_citation_graph", GRAPH),
     # issue 15: decisions on flags, never deleted by a recomputation
-    ("0014_flag_reviews", graph_sql.FLAG_REVIEWS),
+    ("0014_flag_reviews", FLAG_REVIEWS),
 ]
