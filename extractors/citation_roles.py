@@ -51,7 +51,7 @@ QUESTION = regex.compile(r"[^.;!?\n]{0,300}?(?:không|chưa|nào|gì)?\s*\?", FL
 OTHER_SUBJECT = regex.compile(r"(?<!\p{L})(?:quy\s+định|Thông\s+tư|Nghị\s+định|Quyết\s+định|Nghị\s+quyết|Luật|văn\s+bản|"
                               r"Chỉ\s+thị|Kế\s+hoạch|Điều|khoản|điểm)(?!\p{L})", regex.V1)
 # right after a replacing word: the mention is where the change is made ('bãi bỏ tại Nghị định số X')
-AT = regex.compile(r"\s*(?:tại|bởi|theo)(?!\p{L})", FLAGS)
+AT = regex.compile(r"(?<!\s)\s*+(?:tại|bởi|theo)(?!\p{L})", FLAGS)
 # right before a mention that ceases: what ceases is something published in it ('thủ tục … công bố tại Quyết định số X')
 AT_END = regex.compile(r"(?<!\p{L})(?:tại|kèm\s+theo)\s*$", FLAGS)
 # 'Các thủ tục hành chính đã công bố tại các Quyết định số A; …; số X hết hiệu lực': the procedures cease, not X

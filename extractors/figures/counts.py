@@ -14,7 +14,7 @@ COUNT_WORDS = WORDS["counts"]
 CLASSIFIERS = frozenset(COUNT_WORDS["classifiers"])
 NOT_UNIT = regex.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})(?!\p{{L}})", RULE_FLAGS)
 # searched backwards ('(?r)'): the match must end where the number starts, so the first try is the only one that counts
-NOT_AFTER = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})\s*:?\s*$", regex.V1)
+NOT_AFTER = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})(?:\s*+:)?\s*+$", regex.V1)
 MEASURE_WORDS = frozenset(w.lower() for w in COUNT_WORDS["measure_words"])
 # a ratio: 'cứ 1.000 dân có 2 bác sĩ' (a number after 'cứ' earlier in the clause), '2 bác sĩ trên 1.000 dân', '2 cán bộ/ca'
 PER_BEFORE = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['per_before'])})\s+\d[\d.,]*\s[^.;:!?\n]*$", regex.V1 | regex.I)
@@ -149,8 +149,8 @@ def _opens_sentence(text: str, pos: int) -> bool:
 PARTS_FOLLOW = alternation(COUNT_WORDS["parts_follow"])
 # between a total and its first part: the total's own words ('… cấp xã trực thuộc,'), then 'gồm' (or 'bao gồm',
 # 'trong đó') and nothing else but a colon and a list marker; no bracket or clause mark (see _own_words_ok)
-CONNECTOR = regex.compile(rf"(?P<own>[^.;:!?()\[\]|]{{0,200}}?)[\s,]*(?<!\p{{L}})(?:{PARTS_FOLLOW})(?!\p{{L}})"
-                          r"\s*:?\s*(?:\n\s*(?:[-–+•*]|[a-zđ]\))?\s*)?", regex.V1 | regex.I)
+CONNECTOR = regex.compile(rf"\G(?P<own>[^.;:!?()\[\]|]{{0,200}}?)(?<![\s,])[\s,]*+(?<!\p{{L}})(?:{PARTS_FOLLOW})(?!\p{{L}})"
+                          r"[^\S\n]*+:?[^\S\n]*+(?:\n\s*+(?:[-–+•*]|[a-zđ]\))?\s*+)?", regex.V1 | regex.I)
 NOT_BEFORE_PARTS = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_before_parts'])})(?!\p{{L}})|\p{{Lu}}|\n",
                                  regex.V1)
 DASH_ITEM = regex.compile(r"(?:^|\s)[-–](?:\s|$)")
@@ -158,7 +158,8 @@ DASH_ITEM = regex.compile(r"(?:^|\s)[-–](?:\s|$)")
 NESTED = regex.compile(rf"(?<!\p{{L}})(?:{alternation(w for w in COUNT_WORDS['parts_follow'] if not w.startswith('cụ thể'))})"
                        r"(?!\p{L})", regex.V1 | regex.I)
 # between two parts of one list: the first part's own words (names after a colon too), then a separator
-PART_SEP = regex.compile(r"(?:[,;]|(?<!\p{L})(?:và|cùng))\s*(?:\n\s*(?:[-–+•*]|[a-zđ]\))?\s*)?$|\n\s*(?:[-–+•*]|[a-zđ]\))\s*$",
+PART_SEP = regex.compile(r"(?:[,;]|(?<!\p{L})(?:và|cùng))[^\S\n]*+(?:\n\s*+(?:[-–+•*]|[a-zđ]\))?\s*+)?$"
+                         r"|(?<!\s)[^\S\n]*+\n\s*+(?:[-–+•*]|[a-zđ]\))\s*+$",
                          regex.V1)
 CLAUSE_END = regex.compile(r"[.!?](?=\s|$)|\n\s*\n")
 # where a list of parts ends: a sentence end, a colon (the items that follow it are another list), or a line
