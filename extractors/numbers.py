@@ -66,9 +66,9 @@ QTY_RE = regex.compile(QTY, RULE_FLAGS)
 # after a '/', a number may be the second amount of a pair (560 tỷ đồng/690 tỷ đồng)
 QTY_AFTER_SLASH = QTY.replace(r"(?<![\p{L}\d.,/])", r"(?<![\p{L}\d.,])", 1)
 # 'đồng' that is not money: a compound noun (đồng chí, đồng bộ, đồng đạo …), a coin of gold or silver, the Indochina piastre
-NOT_CURRENCY_AFTER = regex.compile(r"(?:[^\S\n]+|\n)(?:chí|bộ|thời|ý|nghiệp|bào|đạo|đội|môn|loại|hồ|loạt|tình|thuận|minh|ruộng|lòng|tâm|phục|hương|khởi|sở\s+hữu|thừa\s+kế|vàng|bạc|Đông\s+Dương|tiền\s+(?:kẽm|xu|giấy|cũ))(?!\p{L})", RULE_FLAGS)
+NOT_CURRENCY_AFTER = regex.compile(r"(?<!\s)(?:[^\S\n]+|\n)(?:chí|bộ|thời|ý|nghiệp|bào|đạo|đội|môn|loại|hồ|loạt|tình|thuận|minh|ruộng|lòng|tâm|phục|hương|khởi|sở\s+hữu|thừa\s+kế|vàng|bạc|Đông\s+Dương|tiền\s+(?:kẽm|xu|giấy|cũ))(?!\p{L})", RULE_FLAGS)
 # after a number in words, 'đồng bằng' (a delta) and 'đồng tiền' (a currency) are nouns: 'hai đồng bằng', 'hai đồng tiền'
-NOT_CURRENCY_AFTER_WORDS = regex.compile(r"\s+(?:bằng|tiền)(?!\p{L})", RULE_FLAGS)
+NOT_CURRENCY_AFTER_WORDS = regex.compile(r"(?<!\s)\s+(?:bằng|tiền)(?!\p{L})", RULE_FLAGS)
 CURRENCY = rf"(?:{alternation(NUMBER_WORDS.currency)})(?!\p{{L}})"
 MONEY_HEAD = regex.compile(rf"(?P<q>{QTY_AFTER_SLASH})\s*(?P<cur>{CURRENCY})", RULE_FLAGS)
 FOOT = r"(?:\[\d{1,2}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+)"

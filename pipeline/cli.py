@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .checks import CatalogError
+from .checks.graph import RulesError
 from .ingest.read import OCR_MODES
 from .output import Format, Lang, label
 from .store import StoreError, connect, connect_read
@@ -80,6 +81,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
                                                                                 "date (cited_after_citing) to portal articles and pages without a header."),
         retry_failed: bool = typer.Option(False, "--retry-failed", help="Read again every file whose row is not ok "
                                                                          "(timeouts and crashed workers are always retried)."),
+        rules: Path = typer.Option(None, "--rules", help="A folder of .sql rule files (remembered by the database)."),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or summary."),
         lang: Lang = typer.Option(Lang.vi, "--lang", help=LANG_HELP)) -> None:
     executor = executor.value
@@ -115,6 +117,8 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
             progress.start_task(task)   # the clock, the rate and the ETA run from the first file
         progress.update(task, description=label(lang, {"flags": "flags_stage"}.get(stage, stage)))
 
+    if rules is not None:
+        _remember_rules(db, rules)
     try:
         with progress:
             task = progress.add_task(label(lang, "loading"), total=len(files), start=False, rate="", eta="")
@@ -122,7 +126,7 @@ def run(paths: list[Path] = typer.Argument(None, help="Files or folders (default
                                   prune=prune, executor=executor, scheduler=scheduler, parquet_dir=parquet_dir,
                                   batch_docs=max(1, batch), options=Options(ocr, timeout or None),
                                   retry_failed=retry_failed, include_articles=include_articles, on_stage=on_stage)
-    except (StoreError, CatalogError, OutputError) as e:
+    except (StoreError, CatalogError, OutputError, RulesError) as e:
         err.print(f"error: {e}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     except KeyboardInterrupt:   # Ctrl-C or SIGTERM: whole batches are kept
@@ -282,6 +286,7 @@ def _fail(e: Exception) -> None:
                   "Example:\n\n  vanban check --catalog my_catalog.csv")
 def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
+          rules: Path = typer.Option(None, "--rules", help="A folder of .sql rule files (remembered by the database)."),
           include_articles: bool = typer.Option(False, "--include-articles", help="Also apply the checks that need a document's own "
                                                                                   "date (cited_after_citing) to portal articles and pages without a header."),
           quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary."),
@@ -291,13 +296,15 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
         _check_catalog(c)
     if not db.exists():
         _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
+    if rules is not None:
+        _remember_rules(db, rules)
     try:
         con = connect(db)
         try:
             counts = compute_flags(con, catalog, include_articles=include_articles)
         finally:
             con.close()
-    except (StoreError, CatalogError) as e:
+    except (StoreError, CatalogError, RulesError) as e:
         _fail(e)
     if not quiet:
         out.print(label(lang, "flags_line", n=_fmt(sum(counts.values())), db=db,
@@ -313,20 +320,22 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           province: str = typer.Option(None, "--province", help="Only documents of this province (as written or after the merger)."),
           fmt: Format = typer.Option(Format.table, "--format", help="Output format."),
           evidence: bool = typer.Option(False, "--evidence", help="Add the evidence column (the sentence, the other documents)."),
+          hide_false_alarms: bool = typer.Option(False, "--hide-false-alarms", help="Leave out the flags reviewed as false alarms."),
           lang: Lang = typer.Option(Lang.vi, "--lang", help=LANG_HELP)) -> None:
     from . import report
     from .checks import RULES
-    if kind and kind not in RULES:
-        _fail(ValueError(f"--kind must be one of {', '.join(RULES)}, not {kind!r}"))
+    kinds = [k for k in RULES if k != "rule_files"]
+    if kind and kind not in kinds and not kind.startswith("rule:"):
+        _fail(ValueError(f"--kind must be one of {', '.join(kinds)} or rule:<file name>, not {kind!r}"))
     try:
         con = connect_read(db)
         try:
-            frame = report.list_flags(con, kind, province)
+            frame = report.list_flags(con, kind, province, hide_false_alarms)
         finally:
             con.close()
     except StoreError as e:
         _fail(e)
-    cols = ["kind", "severity", "file", "province", "ref", "message"] + (["evidence"] if evidence else [])
+    cols = ["flag_id", "kind", "severity", "file", "province", "ref", "message", "decision"] + (["evidence"] if evidence else [])
     _emit(frame if fmt is not Format.table else frame[cols], fmt, title=label(lang, "flag_list", n=_fmt(len(frame))))
 
 
@@ -403,7 +412,7 @@ def _write(con, rel, fmt: Format, json_cols: bool = False, title: str | None = N
 def serve(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
           port: int = typer.Option(8000, "--port", help="TCP port."),
           host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (only this machine unless told otherwise)."),
-          allow_review: bool = typer.Option(False, "--allow-review", help="Reserved: reviewing flags is not implemented yet.")) -> None:
+          allow_review: bool = typer.Option(False, "--allow-review", help="Let the flags page record decisions (confirmed / false alarm) into flag_reviews, the app's one write.")) -> None:
     try:
         from .web import serve as serve_app
     except ImportError as e:
@@ -418,6 +427,88 @@ def serve(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
         if isinstance(e, duckdb.Error):
             _fail(StoreError(f"{db}: cannot open database ({str(e).splitlines()[0]})"))
         raise
+
+
+def _remember_rules(db: Path, rules: Path) -> None:
+    from .checks.graph import remember_rules_dir
+    from .store import mark_flags_stale
+    try:
+        con = connect(db)
+        try:
+            remember_rules_dir(con, rules)
+            mark_flags_stale(con)
+        finally:
+            con.close()
+    except (StoreError, RulesError) as e:
+        _fail(e)
+
+
+catalog_app = typer.Typer(no_args_is_help=True, help="The catalog kept in the database: import files, export what the archive implies.")
+app.add_typer(catalog_app, name="catalog")
+
+
+@catalog_app.command("import", help="Store catalog entries and relations in the database; every later 'vanban run' "
+                                    "and 'vanban check' uses them without --catalog. CSV or Parquet, vanban's columns "
+                                    "(type, ref, issue_date, issuer, title, status, effective_date, expiry_date; relations "
+                                    "ref, other_ref, relation) or a public dataset's (so_ky_hieu, ngay_ban_hanh, …; "
+                                    "doc_id, other_doc_id, relationship).\n\n"
+                                    "Example:\n\n  vanban catalog import entries.csv relations.csv --db data/processed/vanban.duckdb")
+def catalog_import(files: list[Path] = typer.Argument(..., help="Entry and relation files (CSV or Parquet)."),
+                   db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file (created when missing).")) -> None:
+    from .catalog import import_catalog
+    try:
+        con = connect(db)
+        try:
+            n = import_catalog(con, files)
+        finally:
+            con.close()
+    except (StoreError, CatalogError) as e:
+        _fail(e)
+    out.print(f"catalog: {n['entries']} entries, {n['relations']} relations imported"
+              + (f", {n['skipped']} rows without a số hiệu skipped" if n["skipped"] else "")
+              + "; the next 'vanban run' or 'vanban check' uses them", markup=False, highlight=False)
+
+
+@catalog_app.command("export", help="Write the catalog the archive implies: every national document of the archive "
+                                    "with its own header, and the consensus date of the others it cites (CSV, or "
+                                    "Parquet for a .parquet name), in the columns 'vanban catalog import' reads.\n\n"
+                                    "Example:\n\n  vanban catalog export catalog.csv --relations relations.csv")
+def catalog_export(to: Path = typer.Argument(..., help="The file to write (.csv or .parquet)."),
+                   relations: Path = typer.Option(None, "--relations", help="Also write the relations (ref, other_ref, relation)."),
+                   db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")) -> None:
+    from .catalog import export_catalog
+    try:
+        con = connect_read(db)
+        try:
+            n, m = export_catalog(con, to, relations)
+        finally:
+            con.close()
+    except (StoreError, CatalogError) as e:
+        _fail(e)
+    out.print(f"{to}: {n} entries" + (f"; {relations}: {m} relations" if relations else ""), markup=False, highlight=False)
+
+
+Decision = Enum("Decision", {n: n for n in ("confirmed", "false_alarm")}, type=str)
+
+
+@app.command(help="Record a decision on one flag (kept when flags are recomputed: the same finding keeps its flag_id).\n\n"
+                  "Example:\n\n  vanban review 3f2a9c01 --as false_alarm --note 'the catalog is wrong'")
+def review(flag_id: str = typer.Argument(..., help="The flag's id (or its first characters), from 'vanban flags'."),
+           decision: Decision = typer.Option(..., "--as", help="confirmed | false_alarm"),
+           note: str = typer.Option(None, "--note", help="Why."),
+           db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")) -> None:
+    from .reviews import ReviewError, review as record
+    if not db.exists():
+        _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
+    try:
+        con = connect(db)
+        try:
+            r = record(con, flag_id, Decision(decision).value, note)
+        finally:
+            con.close()
+    except (StoreError, ReviewError) as e:
+        _fail(e)
+    out.print(f"{r['flag_id']} ({r['kind']}): {r['decision']}", markup=False, highlight=False)
 
 
 @app.command(help="Write every table and view: as Parquet files into a folder, or into one .xlsx workbook "

@@ -202,15 +202,31 @@ def years_selection(years: tuple[int | None, int | None] | None) -> Selection:
     return Selection(since=dt.date(first, 1, 1) if first else None, until=dt.date(last, 12, 31) if last else None)
 
 
-def list_flags(con: duckdb.DuckDBPyConnection, kind: str | None = None, province: str | None = None) -> pd.DataFrame:
-    """The flags with their file and province, most severe first."""
-    return con.execute("""
+def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """Whether the database has this table (one loaded before its migration, opened read-only, does not)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchone()[0])
+
+
+def _reviewed(con: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """The review columns of a flag listing and their join (empty columns before migration 0013)."""
+    if _has(con, "flag_reviews"):
+        return "r.decision, r.note AS review_note", "LEFT JOIN flag_reviews r ON r.flag_id = f.flag_id"
+    return "NULL::VARCHAR AS decision, NULL::VARCHAR AS review_note", ""
+
+
+def list_flags(con: duckdb.DuckDBPyConnection, kind: str | None = None, province: str | None = None,
+               hide_false_alarms: bool = False) -> pd.DataFrame:
+    """The flags with their file and province and the decision recorded on each, most severe first."""
+    cols, join = _reviewed(con)
+    return con.execute(f"""
         SELECT f.kind, f.severity, regexp_extract(d.source_path, '[^/]+$') AS file, d.province, f.ref, f.message,
-               f.expected, f.found, f.char_start, f.char_end, f.evidence, f.flag_id
-        FROM flags f LEFT JOIN documents d USING (doc_id)
+               f.expected, f.found, f.char_start, f.char_end, f.evidence, f.flag_id, {cols}
+        FROM flags f LEFT JOIN documents d USING (doc_id) {join}
         WHERE (? IS NULL OR f.kind = ?)
           AND (? IS NULL OR d.province = ? OR d.province IN (SELECT province FROM provinces WHERE province_2025 = ?))
-        ORDER BY f.evidence_strength DESC NULLS LAST, f.severity = 'error' DESC, f.kind, file, f.char_start""", [kind, kind, province, province, province]).df()
+          AND NOT (? AND decision IS NOT DISTINCT FROM 'false_alarm')
+        ORDER BY f.evidence_strength DESC NULLS LAST, f.severity = 'error' DESC, f.kind, file, f.char_start""",
+        [kind, kind, province, province, province, hide_false_alarms]).df()
 
 
 def network(con: duckdb.DuckDBPyConnection, by: str = "province") -> pd.DataFrame:
@@ -528,11 +544,12 @@ FLAG_FILTERS = ("kind", "severity", "province", "year", "doc_id")
 def search_flags(con: duckdb.DuckDBPyConnection, filters: dict | None = None) -> pd.DataFrame:
     """The flags the filters keep (province as written or after the merger), most severe first."""
     f = {k: (v or None) for k, v in (filters or {}).items()}
-    return con.execute("""
+    cols, join = _reviewed(con)
+    return con.execute(f"""
         SELECT f.flag_id, f.kind, f.severity, f.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file, d.province,
                year(coalesce(d.issue_date, d.issue_date_not_before)) AS year, f.ref, f.message, f.expected, f.found,
-               f.char_start, f.char_end, f.evidence
-        FROM flags f LEFT JOIN documents d USING (doc_id) LEFT JOIN provinces p ON p.province = d.province
+               f.char_start, f.char_end, f.evidence, {cols}
+        FROM flags f LEFT JOIN documents d USING (doc_id) LEFT JOIN provinces p ON p.province = d.province {join}
         WHERE (?::VARCHAR IS NULL OR f.kind = ?) AND (?::VARCHAR IS NULL OR f.severity = ?)
           AND (?::VARCHAR IS NULL OR d.province = ? OR p.province_2025 = ?)
           AND (?::INT IS NULL OR year(coalesce(d.issue_date, d.issue_date_not_before)) = ?::INT)
@@ -554,7 +571,12 @@ def flag_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
 
 def cited_documents(con: duckdb.DuckDBPyConnection, q: str | None = None) -> pd.DataFrame:
     """Each cited số hiệu once: mentions, citing documents, the dates written with it (and how often), the
-    consensus date (most mentions), the catalog's date and title, and the document in the archive if any."""
+    consensus date (most mentions), the catalog's date and title, the document in the archive if any, and
+    its validity (what replaced, repealed or amended it, and since when)."""
+    validity = ("""(SELECT string_agg(v.relation || coalesce(' by ' || v.by_ref, '') || coalesce(' since ' || strftime(v.since, '%d/%m/%Y'), ''),
+                                   '; ' ORDER BY v.since) FROM document_validity v
+                    WHERE v.target_key = (SELECT min(c.cited_key) FROM citations c WHERE c.ref = a.ref))"""
+                if _has(con, "document_validity") else "NULL::VARCHAR")
     return con.execute(f"""
         WITH m AS (SELECT c.ref, c.doc_type, c.issuer, c.cited_date, c.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file
                    FROM citations c JOIN documents d USING (doc_id) WHERE c.ref IS NOT NULL),
@@ -568,7 +590,7 @@ def cited_documents(con: duckdb.DuckDBPyConnection, q: str | None = None) -> pd.
                (SELECT cited_date FROM dates x WHERE x.ref = a.ref ORDER BY n DESC, cited_date LIMIT 1) AS consensus,
                k.issue_date AS catalog_date, k.title AS catalog_title,
                (SELECT min(doc_id) FROM documents d WHERE d.ref = a.ref) AS in_archive,
-               array_to_string(a.cited_by, ', ') AS cited_by
+               array_to_string(a.cited_by, ', ') AS cited_by, {validity} AS validity
         FROM agg a LEFT JOIN catalog k ON k.ref = a.ref
         WHERE ?::VARCHAR IS NULL OR {FOLD.format(x="a.ref || ' ' || coalesce(k.title, '')")} LIKE '%' || {FOLD.format(x="?")} || '%'
         ORDER BY a.mentions DESC, a.ref COLLATE vi""", [q or None, q or ""]).df()

@@ -10,7 +10,7 @@ from .. import patterns as P
 from .. import vocab
 from ..vocab import WS
 
-CONSTITUTION_TAIL = regex.compile(r"(?:\s+nước\s+Cộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?(?:\s+năm\s+\d{4})?",
+CONSTITUTION_TAIL = regex.compile(r"(?:(?<!\s)\s+nước\s+Cộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?(?:(?<!\s)\s+năm\s+\d{4})?",
                                   regex.V1 | regex.I)
 LAW_TYPES = {"hiến pháp": "Hiến pháp", "bộ luật": "Bộ luật", "luật": "Luật", "pháp lệnh": "Pháp lệnh"}
 

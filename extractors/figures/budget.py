@@ -207,7 +207,7 @@ def _cell_paragraphs(text: str, money) -> dict[int, str | None]:
     return out
 
 
-ROW_INDEX = regex.compile(r"[*_\s]*(?:[a-zđ]|\d{1,2}|[IVX]{1,4})[.)]?[*_\s]*", regex.V1)
+ROW_INDEX = regex.compile(r"(?<![*_\s])[*_\s]*(?:[a-zđ]|\d{1,2}|[IVX]{1,4})[.)]?[*_\s]*", regex.V1)
 
 
 def _indexed_row(text: str, pos: int) -> str | None:

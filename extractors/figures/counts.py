@@ -13,16 +13,28 @@ from .context import RULE_FLAGS, WORDS, alternation
 COUNT_WORDS = WORDS["counts"]
 CLASSIFIERS = frozenset(COUNT_WORDS["classifiers"])
 NOT_UNIT = regex.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})(?!\p{{L}})", RULE_FLAGS)
-NOT_AFTER = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})\s*:?\s*$", regex.V1)
+# searched backwards ('(?r)'): the match must end where the number starts, so the first try is the only one that counts
+NOT_AFTER = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})(?:\s*+:)?\s*+$", regex.V1)
+MEASURE_WORDS = frozenset(w.lower() for w in COUNT_WORDS["measure_words"])
+# a ratio: 'cứ 1.000 dân có 2 bác sĩ' (a number after 'cứ' earlier in the clause), '2 bác sĩ trên 1.000 dân', '2 cán bộ/ca'
+PER_BEFORE = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['per_before'])})\s+\d[\d.,]*\s[^.;:!?\n]*$", regex.V1 | regex.I)
+PER_AFTER = regex.compile(rf"\s*(?:{'|'.join(COUNT_WORDS['per_after'])})", regex.V1 | regex.I)
+# 'gấp 17 lần', '2 lần số thuế': a multiplier
+MULTIPLIER = regex.compile(rf"\s*lần(?:\s+(?:{alternation(COUNT_WORDS['multiplier_after'])}))?(?!\p{{L}})", regex.V1 | regex.I)
+MULTIPLIER_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['multiplier_before'])})\s*$", regex.V1 | regex.I)
+CODE = regex.compile(r"0\d{3,}")            # 'mã đề 0826': a code, not a count
+GLUED = regex.compile(r"\p{Ll}\p{Lu}", regex.V1)   # 'NgànÔng', 'trongCollected': words run together, no phrase
+SENTENCE_OPEN = frozenset('.!?:;"“”([«»-–•*…]|')
 TAG_WORDS = 8          # words after a number given to the tagger
 DIGIT = re.compile(r"\d")
-AFTER_RANGE_OR_LIST = regex.compile(r"(?:[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
+AFTER_RANGE_OR_LIST = regex.compile(r"(?:\d\s*[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
 YEAR = regex.compile(r"(?:19|20)\d\d")
 WORD_NEXT = regex.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+\p{L}", regex.V1)
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
 STOP_WORDS = {"của", "tại", "với", "và", "trên", "cho", "theo", "là", "được", "để", "trong", "từ", "đến", "có",
-              "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những"}
+              "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những", "bao gồm", "gồm có",
+              "trong đó", "gần", "khoảng", "hơn", "chừng"}
 
 
 @functools.lru_cache(maxsize=20000)
@@ -77,64 +89,204 @@ def _pos_features(w: list[str]) -> list[list[str]]:
 def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
     """Numbers with the thing they count; ``taken`` are spans already read as something else."""
     taken = _merge(taken)
-    out = []
-    for q in find_quantities(text):
-        if q.value != int(q.value) or q.value <= 0 or q.value >= 10**9 or q.has_scale:
-            continue
-        if _overlaps(taken, q.start, q.end):
-            continue
-        before = text[max(0, q.start - 25):q.start]
-        if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before):
-            continue
-        if YEAR.fullmatch(q.surface):
-            continue  # a year
-        rest = text[q.end:q.end + 80]
-        if not WORD_NEXT.match(rest) or NOT_UNIT.match(rest):
-            continue
-        if rest.startswith("\n") and (q.start == 0 or text[q.start - 1] == "\n"):
-            continue  # a number alone on its line: a row number (STT) of a table
-        # the tagger reads a phrase better with what follows it: tag up to a paragraph break
-        stop = FRAGMENT_END.search(rest)
-        fragment = " ".join(WS.sub(" ", rest[:stop.start() if stop else len(rest)]).split()[:TAG_WORDS])
-        if not fragment:
-            continue
-        # the tagger reads the words, not the value: one stand-in number and digit shape keep its cache warm
-        phrase, head = _phrase("5" if q.surface[0].isdigit() else WS.sub(" ", q.surface), DIGIT.sub("5", fragment))
-        if not phrase:
-            continue
-        # the phrase as written: the same words in the text (line breaks kept)
-        pm_end = _match_words(phrase.split(), rest)
-        if pm_end is None:
-            continue
-        end = q.end + pm_end
-        out.append(Count(q.start, end, text[q.start:end], int(q.value), phrase, head))
-    return _link_count_parts(text, out)
+    quantities = find_quantities(text)
+    out = [c for q in quantities if (c := _count_at(text, q, taken)) is not None]
+    return _link_count_parts(text, out, quantities, taken)
 
 
-COUNT_PARTS = regex.compile(r"^[^.;]{0,160}?(?<!\p{L})(?:gồm|bao\s+gồm|trong\s+đó)\s*:?\s*$", regex.V1 | regex.I)
-# between two parts of one list: nothing but a separator, or the first part's own words and then one
-# ('199 dự án, cơ sở đang hoạt động; 18 dự án …', '2 thị trấn thuộc huyện A và 19 xã'); never a sentence end
-PART_JOIN = regex.compile(r"^(?:[^.;:\n]{0,100}?(?:,|;|(?<!\p{L})và))?\s*+$", regex.V1)
+def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
+    """The count a number starts, or None: a number of things, not an identifier, a measure, a ratio or a name."""
+    if q.value != int(q.value) or q.value <= 0 or q.value >= 10**9 or q.has_scale:
+        return None
+    if _overlaps(taken, q.start, q.end):
+        return None
+    digits = q.surface[0].isdigit()
+    if digits and ("," in q.surface or CODE.fullmatch(q.surface)):
+        return None   # '1,0 lần' is a decimal, '0826' a code
+    if YEAR.fullmatch(q.surface):
+        return None  # a year
+    rest = text[q.end:q.end + 80]
+    if not WORD_NEXT.match(rest) or NOT_UNIT.match(rest):
+        return None   # cheapest first: no word after the number, or a unit that is not counted
+    before = text[max(0, q.start - 25):q.start]
+    if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before):
+        return None
+    if rest.startswith("\n") and (q.start == 0 or text[q.start - 1] == "\n"):
+        return None  # a number alone on its line: a row number (STT) of a table
+    if not digits and q.surface[0].isupper() and (rest.lstrip()[:1].isupper() or not _opens_sentence(text, q.start)):
+        return None  # 'Hai Bà Trưng', 'chiến khu Ba Đình', 'vở Mười đêm hương lửa': a name
+    m = MULTIPLIER.match(rest)
+    if m and (m.group().strip() != "lần" or MULTIPLIER_BEFORE.search(before)):
+        return None  # 'gấp 17 lần', '2 lần số thuế'
+    if PER_BEFORE.search(text, max(0, q.start - 40), q.start):
+        return None  # 'cứ 1.000 dân có 2 bác sĩ': a ratio
+    # the tagger reads a phrase better with what follows it: tag up to a paragraph break
+    stop = FRAGMENT_END.search(rest)
+    fragment = " ".join(WS.sub(" ", rest[:stop.start() if stop else len(rest)]).split()[:TAG_WORDS])
+    if not fragment:
+        return None
+    # the tagger reads the words, not the value: one stand-in number and digit shape keep its cache warm
+    phrase, head = _phrase("5" if digits else WS.sub(" ", q.surface), DIGIT.sub("5", fragment))
+    if not phrase or phrase.lower() == "số" or GLUED.search(phrase):
+        return None
+    # the phrase as written: the same words in the text (line breaks kept)
+    pm_end = _match_words(phrase.split(), rest)
+    if pm_end is None or PER_AFTER.match(rest, pm_end):
+        return None  # … or '2 bác sĩ trên 1.000 dân', '2 cán bộ/ca': a ratio
+    end = q.end + pm_end
+    return Count(q.start, end, text[q.start:end], int(q.value), phrase, head)
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    """Whether ``pos`` starts a sentence, a line or a list item (where any word is written with a capital)."""
+    k = pos
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    return k == 0 or text[k - 1] == "\n" or text[k - 1] in SENTENCE_OPEN
+
+
+# --- a total and its parts ------------------------------------------------------------------------
+PARTS_FOLLOW = alternation(COUNT_WORDS["parts_follow"])
+# between a total and its first part: the total's own words ('… cấp xã trực thuộc,'), then 'gồm' (or 'bao gồm',
+# 'trong đó') and nothing else but a colon and a list marker; no bracket or clause mark (see _own_words_ok)
+CONNECTOR = regex.compile(rf"\G(?P<own>[^.;:!?()\[\]|]{{0,200}}?)(?<![\s,])[\s,]*+(?<!\p{{L}})(?:{PARTS_FOLLOW})(?!\p{{L}})"
+                          r"[^\S\n]*+:?[^\S\n]*+(?:\n\s*+(?:[-–+•*]|[a-zđ]\))?\s*+)?", regex.V1 | regex.I)
+NOT_BEFORE_PARTS = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_before_parts'])})(?!\p{{L}})|\p{{Lu}}|\n",
+                                 regex.V1)
+DASH_ITEM = regex.compile(r"(?:^|\s)[-–](?:\s|$)")
+# a part's own 'gồm' / 'trong đó' makes a nested list; 'cụ thể:' after a list introduces its items, not sub-parts
+NESTED = regex.compile(rf"(?<!\p{{L}})(?:{alternation(w for w in COUNT_WORDS['parts_follow'] if not w.startswith('cụ thể'))})"
+                       r"(?!\p{L})", regex.V1 | regex.I)
+# between two parts of one list: the first part's own words (names after a colon too), then a separator
+PART_SEP = regex.compile(r"(?:[,;]|(?<!\p{L})(?:và|cùng))[^\S\n]*+(?:\n\s*+(?:[-–+•*]|[a-zđ]\))?\s*+)?$"
+                         r"|(?<!\s)[^\S\n]*+\n\s*+(?:[-–+•*]|[a-zđ]\))\s*+$",
+                         regex.V1)
+CLAUSE_END = regex.compile(r"[.!?](?=\s|$)|\n\s*\n")
+# where a list of parts ends: a sentence end, a colon (the items that follow it are another list), or a line
+# that is not another item of the list
+LIST_END = regex.compile(r"[.!?:](?=\s|$)|\n(?![ \t]*(?:[-–+•*]|[a-zđ]\))[ \t])")
+NAMES_COLON = regex.compile(r"[ \t]*:")
+APPROX_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['approx_before'])})\s*$", regex.V1 | regex.I)
+FULL_BREAKDOWN = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['full_breakdown'])})(?!\p{{L}})", regex.V1 | regex.I)
+SUBSET = regex.compile(r"(?<!\p{L})trong\s+đó(?!\p{L})", regex.V1 | regex.I)
+PART_HEADS = sorted(((k.lower(), frozenset(v)) for k, v in COUNT_WORDS["part_heads"].items()), key=lambda kv: -len(kv[0]))
+DIGIT_RUN = regex.compile(r"\d+")
+
+
+def breakdown_promised(before: str, between: str) -> bool:
+    """Whether a total with ``before`` just before its number and ``between`` between it and its first part
+    promises that its parts make it: 'gồm', 'bao gồm', 'cụ thể' do, 'trong đó' names a subset (which need
+    not add up), and an approximate total ('hơn 100 đảo') promises nothing."""
+    return bool(FULL_BREAKDOWN.search(between)) and not SUBSET.search(between) and not APPROX_BEFORE.search(before)
+
+
+def approximate(before: str) -> bool:
+    """Whether the words just before a number make it approximate ('hơn', 'khoảng', 'gần')."""
+    return bool(APPROX_BEFORE.search(before))
+
+
+def _link_count_parts(text: str, counts: list[Count], quantities=(), taken=()) -> list[Count]:
+    """'10 văn bản, gồm: 03 chỉ thị, 05 kế hoạch, 02 công văn': the three are parts of the ten.  Only where
+    the list is plain: right after the total, parts that name what it counts (or its kinds), no part with
+    parts of its own, and no other number in the list (a part the extractor did not read)."""
+    from dataclasses import replace
+    out = list(counts)
+    for i in range(len(counts) - 1):
+        parts = _parts_of(text, counts, i, quantities, taken)
+        for j in parts:
+            out[j] = replace(out[j], parent=i)
+    return out
+
+
+def _parts_of(text: str, counts: list[Count], i: int, quantities, taken) -> list[int]:
+    total = counts[i]
+    m = CONNECTOR.fullmatch(text, total.end, counts[i + 1].start)
+    if not m or not _own_words_ok(text, m, total):
+        return []
+    parts = [i + 1]
+    for j in range(i + 2, len(counts)):
+        between = text[counts[j - 1].end:counts[j].start]
+        if len(between) > 250 or CLAUSE_END.search(between):
+            break
+        if NESTED.search(between):
+            return []   # a part with parts of its own: a nested list
+        if DIGIT_RUN.search(between) or not PART_SEP.search(between):
+            break
+        parts.append(j)
+    if not all(_names_a_kind_of(total, counts[j]) for j in parts):
+        return []
+    # the list ends at its sentence's end: a number left in it that is no part is a part not read
+    last = counts[parts[-1]]
+    names = NAMES_COLON.match(text, last.end)    # '… và 6 xã: Hàm Rồng, …': the last part's names are in the list
+    end_m = LIST_END.search(text, names.end() if names else last.end, min(len(text), last.end + 400))
+    end = end_m.start() if end_m else min(len(text), last.end + 400)
+    if NESTED.search(text, last.end, end):
+        return []
+    spans = [(counts[j].start, counts[j].end) for j in parts]
+    inside = _merge(list(taken) + spans)
+    lo = counts[parts[0]].start
+    if any(not _overlaps(inside, d.start(), d.end()) for d in DIGIT_RUN.finditer(text, lo, end)):
+        return []
+    if any(lo <= q.start < end and not _overlaps(inside, q.start, q.end) for q in quantities):
+        return []
+    # … and so is a kind named without a number ('6 xã: …, Tam Giang và thị trấn Năm Căn')
+    kind = _kind_word(frozenset(_kinds_of(total) or ()) | {counts[j].head.lower() for j in parts} | {total.head.lower()})
+    gaps = [(a, b) for (_, a), (b, _) in zip(spans, spans[1:] + [(end, end)])]
+    if any(kind.search(text, a, b) for a, b in gaps):
+        return []
+    return parts
+
+
+@functools.lru_cache(maxsize=512)
+def _kind_word(words: frozenset[str]) -> regex.Pattern:
+    # as written, lower-case: 'và thị trấn Năm Căn' is a part without its number, 'Trường THPT chuyên …' a name
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation(words)})(?!\p{{L}})", regex.V1)
+
+
+def _own_words_ok(text: str, m, total: Count) -> bool:
+    """The words between a total and its 'gồm' are its own: no list item, no number but an identifier
+    ('Đề án 242'); and unless the total names a kind with kinds of its own ('văn bản', 'đơn vị hành chính',
+    whose parts the vocabulary tells), a few words that open no other clause and name nothing."""
+    own = m["own"]
+    if DASH_ITEM.search(own):
+        return False
+    for d in DIGIT_RUN.finditer(text, m.start("own"), m.end("own")):
+        if not NOT_AFTER.search(text, max(0, d.start() - 25), d.start()):
+            return False
+    if _kinds_of(total) is not None:
+        return True
+    return len(own) <= 80 and not NOT_BEFORE_PARTS.search(own)
+
+
+def _kinds_of(total: Count) -> frozenset[str] | None:
+    """The heads of the kinds of what ``total`` counts, when the vocabulary knows them."""
+    unit = total.unit.lower()
+    for head, kinds in PART_HEADS:
+        if unit.startswith(head):
+            return kinds
+    return _type_words() if unit.startswith("văn bản") else None
+
+
+def _names_a_kind_of(total: Count, part: Count) -> bool:
+    """Whether ``part`` counts what ``total`` counts ('dự án' and 'dự án', 'cuộc' and 'cuộc kiểm tra') or one
+    of its kinds ('đơn vị hành chính' and 'xã', 'văn bản' and 'kế hoạch')."""
+    t, p = total.head.lower(), part.head.lower()
+    if p == t or p.startswith(t + " ") or t.startswith(p + " "):
+        return True
+    kinds = _kinds_of(total)
+    return kinds is not None and bool({p, part.unit.lower()} & kinds)
+
+
+@functools.cache
+def _type_words() -> frozenset[str]:
+    from ..vocab import type_by_word
+    return frozenset(type_by_word())
+
+
 ITEMS_FOLLOW = regex.compile(r"\s*,?\s*(?:cụ\s+thể|như\s+sau|gồm\s+các\s+văn\s+bản)\s*:", regex.V1 | regex.I)
 VAN_BAN = regex.compile(r"văn\s+bản", regex.V1 | regex.I)
 ROW_START = regex.compile(r"(?:^|\n)[ \t]*(?:\d{1,3}[.)]?[ \t]*\n?[ \t]*)?$")   # a citation first on its row
-LIST_END = regex.compile(r"(?<!\s)\n\s*+(?:\d+\.|[IVX]+\.|[a-zđ]\))\s+\p{Lu}", regex.V1)
-
-
-def _link_count_parts(text: str, counts: list[Count]) -> list[Count]:
-    """'10 văn bản, gồm: 03 chỉ thị, 05 kế hoạch, 02 công văn': the three are parts of the ten."""
-    from dataclasses import replace
-    out = list(counts)
-    for i, c in enumerate(counts):
-        nxt = counts[i + 1] if i + 1 < len(counts) else None
-        if nxt is None or not COUNT_PARTS.search(text[c.end:nxt.start]):
-            continue
-        j, prev = i + 1, c
-        while j < len(counts) and (j == i + 1 or PART_JOIN.match(text[prev.end:counts[j].start])):
-            out[j] = replace(out[j], parent=i)
-            prev = counts[j]
-            j += 1
-    return out
+ITEMS_END = regex.compile(r"(?<!\s)\n\s*+(?:\d+\.|[IVX]+\.|[a-zđ]\))\s+\p{Lu}", regex.V1)
 
 
 def count_list_items(text: str, counts: list[Count], cites: list) -> list[tuple[int, int]]:
@@ -148,7 +300,7 @@ def count_list_items(text: str, counts: list[Count], cites: list) -> list[tuple[
         im = ITEMS_FOLLOW.match(text, counts[last].end)
         if not im:
             continue
-        end_m = LIST_END.search(text, im.end(), min(len(text), im.end() + 6000))
+        end_m = ITEMS_END.search(text, im.end(), min(len(text), im.end() + 6000))
         hi = end_m.start() if end_m else min(len(text), im.end() + 6000)
         for k, cite in enumerate(cites):
             if im.end() <= cite.start < hi and ROW_START.search(text[max(0, cite.start - 8):cite.start]):
@@ -176,13 +328,15 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
     """The counted noun phrase at the start of ``fragment`` (what follows ``number``) and its head."""
     toks: list[str] = []
     for word, tag in _tagged_after(number, fragment):
-        if word.lower() in STOP_WORDS or tag in STOP_TAGS:
+        if word.lower() in STOP_WORDS or tag in STOP_TAGS or DIGIT.match(word):
+            if DIGIT.match(word) or tag == "M":
+                _drop_measure(toks)   # '02 ảnh cỡ 30 mm': the size is not part of what is counted
             break
         # a verb ends the phrase, except right after a classifier ('đợt khảo sát') or first
-        # (the tagger reads some counted nouns as verbs: '1.120 cuộc', '814 cuốn')
+        # (the tagger reads some counted nouns as verbs: '1.120 cuộc', '814 cuốn', '04 quyết định')
         if tag.startswith("V") and toks and not (len(toks) == 1 and toks[0].lower() in CLASSIFIERS):
             break
-        if not toks and not (tag.startswith("N") or word.lower() in CLASSIFIERS):
+        if not toks and not (tag.startswith("N") or word.lower() in CLASSIFIERS or word.lower() in _type_words()):
             return "", ""  # what follows the number is not a noun: not a count
         toks.append(word)
         if len(toks) >= 5:
@@ -191,6 +345,14 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
         return "", ""
     head = f"{toks[0]} {toks[1]}" if toks[0].lower() in CLASSIFIERS and len(toks) > 1 else toks[0]
     return " ".join(toks), head
+
+
+def _drop_measure(toks: list[str]) -> None:
+    """Drop a measure word ('cỡ', 'cao', 'kích thước') that ends ``toks`` before a number."""
+    for n in (2, 1):
+        if len(toks) > n and " ".join(toks[-n:]).lower() in MEASURE_WORDS:
+            del toks[-n:]
+            return
 
 
 def _match_words(words: list[str], text: str) -> int | None:

@@ -45,7 +45,7 @@ FUTURE = regex.compile(r"(?<!\p{L})(?:sẽ|dự\s+kiến|phấn\s+đấu|kế\s+
 EVENT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['event'])})(?!\p{{L}})", regex.V1 | regex.I)
 # the last 'đã' of a clause: what follows it happened already, unless an obligation follows it too
 PAST = regex.compile(r"(?<!\p{L})(?P<state>đã\s+được|đã|đang)(?!\p{L})", regex.V1 | regex.I)
-CUTOFF_AFTER = regex.compile(rf"\s*[,)]?\s*(?:{alternation(DEADLINE_WORDS['cutoff_after'])})(?!\p{{L}})", regex.V1 | regex.I)
+CUTOFF_AFTER = regex.compile(rf"(?<!\s)\s*+[,)]?\s*+(?:{alternation(DEADLINE_WORDS['cutoff_after'])})(?!\p{{L}})", regex.V1 | regex.I)
 TIME_LABEL_ONLY = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:?", regex.V1 | regex.I)
 TIME_LABEL = regex.compile(rf"(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:", regex.V1 | regex.I)
 WHO_ACTS = regex.compile(rf"(?P<who>{ORG.pattern})\s+(?:chủ\s+trì|có\s+trách\s+nhiệm|khẩn\s+trương|tổng\s+hợp|"

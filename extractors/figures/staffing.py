@@ -247,7 +247,7 @@ def _relink(found: list[Staffing], listed: list[Staffing], base: int) -> list[St
     return out
 
 
-UNIT_TRAILING = regex.compile(rf"(?:\s+|^)(?:{alternation(STAFFING_WORDS['unit_trailing'])})\s*[:,]?\s*$", regex.V1 | regex.I)
+UNIT_TRAILING = regex.compile(rf"(?:(?<!\s)\s+|^)(?:{alternation(STAFFING_WORDS['unit_trailing'])})\s*[:,]?\s*$", regex.V1 | regex.I)
 UNIT_LEADING = regex.compile(rf"^(?:[a-zđ]\)|[-+•*–]|\d+[.)])?\s*(?:{alternation(STAFFING_WORDS['unit_leading'])})(?:\s+(?:được\s+)?giao)?(?:\s+(?:của|cho))?\s+(?=\S)",
                              regex.V1 | regex.I)
 STOCK_NOUN = regex.compile(r"(?<!\p{L})(?:tổng\s+)?(?:quân\s+số|số\s+lượng)(?:\s+(?:của|cho))?(?!\p{L})", regex.V1 | regex.I)

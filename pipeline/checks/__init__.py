@@ -20,7 +20,8 @@ import duckdb
 from ..store import insert_rows, mark_flags_stale, transaction
 from ..store.tables import FLAGS
 # the rules, grouped by subject: importing a module registers its rules (this order is the order they run)
-from . import citations, dates, figures  # noqa: F401
+from . import citations, dates, figures, graph  # noqa: F401
+from ..graph import build as graph_build
 from .common import Scope, _add_finding, _Texts
 from .keys import ref_key, scope_key, split_key
 from .registry import RULES, Rule, rule
@@ -35,6 +36,8 @@ def compute_flags(con: duckdb.DuckDBPyConnection, catalog_files: Sequence[Path] 
                   include_articles: bool = False) -> collections.Counter:
     """Recompute every flag of the archive (one row per finding); returns how many of each kind."""
     refresh_reference(con, catalog_files)
+    with transaction(con):
+        graph_build(con)   # links, relations, validity: what the graph rules read
     texts = _Texts(con)
     scope = Scope(include_articles=include_articles)
     rows: dict[str, dict] = {}

@@ -20,9 +20,10 @@ PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)
 ROW_TABLES: dict[str, list[str]] = {t.name: t.columns for t in TABLES}
-VIEWS = ["province_summary", "province_staffing", "province_budget", "citation_network"]
+VIEWS = ["province_summary", "province_staffing", "province_budget", "citation_network", "cited_documents"]
 # what 'vanban export' writes, one Parquet file each
-EXPORT = ["documents", *(t.name for t in TABLES if t.exported), "flags", "catalog", "provinces", *VIEWS]
+EXPORT = ["documents", *(t.name for t in TABLES if t.exported), "flags", "catalog", "provinces",
+          "document_validity", "catalog_entries", "catalog_relations", "flag_reviews", *VIEWS]
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",

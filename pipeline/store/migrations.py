@@ -13,6 +13,7 @@ import duckdb
 
 from .tables import DOCUMENT_PATHS, FLAGS
 from .views import CITATION_NETWORK, VIEWS_SQL
+from .graph import FLAG_REVIEWS, GRAPH
 
 
 def add_citation_ref_key(con: duckdb.DuckDBPyConnection) -> None:
@@ -230,6 +231,10 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     ("0011_comparisons_by_kind", VIEWS_SQL),
     # the số hiệu key computed once, by extractors.citations.ref_key, and stored (issue 10)
     ("0012_citation_ref_key", add_citation_ref_key),
+    # issue 15: citations linked to the documents of the archive, relations, validity, an imported catalog
+    ("0013_citation_graph", GRAPH),
+    # issue 15: decisions on flags, never deleted by a recomputation
+    ("0014_flag_reviews", FLAG_REVIEWS),
     # a 'so cùng kỳ (…)' amount (role baseline) is the year before's figure: the views leave it out
-    ("0013_budget_baseline", VIEWS_SQL),
+    ("0015_budget_baseline", VIEWS_SQL),
 ]

@@ -12,14 +12,14 @@ import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import duckdb
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -307,6 +307,33 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
                     choices=choices, active="flags",
                     allow_review=allow_review)
 
+    async def review(request: Request):
+        """The one write of the app (``--allow-review``): a decision on one flag, into ``flag_reviews``."""
+        from ..reviews import DECISIONS, ReviewError, review as record
+        from ..store import StoreError, connect
+        origin = request.headers.get("origin")
+        if not allow_review or (origin and origin.split("://", 1)[-1] != request.url.netloc):
+            return Response("reviewing flags needs 'vanban serve --allow-review'", status_code=403)
+        # a urlencoded form read here: Starlette's form parser needs python-multipart, which the app does not
+        form = {k: v[-1] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+        decision, note = form.get("decision"), (form.get("note") or "").strip() or None
+        if decision not in DECISIONS:
+            return Response(f"decision must be one of {', '.join(DECISIONS)}", status_code=400)
+        try:
+            con = connect(Path(db))
+            try:
+                record(con, request.path_params["flag_id"], decision, note)
+            finally:
+                con.close()
+        except ReviewError as e:
+            return Response(str(e), status_code=404)
+        except StoreError as e:
+            return Response(f"{e}; try again when the run has finished", status_code=409)
+        with contextlib.suppress(duckdb.Error):
+            snap.refresh()
+        back = form.get("back") or "/flags"
+        return RedirectResponse(back if back.startswith("/flags") else "/flags", status_code=303)
+
     async def cited(request: Request):
         q = request.query_params.get("q", "").strip() or None
         fmt = fmt_of(request)
@@ -356,6 +383,7 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
     routes = [
         Route("/", overview), Route("/documents", documents), Route("/documents.{fmt}", documents),
         Route("/document/{doc_id}", document), Route("/flags", flags), Route("/flags.{fmt}", flags),
+        Route("/flags/{flag_id}/review", review, methods=["POST"]),
         Route("/cited", cited), Route("/cited.{fmt}", cited), Route("/compare", compare),
         Route("/compare.{fmt}", compare), Route("/version", version),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),

@@ -126,7 +126,7 @@ def test_show_in_the_terminal_and_as_html(sample_db, tmp_path):
 
 
 LETTER = ("ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: {n}/KH-UBND\nBắc Ninh, ngày 02 tháng 3 năm 2024\nKẾ HOẠCH\n"
-          "Căn cứ Nghị định số 59/2012/NĐ-CP ngày {d} của Chính phủ; bố trí 1.120 người.\n")
+          "Căn cứ Nghị định số 59/2012/NĐ-CP ngày {d} của Chính phủ. Sở Nội vụ có 1.120 công chức.\n")
 
 
 def test_run_summary_in_vietnamese_by_default_and_english_with_lang_en(tmp_path):

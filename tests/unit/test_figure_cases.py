@@ -17,8 +17,6 @@ from extractors.figures.context import WORDS
 CASES = yaml.safe_load((Path(__file__).parent / "data" / "figure_cases.yaml").read_text(encoding="utf-8"))["cases"]
 OPEN = {
     "dl-question-repeat": "a deadline repeated in a question ('… hay không?') is still a row",
-    "ct-measure": "counts' head takes the word after the noun ('ảnh cỡ'); counts.py is another engineer's",
-    "ct-multiplier-and-denominator": "a count per 1.000 dân (a ratio) is still a count; counts.py is another engineer's",
 }
 
 

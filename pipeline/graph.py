@@ -1,0 +1,181 @@
+"""The archive as a citation graph (issue 15), computed before the flags.
+
+* **links** — each citation whose số hiệu names a document of the archive gets ``cited_doc_id``: a
+  national số hiệu (Chính phủ, a ministry …) names one document nationwide; a local one
+  (``17/KH-UBND``) only a document of the citing document's own province, and a số hiệu without a
+  year only a document of the cited year.  When several documents share the key, the one whose date
+  is the cited date; copies (same date) are one document; else no link and ``link_note`` says why.
+* **relations** — ``citations.relation``, the role of each mention read from its sentence
+  (:func:`extractors.citation_roles.roles`).
+* **validity** — ``document_validity``: what the archive's own texts say replaces, repeals or amends
+  what (:func:`extractors.citation_roles.supersessions`), and what the imported catalog says.
+"""
+from __future__ import annotations
+
+import collections
+import datetime as dt
+
+import duckdb
+
+from extractors import vocab
+from extractors.citation_roles import Mention, roles, supersessions
+
+from .checks.common import _Texts
+from .checks.keys import ref_key
+from .store import insert_rows
+
+LINK_COLUMNS = ["doc_id", "seq", "cited_key", "cited_province", "cited_doc_id", "link_note", "relation"]
+VALIDITY_COLUMNS = ["target_key", "province", "target_ref", "target_doc_id", "relation", "by_ref", "by_key", "by_doc_id", "by_date",
+                    "since", "source", "doc_id", "char_start", "char_end", "sentence"]
+NOT_IN_FORCE = ("replaced", "repealed", "expired")
+
+
+def is_national(issuer: str | None) -> bool:
+    """Whether a citation's issuer numbers its documents nationwide (every part of 'Bộ Tư pháp, Bộ Nội vụ')."""
+    return bool(issuer) and all(part in vocab.national_issuers() for part in issuer.split(", "))
+
+
+class Archive:
+    """The documents of the archive that have a số hiệu, by key."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.by_key: dict[str, list[tuple]] = collections.defaultdict(list)
+        self.docs: dict[str, tuple] = {}
+        for row in con.execute("""SELECT doc_id, ref, province, issue_date FROM documents
+                                  WHERE status = 'ok' AND ref IS NOT NULL ORDER BY doc_id""").fetchall():
+            self.by_key[ref_key(row[1])].append(row)
+            self.docs[row[0]] = row
+
+    def link(self, key: str, national: bool, province: str | None, yearless: bool, cited_date: dt.date | None,
+             citing: str) -> tuple[str | None, str | None]:
+        """(doc_id, None) or (None, why not) or (None, None) when the archive does not hold the number."""
+        found = [d for d in self.by_key.get(key, ()) if d[0] != citing]
+        if not found:
+            return None, None
+        if not national:
+            if province is None:
+                return None, "a local số hiệu cited by a document of unknown province"
+            found = [d for d in found if d[2] == province]
+            if not found:
+                return None, None   # the same number in another province is another document
+        if yearless and cited_date is not None:
+            found = [d for d in found if d[3] is None or d[3].year == cited_date.year]
+            if not found:
+                return None, None   # renumbered every year: another year's document
+        if len({d[3] for d in found}) == 1:
+            return found[0][0], None   # one document (copies of it share their date)
+        same = [d for d in found if cited_date is not None and d[3] == cited_date]
+        if same:
+            return same[0][0], None
+        dates = ", ".join(sorted(str(d[3]) for d in found))
+        return None, f"{len(found)} documents of the archive carry this số hiệu ({dates}), none dated as cited"
+
+
+def merge_catalog(con: duckdb.DuckDBPyConnection) -> None:
+    """The imported catalog joins the reference catalog: over the shipped seed, under a ``--catalog`` file."""
+    seed = str(vocab.DATA / "national_documents.csv")
+    con.execute("DELETE FROM catalog WHERE source = ? AND ref_key IN (SELECT ref_key FROM catalog_entries)", [seed])
+    con.execute("""INSERT INTO catalog (ref, ref_key, type, issue_date, issuer, title, source, status, effective_date, expiry_date)
+                   SELECT ref, ref_key, type, issue_date, issuer, title, source, status, effective_date, expiry_date
+                   FROM catalog_entries WHERE ref_key NOT IN (SELECT ref_key FROM catalog) AND issue_date IS NOT NULL""")
+    con.execute("""UPDATE catalog SET status = e.status, effective_date = e.effective_date, expiry_date = e.expiry_date
+                   FROM catalog_entries e WHERE catalog.ref_key = e.ref_key""")
+
+
+def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Recompute links, relations and validity over the whole archive."""
+    merge_catalog(con)
+    archive = Archive(con)
+    texts = _Texts(con)
+    # the texts are fetched one document at a time (the writer's memory is bounded)
+    cur = con.execute("""
+        SELECT c.doc_id, c.seq, c.ref, c.issuer, c.year, c.cited_date, c.article, c.char_start, c.char_end,
+               d.province, d.ref AS doc_ref, d.issue_date
+        FROM citations c JOIN documents d USING (doc_id) ORDER BY c.doc_id, c.char_start, c.seq""")
+    by_doc: dict[str, list] = collections.defaultdict(list)
+    for r in cur.fetchall():
+        by_doc[r[0]].append(r)
+    # the date most mentions give each số hiệu: the date of a replacing document cited without one
+    written: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for cites in by_doc.values():
+        for c in cites:
+            if c[2] and c[5] and (c[4] is None or c[4] == c[5].year):
+                written[ref_key(c[2])][c[5]] += 1
+    links, validity = [], []
+    for doc_id, cites in by_doc.items():
+        province, doc_ref, doc_date = cites[0][9:12]
+        text = con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0] or ""
+        mentions = [Mention(c[7], c[8], c[2], c[6] is not None) for c in cites]
+        found = roles(text, mentions)
+        keyed = []
+        for c, r in zip(cites, found):
+            key = ref_key(c[2]) if c[2] else None
+            national = is_national(c[3])
+            scope = None if national else province
+            target, note = archive.link(key, national, province, c[4] is None, c[5], doc_id) if key else (None, None)
+            keyed.append((key, scope, target, c[5]))
+            links.append({"doc_id": doc_id, "seq": c[1], "cited_key": key, "cited_province": scope, "cited_doc_id": target,
+                          "link_note": note, "relation": r.role})
+        for s in supersessions(text, mentions, found):
+            key, scope, target, _ = keyed[s.target]
+            if s.by is None:
+                by_ref, by_doc, by_date = doc_ref, doc_id, doc_date
+                by_key = ref_key(doc_ref) if doc_ref else None
+            else:
+                by_key, _, by_target, by_cited = keyed[s.by]
+                if by_key == key:
+                    continue
+                by_ref, by_doc = cites[s.by][2], by_target
+                most = written.get(by_key)
+                by_date = ((archive.docs[by_target][3] if by_target else None) or by_cited
+                           or (most.most_common(1)[0][0] if most else None) or doc_date)
+            validity.append({"target_key": key, "province": scope, "target_ref": cites[s.target][2], "target_doc_id": target,
+                             "relation": s.relation, "by_ref": by_ref, "by_key": by_key, "by_doc_id": by_doc, "by_date": by_date,
+                             "since": s.since or by_date, "source": "archive", "doc_id": doc_id,
+                             "char_start": s.start, "char_end": s.end, "sentence": texts.sentence(doc_id, s.start, s.end)})
+    validity += _catalog_validity(con, archive)
+    con.execute("UPDATE citations SET cited_key = NULL, cited_province = NULL, cited_doc_id = NULL, link_note = NULL, relation = NULL")
+    if links:
+        import pyarrow as pa
+        con.register("_links", pa.Table.from_pydict({c: [r[c] for r in links] for c in LINK_COLUMNS}))
+        try:
+            con.execute("""UPDATE citations SET cited_key = l.cited_key, cited_province = l.cited_province,
+                                  cited_doc_id = l.cited_doc_id, link_note = l.link_note, relation = l.relation
+                           FROM _links l WHERE citations.doc_id = l.doc_id AND citations.seq = l.seq""")
+        finally:
+            con.unregister("_links")
+    con.execute("DELETE FROM document_validity")
+    insert_rows(con, "document_validity", VALIDITY_COLUMNS, validity)
+    return {"links": sum(1 for r in links if r["cited_doc_id"]), "validity": len(validity)}
+
+
+def _catalog_validity(con: duckdb.DuckDBPyConnection, archive: Archive) -> list[dict]:
+    """Validity from the imported catalog: its relations (A replaces B) and its status and expiry dates."""
+    entries = {r[0]: r for r in con.execute(
+        "SELECT ref_key, ref, issue_date, effective_date, expiry_date, status FROM catalog_entries").fetchall()}
+    out = []
+
+    def doc_of(key):
+        found = archive.by_key.get(key)
+        return found[0] if found else None
+
+    for key, ref, other_key, other_ref, relation in con.execute(
+            "SELECT ref_key, ref, other_key, other_ref, relation FROM catalog_relations "
+            "WHERE relation IN ('replaces', 'repeals', 'amends')").fetchall():
+        e = entries.get(key)
+        own = doc_of(key)
+        date = (e[3] or e[2]) if e else None
+        date = date or (own[3] if own else None)
+        target = doc_of(other_key)
+        out.append({"target_key": other_key, "province": None, "target_ref": other_ref, "target_doc_id": target[0] if target else None,
+                    "relation": {"replaces": "replaced", "repeals": "repealed", "amends": "amended"}[relation],
+                    "by_ref": ref, "by_key": key, "by_doc_id": own[0] if own else None, "by_date": date, "since": date,
+                    "source": "catalog", "doc_id": None, "char_start": None, "char_end": None, "sentence": None})
+    for key, ref, _, _, expiry, status in entries.values():
+        if expiry is None:
+            continue   # a status without a date cannot say which citations came after
+        target = doc_of(key)
+        out.append({"target_key": key, "province": None, "target_ref": ref, "target_doc_id": target[0] if target else None,
+                    "relation": "expired", "by_ref": None, "by_key": None, "by_doc_id": None, "by_date": None, "since": expiry,
+                    "source": "catalog", "doc_id": None, "char_start": None, "char_end": None, "sentence": None})
+    return out
