@@ -65,8 +65,8 @@ QTY = rf"(?:{DIGITS}(?:\s*(?:{SCALE})(?!\p{{L}}))*|{WORDNUM})"
 QTY_RE = regex.compile(QTY, RULE_FLAGS)
 # after a '/', a number may be the second amount of a pair (560 tỷ đồng/690 tỷ đồng)
 QTY_AFTER_SLASH = QTY.replace(r"(?<![\p{L}\d.,/])", r"(?<![\p{L}\d.,])", 1)
-# 'đồng' that is not money: a compound noun (đồng chí, đồng bộ …), a coin of gold or silver, the Indochina piastre
-NOT_CURRENCY_AFTER = regex.compile(r"(?<!\s)(?:[^\S\n]+|\n)(?:chí|bộ|thời|ý|nghiệp|bào|hồ|loạt|tình|thuận|minh|ruộng|lòng|tâm|phục|hương|khởi|sở\s+hữu|thừa\s+kế|vàng|bạc|Đông\s+Dương|tiền\s+(?:kẽm|xu|giấy|cũ))(?!\p{L})", RULE_FLAGS)
+# 'đồng' that is not money: a compound noun (đồng chí, đồng bộ, đồng đạo …), a coin of gold or silver, the Indochina piastre
+NOT_CURRENCY_AFTER = regex.compile(r"(?<!\s)(?:[^\S\n]+|\n)(?:chí|bộ|thời|ý|nghiệp|bào|đạo|đội|môn|loại|hồ|loạt|tình|thuận|minh|ruộng|lòng|tâm|phục|hương|khởi|sở\s+hữu|thừa\s+kế|vàng|bạc|Đông\s+Dương|tiền\s+(?:kẽm|xu|giấy|cũ))(?!\p{L})", RULE_FLAGS)
 # after a number in words, 'đồng bằng' (a delta) and 'đồng tiền' (a currency) are nouns: 'hai đồng bằng', 'hai đồng tiền'
 NOT_CURRENCY_AFTER_WORDS = regex.compile(r"(?<!\s)\s+(?:bằng|tiền)(?!\p{L})", RULE_FLAGS)
 CURRENCY = rf"(?:{alternation(NUMBER_WORDS.currency)})(?!\p{{L}})"
@@ -79,8 +79,8 @@ RANGE_LEFT = regex.compile(rf"(?:(?<!\p{{L}})từ\s+(?:trên\s+)?)?(?P<q>{QTY})(
 # '(bằng chữ: Hai triệu đồng)' restates the amount before it in words: not a second amount
 IN_WORDS = regex.compile(r"\((?:\s*viết)?\s*bằng\s+chữ\s*:?[^()]*\)", regex.V1 | regex.I)
 APPROX_LEFT = regex.compile(rf"(?<!\p{{L}})(?P<a>{alternation(NUMBER_WORDS.approx)})\s+(?:(?:mức\s+)?từ\s+)?$", RULE_FLAGS)
-# '/người/tháng': stops at a line break (a portal table's next cell), keeps 'm2', 'báo cáo', 'hộ gia đình'
-PER = regex.compile(r"[^\S\n]*/[^\S\n]*(?P<seg>(?!\d)(?:m[2²3³]|\p{L}+)(?:[^\S\n]+(?:\p{Lu}[\p{L}]*|hiệp|tác[^\S\n]+xã|vị|gia[^\S\n]+đình|cáo))*)", regex.V1)
+# '/người/tháng': stops at a line break (a portal table's next cell), keeps 'm2', 'báo cáo', 'văn bản', 'giao dịch', 'hộ gia đình'
+PER = regex.compile(r"[^\S\n]*/[^\S\n]*(?P<seg>(?!\d)(?:m[2²3³]|\p{L}+)(?:[^\S\n]+(?:\p{Lu}[\p{L}]*|hiệp|tác[^\S\n]+xã|vị|gia[^\S\n]+đình|cáo|bản|dịch|thi))*)", regex.V1)
 PERCENT = regex.compile(rf"(?P<q>{QTY})\s*%", RULE_FLAGS)
 DIGITS_FULL = regex.compile(r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?")
 SCALED_FULL = regex.compile(rf"(?P<d>(?:\d{{1,3}}(?:\.\d{{3}})+|\d+)(?:,\d+)?)(?P<s>(?:\s*(?:{SCALE}))*)", RULE_FLAGS)
@@ -350,8 +350,7 @@ def _find_money(text: str) -> list[Money]:
                 start = start - len(before) + rm.start()
                 if out and out[-1].end > start:
                     out.pop()
-        if out and not any(c.isdigit() for c in m["q"]) and out[-1].min_vnd == _vnd(lo) \
-                and regex.fullmatch(r"\s*\(\s*", text[out[-1].end:start]):
+        if out and not any(c.isdigit() for c in m["q"]) and _restated(text[out[-1].end:start], out[-1].min_vnd == _vnd(lo)):
             continue  # '15.000.000 VNĐ (Mười lăm triệu đồng Việt Nam)': the amount again in words
         am = APPROX_LEFT.search(text[max(0, start - 30):start])
         approx = NUMBER_WORDS.approx[WS.sub(" ", am["a"].lower())] if am else None
@@ -364,6 +363,16 @@ def _find_money(text: str) -> list[Money]:
 
 
 
+
+
+def _restated(gap: str, same_value: bool) -> bool:
+    """Whether an amount in words after ``gap`` restates the amount before it: right after its '(' with the same
+    value, or after number words the reading split off ('8.866 tỷ đồng (Tám nghìn, tám trăm sáu mươi sáu tỷ đồng)')."""
+    m = regex.fullmatch(r"\s*\(\s*(?P<w>[\p{L}\s,]*?)[\s,]*", gap)
+    if not m:
+        return False
+    ws = m["w"].lower().split()
+    return same_value if not ws else all(w in NUMBER_WORDS.all_words for w in ws)
 
 
 def find_percents(text: str) -> list[Quantity]:

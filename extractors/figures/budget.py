@@ -48,6 +48,55 @@ def _rule_after() -> regex.Pattern:
 
 
 @functools.cache
+def _per_only() -> regex.Pattern | None:
+    """Rate triggers that count only beside a per ('nhận trợ cấp 500.000 đồng/tháng'; 'chi trợ cấp 10 tỷ đồng' is not a norm)."""
+    ws = [t["w"] for t in kind_words()["kinds"]["rate"]["triggers"] if t.get("only_with_per")]
+    return regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation(ws)})(?!\p{{L}})", FLAGS) if ws else None
+
+
+def _words_re(words: list[str]) -> str:
+    return rf"(?:{alternation(words)})(?!\p{{L}})"
+
+
+@functools.cache
+def _rule_patterns() -> dict[str, regex.Pattern]:
+    """The rules of the vocabulary read on the words just before an amount: a cap, a criminal rule's clause,
+    a criterion ('có doanh thu trên'), an exchange rate ('một đô la Mỹ tương đương với')."""
+    kw = kind_words()
+    th, ex = kw["threshold_before"], kw["exchange_before"]
+    return {
+        "cap": regex.compile(rf"(?<!\p{{L}}){_words_re(kw['cap_before']['words'])}\s*:?\s*$", FLAGS),
+        "fine_after": regex.compile(rf"[\s*_]*[,;]?\s*(?<!\p{{L}}){_words_re(kw['fine_after']['words'])}", FLAGS),
+        "rule": regex.compile(rf"(?<!\p{{L}}){_words_re(kw['rule_before']['words'])}", FLAGS),
+        "threshold": regex.compile(rf"(?<!\p{{L}}){_words_re(th['words'])}(?P<mid>[^\d.;:]{{0,50}}?)"
+                                   rf"(?<!\p{{L}}){_words_re(th['compare'])}\s*$", FLAGS),
+        "report": regex.compile(rf"(?<!\p{{L}}){_words_re(th['not_between'])}", FLAGS),
+        "exchange": regex.compile(rf"(?<![\p{{L}}\d]){_words_re(ex['one'])}\s*{_words_re(ex['currency'])}[^\d.;]{{0,20}}?"
+                                  rf"(?:(?<!\p{{L}}){_words_re(ex['link'])}|=)(?:\s+khoảng)?\s*$", FLAGS),
+    }
+
+
+# a year: after 'năm', 'từ', 'đến', 'thời', 'khoảng' or '(', or in a span '1434-1439'
+YEAR = regex.compile(r"(?:(?<!\p{L})(?:năm|từ|đến|thời|khoảng)\s+|\(\s*)(?P<y>1\d{3})(?![\d.,]\d|\s*(?:đồng|tỷ|triệu|nghìn|ngàn|%))"
+                     r"|(?<![\d.,])(?P<y>1\d{3})\s*[-–]\s*1\d{3}(?![\d.,]\d)", regex.V1 | regex.I)
+
+
+@functools.cache
+def _old_money_words() -> regex.Pattern:
+    return regex.compile(rf"(?<!\p{{L}}){_words_re(kind_words()['old_money']['words'])}", FLAGS)
+
+
+def old_money(sentence: str, paragraph: str = "") -> bool:
+    """A sentence of a history narrative, whose đồng is no modern money: it names a year before ``before_year``
+    or a word of old money ('thông bảo', 'tiền kẽm', 'nhà Nguyễn'), or its paragraph names such a year and none after."""
+    last = int(kind_words()["old_money"]["before_year"])
+    if any(int(m["y"]) < last for m in YEAR.finditer(sentence)) or _old_money_words().search(sentence):
+        return True
+    years = [int(m["y"]) for m in YEAR.finditer(paragraph)]
+    return bool(years) and max(years) < last
+
+
+@functools.cache
 def _per_words() -> regex.Pattern:
     pr = kind_words()["kinds"]["rate"]["per_rules"]
     return regex.compile(rf"^(?:{alternation(pr['person_or_unit'])})(?!\p{{L}})", FLAGS)
@@ -78,6 +127,9 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
     trigger is present, and a per-time ``per`` with a budget trigger stays budget."""
     context = _not_triggers().sub(lambda m: " " * len(m.group()), context)
+    rules = _rule_patterns()
+    if rules["exchange"].search(context):
+        return "price"       # 'một đô la Mỹ tương đương với khoảng 24.000 đồng': an exchange rate
     best = None
     for k, pat in _kind_patterns():
         for m in pat.finditer(context, overlapped=True):
@@ -85,12 +137,22 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
             if best is None or key > best[0]:
                 best = (key, k)
     kind = best[1] if best else kind_words()["default"]
+    after = regex.split(r"[(;]|\.(?!\d)", regex.sub(r"\([^()]*\)", " ", after), maxsplit=1)[0]   # a parenthesis is an aside
     if kind != "rate" and after and _rule_after().search(after):
         return "price"
+    th = rules["threshold"].search(context)
+    if th and rules["report"].search(th["mid"]):
+        th = None            # 'doanh thu du lịch đạt trên 900 tỷ đồng': a figure reported, not a criterion
+    if kind in ("indicator", "unknown", "rate") and th or kind in ("indicator", "unknown") and rules["rule"].search(context):
+        return "price"       # 'Phạm tội gây thiệt hại 50 triệu đồng', 'hộ có doanh thu trên 3 tỷ đồng': a threshold of a rule
+    rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
+    if rules["cap"].search(context) and rate_word:
+        return "rate"        # 'Mức chi … 10% số tiền xử phạt và tối đa 5 triệu đồng': a norm's cap
+    if per and kind in ("unknown", "budget") and _per_only() is not None and _per_only().search(context):
+        return "rate"        # 'nhận trợ cấp 500.000 đồng/tháng'
     if not per and after and (each := _each_unit().match(after)):
         per = each["u"]       # '500 triệu đồng cho mỗi đơn vị hành chính cấp xã'
     if per and _per_words().match(per):
-        rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
         if kind not in ("price", "indicator") or rate_word:
             return "rate"
     return kind
@@ -125,7 +187,7 @@ def _cell_paragraphs(text: str, money) -> dict[int, str | None]:
     for i, m in enumerate(money):
         a, b = _para_bounds(text, m.start, m.end)
         para = text[a:b].strip(" *_\n")
-        if MONEY_PARA.fullmatch(text[a:b]) and len(para) <= len(m.surface) + 4:
+        if MONEY_PARA.fullmatch(text[a:b]) and len(para) <= len(m.surface) + (12 if m.per else 4):   # '… đồng/hòm phiếu'
             alone.append((i, a, b))
         elif len(para) <= len(m.surface) + 60 and para.count("\n") <= 2:
             short.append((i, a, b))
@@ -212,6 +274,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per, text[m.end:m.end + 60])
+        pa, pb = _para_bounds(text, m.start, m.end)
+        old = old_money(text[lo:hi], text[pa:pb])
         note = footnotes.get(m.start)
         if out and _baseline_before().search(text[max(0, m.start - 60):m.start]):
             kind = out[-1].kind       # 'tăng 10% so cùng kỳ (9.000 tỷ đồng)': last year's figure of the amount before it
@@ -221,8 +285,11 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             kind = marked.kind if marked else money_kind(_context(text, note[0]))
         if kind == "unknown" and (own := money_kind(" ".join(text[m.end:m.end + 40].split()[:3]))) in ("budget", "revenue"):
             kind = own                # '45.749 tỷ đồng vốn NSTW': the words right after the amount
-        if kind in ("indicator", "unknown") and m.min_vnd != m.max_vnd and _band().search(m.surface):
-            kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng': a band of a rule
+        if kind != "rate" and m.min_vnd != m.max_vnd and _band().search(m.surface):
+            kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng', 'dự án nhóm A có tổng mức đầu tư
+            #                           từ 10.000 tỷ đồng đến dưới 30.000 tỷ đồng': a band of a rule, whatever its words
+        if kind == "unknown" and _rule_patterns()["fine_after"].match(text, m.end):
+            kind = "price"            # 'b) Từ 10.000.000 đồng đến 20.000.000 đồng đối với vi phạm …': a fine of a list of fines
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
         if kind == "unknown" and out and note is None and out[-1].kind != "rate" and m.start - out[-1].end < 800 \
@@ -233,14 +300,21 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             row_label = cells[idx]
             kind = money_kind(row_label or "", m.per) if kind == "unknown" else kind
         in_table = grid is not None or where is not None or idx in cells
+        if kind in ("unknown", "budget") and _rule_patterns()["cap"].search(ctx) \
+                and (kind == "unknown" or money_kind(text[_para_bounds(text, m.start, m.end)[0]:m.start]) == "unknown"):
+            kind = "rate"         # 'Trang thiết bị … tối đa 120 triệu đồng', a cell 'Vòng hoa tối đa | 1.500.000 đồng' under a
+            #                       'Hỗ trợ thêm' cell: a cap with no kind in its own paragraph is a norm
+        if old and not in_table and m.max_vnd < 10 ** 9:
+            kind = "unknown"      # '1 tiền bằng 60 đồng' (1439), 'đổi 2 đồng tiền Tây Sơn': old coins, not today's đồng
         out.append(Budget(m.start, m.end, m.surface, m.min_vnd, m.max_vnd, m.per, m.approx, m.pair, purpose=purpose,
                           unit=unit, level=level, in_table=in_table, table_caption=grid.caption if grid else None,
                           table_row=row_label, table_column=col, kind=kind, role=_text_role(text, m, ctx)))
     for i in baselines:
         out[i] = replace(out[i], role="baseline")
     rated = [o for k, o in enumerate(out) if o.start in cell_starts and o.per and _per_words().match(o.per)]
-    for k, o in enumerate(out):   # a table of norms saved one cell per line: 'Vòng hoa tối đa | 1.500.000 đồng' beside '/người' cells
-        if o.kind in ("budget", "unknown") and not o.per and o.start in cell_starts \
+    for k, o in enumerate(out):   # a table of norms saved one cell per line: 'Vòng hoa tối đa | 1.500.000 đồng', '500.000 đồng/hòm
+        # phiếu' beside '/người' cells
+        if o.kind in ("budget", "unknown") and o.start in cell_starts \
                 and any(abs(r.start - o.start) < 600 for r in rated):
             out[k] = replace(o, kind="rate")
     text_rows = list(out)

@@ -100,3 +100,21 @@ def test_not_trigger_examples(entry):
     """Words that look like a trigger and are not one ('giá hiện hành' is no price) leave the right kind."""
     (b,) = find_budget(entry["ex"])
     assert b.kind == entry["kind"], (entry, b.kind)
+
+
+RULE_EXAMPLES = [(sec, e) for sec in ("cap_before", "rule_before", "threshold_before", "exchange_before", "old_money", "fine_after")
+                 for e in kind_words()[sec]["ex"]]
+
+
+@pytest.mark.parametrize("section,entry", RULE_EXAMPLES, ids=[f"{s}:{i}" for i, (s, _) in enumerate(RULE_EXAMPLES)])
+def test_kind_rule_examples(section, entry):
+    """The rules read before an amount (a cap, a criminal rule, a criterion, an exchange rate, old money) give the
+    kind their examples say, and leave their counter-examples alone."""
+    (b,) = find_budget(entry["ex"])
+    assert b.kind == entry["kind"], (section, entry, b.kind)
+
+
+def test_per_only_trigger_needs_a_per():
+    """'trợ cấp' is a norm beside a per ('… đồng/tháng'), not when a sum is paid out ('chi trợ cấp 10 tỷ đồng')."""
+    assert [b.kind for b in find_budget("Người cao tuổi nhận trợ cấp 360.000 đồng/tháng.")] == ["rate"]
+    assert [b.kind for b in find_budget("Huyện đã chi trợ cấp 10 tỷ đồng cho người dân.")] == ["budget"]
