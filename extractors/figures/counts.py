@@ -6,7 +6,7 @@ import re
 import regex
 from ..models import Count
 from ..numbers import find_quantities
-from ..vocab import WS
+from ..vocab import WS, whole_words
 from .context import RULE_FLAGS, WORDS, alternation
 
 
@@ -167,7 +167,7 @@ CLAUSE_END = regex.compile(r"[.!?](?=\s|$)|\n\s*\n")
 LIST_END = regex.compile(r"[.!?:](?=\s|$)|\n(?![ \t]*(?:[-–+•*]|[a-zđ]\))[ \t])")
 NAMES_COLON = regex.compile(r"[ \t]*:")
 APPROX_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['approx_before'])})\s*$", regex.V1 | regex.I)
-FULL_BREAKDOWN = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['full_breakdown'])})(?!\p{{L}})", regex.V1 | regex.I)
+FULL_BREAKDOWN = whole_words(COUNT_WORDS['full_breakdown'], regex.V1 | regex.I)
 SUBSET = regex.compile(r"(?<!\p{L})trong\s+đó(?!\p{L})", regex.V1 | regex.I)
 PART_HEADS = sorted(((k.lower(), frozenset(v)) for k, v in COUNT_WORDS["part_heads"].items()), key=lambda kv: -len(kv[0]))
 DIGIT_RUN = regex.compile(r"\d+")

@@ -5,6 +5,7 @@ import regex
 from .. import patterns as P
 from ..dates import to_date
 from ..models import Deadline
+from ..vocab import whole_words
 from .context import RULE_FLAGS, ORG, WORDS, alternation, _flat, clause_start
 
 
@@ -29,20 +30,19 @@ DEADLINE = regex.compile(
 DL_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['not_before'])})\s*(?:từ\s+)?$", RULE_FLAGS)
 OBLIGATION = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'])}|tổ\s+chức)(?!\p{{L}})", regex.V1 | regex.I)
 # the obligations a sentence about an event can still carry ('xây dựng kịch bản Lễ kỷ niệm, trình … trong tháng 6')
-TASK_NOT_EVENT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'])})(?!\p{{L}})", regex.V1 | regex.I)
-PERIOD_NOT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['period_not'])})(?!\p{{L}})", regex.V1 | regex.I)
+TASK_NOT_EVENT = whole_words(DEADLINE_WORDS['obligation'], regex.V1 | regex.I)
+PERIOD_NOT = whole_words(DEADLINE_WORDS['period_not'], regex.V1 | regex.I)
 CUTOFF_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['cutoff_before'])})\s*(?:từ\s+)?$", regex.V1 | regex.I)
 # 'đã' governing the deadline's own verb ('đã hoàn thành trong tháng'), not any 'đã' in the sentence
 DONE_BEFORE = regex.compile(r"(?<!\p{L})đã(?:\s+\S+){0,2}\s*$", regex.V1 | regex.I)
 BARE_BEFORE = regex.compile(r"^(?:trước|trước\s+vào)$", regex.V1 | regex.I)
 PERIOD_OF = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(DEADLINE_WORDS['period_of'])})(?:\s+[A-ZĐ]{{2,6}})?\s*$", regex.V1)
-YEARLY_TASK = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'] + DEADLINE_WORDS['yearly_tasks'])})(?!\p{{L}})",
-                            regex.V1 | regex.I)
+YEARLY_TASK = whole_words(DEADLINE_WORDS['obligation'] + DEADLINE_WORDS['yearly_tasks'], regex.V1 | regex.I)
 # a directive after the clause's 'đã'; 'đơn yêu cầu', 'nhận được yêu cầu' are nouns, not directives
 DIRECTIVE = regex.compile(rf"(?<!\p{{L}})(?<!đơn\s)(?<!được\s)(?:{alternation(DEADLINE_WORDS['directives'])})(?!\p{{L}})", regex.V1 | regex.I)
-CUTOFF_SPAN = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['cutoff_spans'])})(?!\p{{L}})", regex.V1 | regex.I)
+CUTOFF_SPAN = whole_words(DEADLINE_WORDS['cutoff_spans'], regex.V1 | regex.I)
 FUTURE = regex.compile(r"(?<!\p{L})(?:sẽ|dự\s+kiến|phấn\s+đấu|kế\s+hoạch|phải|cần|mục\s+tiêu)(?!\p{L})", regex.V1 | regex.I)
-EVENT = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['event'])})(?!\p{{L}})", regex.V1 | regex.I)
+EVENT = whole_words(DEADLINE_WORDS['event'], regex.V1 | regex.I)
 # the last 'đã' of a clause: what follows it happened already, unless an obligation follows it too
 PAST = regex.compile(r"(?<!\p{L})(?P<state>đã\s+được|đã|đang)(?!\p{L})", regex.V1 | regex.I)
 CUTOFF_AFTER = regex.compile(rf"(?<!\s)\s*+[,)]?\s*+(?:{alternation(DEADLINE_WORDS['cutoff_after'])})(?!\p{{L}})", regex.V1 | regex.I)

@@ -6,14 +6,14 @@ from dataclasses import replace
 import regex
 from ..models import Staffing
 from ..numbers import DIGITS, QTY, _quantity, anchored
-from ..vocab import WS
+from ..vocab import WS, whole_words
 from .context import RULE_FLAGS, ORG, TRAILING, WORDS, alternation, _flat, _list_item_lead, clause_start, level_of, sentence_bounds, unit_in
 
 
 STAFFING_WORDS = WORDS["staffing"]
 STAFF_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{alternation(STAFFING_WORDS['nouns'])})(?!\p{{L}})", RULE_FLAGS)
 STAFF_NOUN = re.compile(r"(?<!\w)(?:" + alternation(STAFFING_WORDS["nouns"]) + r")(?!\w)", re.I)
-STAFF_CUE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['cues'])})(?!\p{{L}})", RULE_FLAGS)
+STAFF_CUE = whole_words(STAFFING_WORDS['cues'], RULE_FLAGS)
 STAFF_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_before'])})\s*$", RULE_FLAGS)
 CATEGORY = {w: cat for cat, ws in STAFFING_WORDS["categories"].items() for w in ws}
 CAT_RE = alternation(CATEGORY)
@@ -25,8 +25,8 @@ LIST_ROLE = regex.compile(rf"(?<!\p{{L}})(?P<role>{alternation(STAFFING_WORDS['l
 KIND_BEFORE = [(k, regex.compile(rf"(?<!\p{{L}})(?:{alternation(ws)})(?:\s+(?:là|có|chỉ|được|quân\s+số|số\s+lượng))*\s*$", RULE_FLAGS))
                for k, ws in STAFFING_WORDS["kinds"].items()]
 AVERAGE_PER = regex.compile(r"^\s*/\s*(?:xã|huyện|đơn\s+vị|phòng|tổ|cơ\s+quan)(?!\p{L})", regex.V1 | regex.I)
-BODY = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['bodies'])})(?!\p{{L}})", regex.V1)
-STOCK = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['stock'])})(?!\p{{L}})", RULE_FLAGS)
+BODY = whole_words(STAFFING_WORDS['bodies'], regex.V1)
+STOCK = whole_words(STAFFING_WORDS['stock'], RULE_FLAGS)
 NOT_BEFORE_STAFF = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['before'])})(?:\s+(?:khoảng|hơn|gần|thêm|tới|ít\s+nhất|tối\s+thiểu))?\s*$", regex.V1)
 NOT_AFTER_STAFF = regex.compile(rf"^[\s,]*(?:\p{{L}}+\s+){{0,2}}?(?:{alternation(STAFFING_WORDS['not_staff']['after'])})(?!\p{{L}})", regex.V1 | regex.I)
 THRESHOLD = regex.compile("|".join(STAFFING_WORDS["not_staff"]["threshold"]), regex.V1 | regex.I)
@@ -77,15 +77,15 @@ def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
     return bool(NOT_AFTER_STAFF.match(text[end:min(hi, end + 40)]))
 
 
-STOCK_ALONE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['stock_alone'])})(?!\p{{L}})", RULE_FLAGS)
-PEOPLE_SENTENCE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['people_sentence'])})(?!\p{{L}})", regex.V1 | regex.I)
-ACTED_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['acted_before'])})(?!\p{{L}})", regex.V1 | regex.I)
+STOCK_ALONE = whole_words(STAFFING_WORDS['stock_alone'], RULE_FLAGS)
+PEOPLE_SENTENCE = whole_words(STAFFING_WORDS['not_staff']['people_sentence'], regex.V1 | regex.I)
+ACTED_BEFORE = whole_words(STAFFING_WORDS['not_staff']['acted_before'], regex.V1 | regex.I)
 # a flow, not a stock: 'số biên chế giảm … là 128.000 người', 'từ 40 người xuống 2 người', '… sẽ kết thúc nhiệm vụ'
 FLOW_IN_CLAUSE = regex.compile(r"(?<!\p{L})(?:giảm|tăng|tinh\s+giản|đình\s+chỉ|nhu\s+cầu)(?!\p{L})|(?<!\p{L})từ\s*$", regex.V1 | regex.I)
 FLOW_AFTER = regex.compile(r"^[^.;]{0,60}?(?<!\p{L})(?:kết\s+thúc\s+nhiệm\s+vụ|xuống\s+(?:còn\s+)?\d|nghỉ\s+việc|đình\s+công)(?!\p{L})", regex.V1 | regex.I)
-AFTER_CLAUSE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['after_clause'])})(?!\p{{L}})", regex.V1 | regex.I)
+AFTER_CLAUSE = whole_words(STAFFING_WORDS['not_staff']['after_clause'], regex.V1 | regex.I)
 RANGE_BEFORE = regex.compile(r"\d\s*(?:triệu|nghìn|ngàn)?\s*(?:[-–]|đến|tới)\s*$", regex.V1)
-ACTED_SENTENCE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_staff']['acted_sentence'])})(?!\p{{L}})", regex.V1 | regex.I)
+ACTED_SENTENCE = whole_words(STAFFING_WORDS['not_staff']['acted_sentence'], regex.V1 | regex.I)
 DENSITY_AFTER = regex.compile(r"\s*/\s*(?:km|cây\s+số|m2|m²)", regex.V1 | regex.I)
 # 'Trước tinh giảm, sáp nhập, tổng biên chế … là 937.935 người': a clause that opens on the time of a change
 # states the stock before or after it, not the change
@@ -251,7 +251,7 @@ UNIT_TRAILING = regex.compile(rf"(?:(?<!\s)\s+|^)(?:{alternation(STAFFING_WORDS[
 UNIT_LEADING = regex.compile(rf"^(?:[a-zđ]\)|[-+•*–]|\d+[.)])?\s*(?:{alternation(STAFFING_WORDS['unit_leading'])})(?:\s+(?:được\s+)?giao)?(?:\s+(?:của|cho))?\s+(?=\S)",
                              regex.V1 | regex.I)
 STOCK_NOUN = regex.compile(r"(?<!\p{L})(?:tổng\s+)?(?:quân\s+số|số\s+lượng)(?:\s+(?:của|cho))?(?!\p{L})", regex.V1 | regex.I)
-UNIT_BODY = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})", regex.V1)
+UNIT_BODY = whole_words(STAFFING_WORDS['unit_bodies'], regex.V1)
 BODY_PHRASE = regex.compile(rf"(?<!\p{{L}})(?i:{alternation(STAFFING_WORDS['unit_bodies'])})(?!\p{{L}})(?!\s+chức(?!\p{{L}}))"
                           rf"(?:\s+(?!(?:{alternation(STAFFING_WORDS['unit_stop'])})(?!\p{{L}}))[\p{{L}}\d&-]+){{0,6}}",
                           regex.V1)

@@ -32,6 +32,12 @@ def alternation(words) -> str:
     return "|".join(regex.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
+def whole_words(words, flags: int = regex.V1 | regex.IGNORECASE) -> regex.Pattern:
+    """Any of ``words`` with no letter right before or after it: the whole-word form every vocabulary
+    list of the figure rules is matched in."""
+    return regex.compile(rf"(?<!\p{{L}})(?:{alternation(words)})(?!\p{{L}})", flags)
+
+
 def _csv(name: str) -> list[dict[str, str]]:
     lines = [ln for ln in (DATA / name).read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
     return list(csv.DictReader(io.StringIO("\n".join(lines))))
