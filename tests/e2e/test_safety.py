@@ -404,19 +404,25 @@ def _slow_archive(tmp_path: Path, n: int = 8) -> Path:
     return arch
 
 
+def _run_with_workers(arch, db, n: int):
+    """`vanban run -j 2` on ``arch`` in the background, once ``n`` of its workers are up: (process, workers)."""
+    proc = subprocess.Popen([str(VANBAN), "run", str(arch), "--db", str(db), "-j", "2", "-q"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    workers = []
+    while time.time() < deadline and len(workers) < n and proc.poll() is None:
+        workers = _children(proc.pid)
+        time.sleep(0.05)
+    assert len(workers) >= n, "no workers started"
+    return proc, workers
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_workers_end_with_the_run(tmp_path, sig):
     arch = _slow_archive(tmp_path)
     db = tmp_path / "v.duckdb"
-    proc = subprocess.Popen([str(VANBAN), "run", str(arch), "--db", str(db), "-j", "2", "-q"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    workers = []
-    while time.time() < deadline and len(workers) < 2 and proc.poll() is None:
-        workers = _children(proc.pid)
-        time.sleep(0.1)
-    assert len(workers) >= 2, "no workers started"
+    proc, workers = _run_with_workers(arch, db, 2)
     time.sleep(0.5)
     proc.send_signal(sig)
     _, stderr = proc.communicate(timeout=60)
@@ -434,14 +440,7 @@ def test_workers_end_with_the_run(tmp_path, sig):
 def test_worker_killed_mid_run_the_run_goes_on(tmp_path):
     arch = _slow_archive(tmp_path)
     db = tmp_path / "v.duckdb"
-    proc = subprocess.Popen([str(VANBAN), "run", str(arch), "--db", str(db), "-j", "2", "-q"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    workers = []
-    while time.time() < deadline and not workers and proc.poll() is None:
-        workers = _children(proc.pid)
-        time.sleep(0.05)
-    assert workers
+    proc, workers = _run_with_workers(arch, db, 1)
     time.sleep(0.3)
     os.kill(workers[0], signal.SIGKILL)
     out, stderr = proc.communicate(timeout=300)
