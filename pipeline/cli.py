@@ -1,6 +1,7 @@
 """The ``vanban`` command: a thin layer over :mod:`pipeline.run`."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from enum import Enum
@@ -275,6 +276,20 @@ def _emit(frame, fmt, title: str | None = None) -> None:
         con.close()
 
 
+@contextlib.contextmanager
+def _database(db: Path, *expected: type[Exception], write: bool = False):
+    """The database of one command: opened (read-only unless ``write``), always closed, and a
+    StoreError or one of the ``expected`` errors of the command reported as one line."""
+    try:
+        con = (connect if write else connect_read)(db)
+        try:
+            yield con
+        finally:
+            con.close()
+    except (StoreError, *expected) as e:
+        _fail(e)
+
+
 def _fail(e: Exception) -> None:
     for i, line in enumerate(str(e).splitlines() or [""]):
         err.print(f"error: {line}" if i == 0 else line, markup=False, highlight=False, soft_wrap=True)
@@ -298,14 +313,8 @@ def check(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
         _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
     if rules is not None:
         _remember_rules(db, rules)
-    try:
-        con = connect(db)
-        try:
-            counts = compute_flags(con, catalog, include_articles=include_articles)
-        finally:
-            con.close()
-    except (StoreError, CatalogError, RulesError) as e:
-        _fail(e)
+    with _database(db, CatalogError, RulesError, write=True) as con:
+        counts = compute_flags(con, catalog, include_articles=include_articles)
     if not quiet:
         out.print(label(lang, "flags_line", n=_fmt(sum(counts.values())), db=db,
                         kinds=", ".join(f"{k} {_fmt(n)}" for k, n in sorted(counts.items())) or label(lang, "none")),
@@ -327,14 +336,8 @@ def flags(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
     kinds = [k for k in RULES if k != "rule_files"]
     if kind and kind not in kinds and not kind.startswith("rule:"):
         _fail(ValueError(f"--kind must be one of {', '.join(kinds)} or rule:<file name>, not {kind!r}"))
-    try:
-        con = connect_read(db)
-        try:
-            frame = report.list_flags(con, kind, province, hide_false_alarms)
-        finally:
-            con.close()
-    except StoreError as e:
-        _fail(e)
+    with _database(db) as con:
+        frame = report.list_flags(con, kind, province, hide_false_alarms)
     cols = ["flag_id", "kind", "severity", "file", "province", "ref", "message", "decision"] + (["evidence"] if evidence else [])
     _emit(frame if fmt is not Format.table else frame[cols], fmt, title=label(lang, "flag_list", n=_fmt(len(frame))))
 
@@ -353,14 +356,8 @@ def compare(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
     from . import report
     selection = report.Selection(year=year, since=since.date() if since else None, until=until.date() if until else None,
                                  provinces=tuple(province or ()))
-    try:
-        con = connect_read(db)
-        try:
-            frame = report.compare(con, by.value, metric.value, selection)
-        finally:
-            con.close()
-    except (StoreError, ValueError) as e:
-        _fail(e)
+    with _database(db, ValueError) as con:
+        frame = report.compare(con, by.value, metric.value, selection)
     _emit(frame, fmt, title=label(lang, "compare", metric=metric.value, by=by.value))
 
 
@@ -380,14 +377,9 @@ def query(sql: str = typer.Argument(..., help="The SQL to run."),
     from . import report
     fmt = _pick_format(fmt, table=table, csv=csv, tsv=tsv, json=json_, nl=nl, markdown=md)
     try:
-        con = connect_read(db)
-        try:
+        with _database(db, report.QueryError) as con:
             rel = report.query_relation(con, sql, dict(p.split("=", 1) for p in param) or None)
             _write(con, rel, fmt, json_cols)
-        finally:
-            con.close()
-    except (StoreError, report.QueryError) as e:
-        _fail(e)
     except duckdb.Error as e:   # raised while the rows are written out, after query_relation returned
         _fail(report.refused_or_failed(e))
 
@@ -432,15 +424,9 @@ def serve(db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
 def _remember_rules(db: Path, rules: Path) -> None:
     from .checks.graph import remember_rules_dir
     from .store import mark_flags_stale
-    try:
-        con = connect(db)
-        try:
-            remember_rules_dir(con, rules)
-            mark_flags_stale(con)
-        finally:
-            con.close()
-    except (StoreError, RulesError) as e:
-        _fail(e)
+    with _database(db, RulesError, write=True) as con:
+        remember_rules_dir(con, rules)
+        mark_flags_stale(con)
 
 
 catalog_app = typer.Typer(no_args_is_help=True, help="The catalog kept in the database: import files, export what the archive implies.")
@@ -456,14 +442,8 @@ app.add_typer(catalog_app, name="catalog")
 def catalog_import(files: list[Path] = typer.Argument(..., help="Entry and relation files (CSV or Parquet)."),
                    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file (created when missing).")) -> None:
     from .catalog import import_catalog
-    try:
-        con = connect(db)
-        try:
-            n = import_catalog(con, files)
-        finally:
-            con.close()
-    except (StoreError, CatalogError) as e:
-        _fail(e)
+    with _database(db, CatalogError, write=True) as con:
+        n = import_catalog(con, files)
     out.print(f"catalog: {n['entries']} entries, {n['relations']} relations imported"
               + (f", {n['skipped']} rows without a số hiệu skipped" if n["skipped"] else "")
               + "; the next 'vanban run' or 'vanban check' uses them", markup=False, highlight=False)
@@ -477,14 +457,8 @@ def catalog_export(to: Path = typer.Argument(..., help="The file to write (.csv 
                    relations: Path = typer.Option(None, "--relations", help="Also write the relations (ref, other_ref, relation)."),
                    db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file.")) -> None:
     from .catalog import export_catalog
-    try:
-        con = connect_read(db)
-        try:
-            n, m = export_catalog(con, to, relations)
-        finally:
-            con.close()
-    except (StoreError, CatalogError) as e:
-        _fail(e)
+    with _database(db, CatalogError) as con:
+        n, m = export_catalog(con, to, relations)
     out.print(f"{to}: {n} entries" + (f"; {relations}: {m} relations" if relations else ""), markup=False, highlight=False)
 
 
@@ -500,14 +474,8 @@ def review(flag_id: str = typer.Argument(..., help="The flag's id (or its first 
     from .reviews import ReviewError, review as record
     if not db.exists():
         _fail(StoreError(f"{db}: no such database (run 'vanban run' first)"))
-    try:
-        con = connect(db)
-        try:
-            r = record(con, flag_id, Decision(decision).value, note)
-        finally:
-            con.close()
-    except (StoreError, ReviewError) as e:
-        _fail(e)
+    with _database(db, ReviewError, write=True) as con:
+        r = record(con, flag_id, Decision(decision).value, note)
     out.print(f"{r['flag_id']} ({r['kind']}): {r['decision']}", markup=False, highlight=False)
 
 
@@ -524,18 +492,13 @@ def export(to: Path = typer.Option(..., "--to", help="A folder (Parquet), FILE.x
     try:
         if kind != "parquet":   # the Parquet folder is made (and marked as vanban's) by report.export_parquet
             to.parent.mkdir(parents=True, exist_ok=True)
-        con = connect_read(db)
-        try:
+        with _database(db, OutputError) as con:
             if kind == "xlsx":
                 written = export_xlsx(con, list(EXPORT), to)
             elif kind == "sqlite":
                 written = export_sqlite(con, list(EXPORT), to)
             else:
                 written = report.export_parquet(con, to)
-        finally:
-            con.close()
-    except (StoreError, OutputError) as e:
-        _fail(e)
     except OSError as e:
         _fail(ValueError(f"{to}: cannot write ({e.strerror or e})"))
     what = "Parquet files" if kind == "parquet" else f"tables and views"
@@ -549,15 +512,9 @@ def show(what: str = typer.Argument(..., help="A file, a doc_id (or its first ch
          db: Path = typer.Option(DEFAULT_DB, "--db", help="DuckDB file."),
          html_out: Path = typer.Option(None, "--html", help="Write a standalone HTML page here instead.")) -> None:
     from . import show as shown
-    try:
-        con = connect_read(db)
-        try:
-            doc_id, flag_id = shown.resolve(con, what)
-            meta, found = shown.spans(con, doc_id, flag_id)
-        finally:
-            con.close()
-    except (StoreError, shown.NotFound) as e:
-        _fail(e)
+    with _database(db, shown.NotFound) as con:
+        doc_id, flag_id = shown.resolve(con, what)
+        meta, found = shown.spans(con, doc_id, flag_id)
     if html_out:
         html_out.write_text(shown.to_html(meta, found), encoding="utf-8")
         out.print(f"wrote {html_out}", markup=False, highlight=False)
