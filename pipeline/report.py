@@ -381,6 +381,10 @@ WITH c AS (SELECT doc_id, count(*) AS n FROM citations GROUP BY 1),
                 LEFT JOIN c USING (doc_id) LEFT JOIN f USING (doc_id))
 SELECT *, {', '.join(_rank(c) for c in _TEXT_SORTS)} FROM b ORDER BY rank_file;
 
+-- the texts again, for the search snippets: documents.text is ZSTD-compressed by DuckDB, where 50 texts of a page
+-- took 2 s to read (the whole segment decompressed for each); the app writes this copy uncompressed
+CREATE OR REPLACE TABLE web_texts AS SELECT doc_id, text FROM documents WHERE text IS NOT NULL;
+
 CREATE OR REPLACE TABLE web_flags AS
 SELECT f.flag_id, f.kind, f.severity, f.doc_id, w.file, w.province, w.province_2025, w.year, f.ref, f.message,
        f.expected, f.found, f.char_start, f.char_end, f.evidence, r.decision, r.note AS review_note,
@@ -500,7 +504,7 @@ def search_documents(con: duckdb.DuckDBPyConnection, matches: str | None = None,
     order = (f"rank_{sort}" if sort in _TEXT_SORTS else sort) + (" DESC" if desc else " ASC") + " NULLS LAST, rank_file"
     rows, total = _paged(con, DOC_COLUMNS, "web_documents", where, params, order, limit, offset)
     if with_text and rows:
-        texts = dict(con.execute("SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+        texts = dict(con.execute("SELECT doc_id, text FROM web_texts WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
                                  [[r["doc_id"] for r in rows]]).fetchall())
         for r in rows:
             r["text"] = texts.get(r["doc_id"])

@@ -91,7 +91,8 @@ class Snapshot:
 
 def prepare(path: Path) -> None:
     """Bring the copy's schema up to date (a database of an older vanban) and write the app's tables into it."""
-    con = duckdb.connect(str(path), config=SANDBOX)
+    # uncompressed: the app's tables are read a few rows at a time (see web_texts)
+    con = duckdb.connect(str(path), config={**SANDBOX, "force_compression": "uncompressed"})
     try:
         migrate(con)
         con.execute(report.WEB_TABLES)
