@@ -350,124 +350,179 @@ def export_parquet(con: duckdb.DuckDBPyConnection, to) -> list[str]:
 
 
 # --- the web app's queries (pipeline/web) ----------------------------------------------------------
+# They read the tables of WEB_TABLES, which the app writes into its own copy of the database (its
+# snapshot, never the user's file) each time it takes one: what every page would otherwise recompute
+# per request (counts per document, province after the merger, file names, Vietnamese sort ranks).
 # Accent- and case-folded text: strip_accents leaves Đ/đ alone, so they are mapped to D/d first.
 FOLD = "lower(strip_accents(replace(replace({x}, 'Đ', 'D'), 'đ', 'd')))"
 
 DOC_FACETS = ("province", "province_2025", "doc_type", "year", "status", "has_flags")
 DOC_SORTS = ("file", "province", "doc_type", "ref", "issue_date", "status", "n_citations", "n_flags")
-_TEXT_SORTS = {"file", "province", "doc_type", "ref", "status"}
+_TEXT_SORTS = ("file", "province", "doc_type", "ref", "status")   # sorted by their rank in Vietnamese order
+DOC_COLUMNS = ("doc_id, file, format, status, province, province_2025, doc_type, ref, issue_date, year, subject, "
+                "n_citations, n_flags")
 
-_DOCS_BASE = """
+
+def _rank(col: str) -> str:
+    return (f"CASE WHEN {col} IS NOT NULL THEN dense_rank() OVER (ORDER BY {col} COLLATE vi) END AS rank_{col}"
+            if col != "file" else "row_number() OVER (ORDER BY file COLLATE vi, doc_id) AS rank_file")
+
+
+WEB_TABLES = f"""
+CREATE OR REPLACE TABLE web_documents AS
 WITH c AS (SELECT doc_id, count(*) AS n FROM citations GROUP BY 1),
      f AS (SELECT doc_id, count(*) AS n FROM flags GROUP BY 1),
-base AS (
-    SELECT d.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file, d.format, d.status, d.province,
-           coalesce(p.province_2025, d.province) AS province_2025, d.doc_type, d.ref, d.issue_date,
-           year(coalesce(d.issue_date, d.issue_date_not_before)) AS year, d.subject,
-           coalesce(c.n, 0) AS n_citations, coalesce(f.n, 0) AS n_flags,
-           CASE WHEN f.n > 0 THEN 'yes' ELSE 'no' END AS has_flags, d.text
-    FROM documents d LEFT JOIN provinces p ON p.province = d.province
-         LEFT JOIN c USING (doc_id) LEFT JOIN f USING (doc_id)
-    WHERE {where}
-)
+     b AS (SELECT d.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file, d.format, d.status, d.province,
+                  coalesce(p.province_2025, d.province) AS province_2025, d.doc_type, d.ref, d.issue_date,
+                  year(coalesce(d.issue_date, d.issue_date_not_before)) AS year, d.subject,
+                  coalesce(c.n, 0) AS n_citations, coalesce(f.n, 0) AS n_flags,
+                  CASE WHEN f.n > 0 THEN 'yes' ELSE 'no' END AS has_flags
+           FROM documents d LEFT JOIN provinces p ON p.province = d.province
+                LEFT JOIN c USING (doc_id) LEFT JOIN f USING (doc_id))
+SELECT *, {', '.join(_rank(c) for c in _TEXT_SORTS)} FROM b ORDER BY rank_file;
+
+-- the texts again, for the search snippets: documents.text is ZSTD-compressed by DuckDB, where 50 texts of a page
+-- took 2 s to read (the whole segment decompressed for each); the app writes this copy uncompressed
+CREATE OR REPLACE TABLE web_texts AS SELECT doc_id, text FROM documents WHERE text IS NOT NULL;
+
+CREATE OR REPLACE TABLE web_flags AS
+SELECT f.flag_id, f.kind, f.severity, f.doc_id, w.file, w.province, w.province_2025, w.year, f.ref, f.message,
+       f.expected, f.found, f.char_start, f.char_end, f.evidence, r.decision, r.note AS review_note,
+       row_number() OVER (ORDER BY f.severity = 'error' DESC, f.kind, w.file COLLATE vi, f.char_start, f.flag_id) AS rank
+FROM flags f LEFT JOIN web_documents w USING (doc_id) LEFT JOIN flag_reviews r ON r.flag_id = f.flag_id
+ORDER BY rank;
+
+CREATE OR REPLACE TABLE web_cited AS
+WITH m AS (SELECT c.ref, c.doc_type, c.issuer, c.cited_date, c.doc_id, w.file
+           FROM citations c JOIN web_documents w USING (doc_id) WHERE c.ref IS NOT NULL),
+dates AS (SELECT ref, cited_date, count(*) n FROM m WHERE cited_date IS NOT NULL GROUP BY 1, 2),
+per_date AS (SELECT ref, string_agg(strftime(cited_date, '%d/%m/%Y') || ' (' || n || ')', ', ' ORDER BY n DESC, cited_date) AS dates_cited,
+                    first(cited_date ORDER BY n DESC, cited_date) AS consensus
+             FROM dates GROUP BY 1),
+agg AS (SELECT ref, mode(doc_type) AS doc_type, mode(issuer) AS issuer, count(*) AS mentions,
+               count(DISTINCT doc_id) AS citing_documents, list(DISTINCT file ORDER BY file) AS cited_by
+        FROM m GROUP BY 1),
+own AS (SELECT ref, min(doc_id) AS doc_id FROM documents WHERE ref IS NOT NULL GROUP BY 1),
+key AS (SELECT ref, min(cited_key) AS cited_key FROM citations WHERE ref IS NOT NULL GROUP BY 1),
+valid AS (SELECT target_key, string_agg(relation || coalesce(' by ' || by_ref, '') || coalesce(' since ' || strftime(since, '%d/%m/%Y'), ''),
+                                        '; ' ORDER BY since) AS validity
+          FROM document_validity GROUP BY 1)
+SELECT a.ref, a.doc_type, a.issuer, a.mentions, a.citing_documents, x.dates_cited, x.consensus,
+       k.issue_date AS catalog_date, k.title AS catalog_title, o.doc_id AS in_archive, a.cited_by, v.validity,
+       {FOLD.format(x="a.ref || ' ' || coalesce(k.title, '')")} AS search,
+       row_number() OVER (ORDER BY a.mentions DESC, a.ref COLLATE vi) AS rank
+FROM agg a LEFT JOIN catalog k ON k.ref = a.ref LEFT JOIN per_date x ON x.ref = a.ref LEFT JOIN own o ON o.ref = a.ref
+     LEFT JOIN key ON key.ref = a.ref LEFT JOIN valid v ON v.target_key = key.cited_key
+ORDER BY rank;
 """
+
+
+def _records(cur) -> list[dict]:
+    """The rows of an executed statement as dicts (plain Python values: None, int, date, str)."""
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
+
+
+def _paged(con: duckdb.DuckDBPyConnection, columns: str, table: str, where: str, params: list, order: str,
+           limit: int | None, offset: int) -> tuple[list[dict], int]:
+    """One page of ``table``'s rows (every row when ``limit`` is None) and how many rows ``where`` keeps."""
+    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    rows = _records(con.execute(f"SELECT {columns}, count(*) OVER () AS total FROM {table} WHERE {where} "
+                                f"ORDER BY {order}{page}", params))
+    total = rows[0]["total"] if rows else \
+        (0 if offset == 0 else con.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()[0])
+    for r in rows:
+        del r["total"]
+    return rows, total
 
 
 def fold_chars(s: str) -> str:
     """Python twin of :data:`FOLD`, one character for one (offsets into the folded text are offsets into ``s``)."""
-    import unicodedata
-    out = []
-    for ch in s:
+    return s.translate(_FOLD_TABLE)
+
+
+class _FoldTable(dict):
+    """str.translate's table for :func:`fold_chars`, each character's fold computed the first time it is met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         if ch in "Đđ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
+            out = "d"
+        else:
+            base = unicodedata.normalize("NFD", ch)[0]
+            out = base.lower() if len(base.lower()) == 1 else ch
+        self[code] = out
+        return out
 
 
-def fold_key(s: str) -> bytes:
-    """The folded form searched by :class:`TextIndex`, at C speed: NFD, đ → d, ASCII only (the combining
-    marks, and any other non-ASCII character, dropped), lower case."""
-    import unicodedata
-    return unicodedata.normalize("NFD", s).replace("Đ", "d").replace("đ", "d").encode("ascii", "ignore").lower()
+_FOLD_TABLE = _FoldTable()
 
 
-class TextIndex:
-    """Every document's folded text held in memory, so an accent-free search scans it with ``in`` instead
-    of folding every text in SQL for each query (DuckDB's strip_accents runs at ~6 MB/s; this ~100 MB/s
-    to build, ~1 GB/s to search)."""
-
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        rows = con.execute("SELECT doc_id, text FROM documents WHERE text IS NOT NULL").fetchall()
-        self.ids = [r[0] for r in rows]
-        self.texts = [fold_key(r[1]) for r in rows]
-
-    def match(self, q: str) -> list[str]:
-        words = [fold_key(w) for w in q.split()]
-        return [i for i, t in zip(self.ids, self.texts) if all(w in t for w in words)]
+SEARCHED = "searched"   # the temporary table of what a search found (one per connection)
 
 
-def _doc_where(q: str | None, filters: dict, index: TextIndex | None = None) -> tuple[str, str, list]:
-    """(WHERE inside base, WHERE over base, params): every value bound, every column from a fixed list."""
-    inner, params = ["TRUE"], []
-    if index is not None and (q or "").strip():
-        inner.append("d.doc_id IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(index.match(q))
-    else:
-        for word in (q or "").split():
-            inner.append(FOLD.format(x="d.text") + " LIKE '%' || " + FOLD.format(x="?") + " || '%'")
-            params.append(word)
+def matching(con: duckdb.DuckDBPyConnection, q: str | None) -> str | None:
+    """The documents holding every word of ``q`` (folded like ``documents.search_text``, which is searched),
+    as the name of a temporary table of this connection (in memory: the database is not written), so that
+    the page and its facet counts read them without searching twice; None when ``q`` has no word."""
+    from .store.tables import search_key
+    words = [w for w in (search_key(w) for w in (q or "").split()) if w]
+    if not words:
+        return None
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {SEARCHED} AS SELECT doc_id FROM documents WHERE "
+                + " AND ".join("contains(search_text, ?)" for _ in words), words)
+    return SEARCHED
+
+
+def _doc_where(matches: str | None, filters: dict) -> tuple[str, list]:
+    """(WHERE over web_documents, params): every value bound, every column from a fixed list; ``matches``:
+    the table of the documents a search found (:func:`matching`), None for no search."""
+    where, params = ["TRUE"], []
+    if matches is not None:
+        where.append(f"doc_id IN (SELECT doc_id FROM {SEARCHED})")
     if filters.get("cites"):
-        inner.append("d.doc_id IN (SELECT doc_id FROM citations WHERE ref = ?)")
+        where.append("doc_id IN (SELECT doc_id FROM citations WHERE ref = ?)")
         params.append(filters["cites"])
-    outer, oparams = ["TRUE"], []
     for col in DOC_FACETS:
         v = filters.get(col)
         if v in (None, ""):
             continue
-        if col == "year":
-            outer.append("year = ?::INT")
-        else:
-            outer.append(f"{col} = ?")
-        oparams.append(v)
-    return " AND ".join(inner), " AND ".join(outer), params + oparams
+        where.append("year = ?::INT" if col == "year" else f"{col} = ?")
+        params.append(v)
+    return " AND ".join(where), params
 
 
-def search_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
+def search_documents(con: duckdb.DuckDBPyConnection, matches: str | None = None, filters: dict | None = None,
                      sort: str = "file", desc: bool = False, limit: int | None = 50, offset: int = 0,
-                     with_text: bool = False, index: TextIndex | None = None) -> tuple[pd.DataFrame, int]:
-    """One page of documents matching the folded words of ``q`` and the facet ``filters``, and the total
-    (``index``: search the folded texts held in memory instead of folding them in SQL)."""
-    filters = filters or {}
-    inner, outer, params = _doc_where(q, filters, index)
+                     with_text: bool = False) -> tuple[list[dict], int]:
+    """One page of the documents a search found (``matches``, from :func:`matching`; None: every document)
+    that the facet ``filters`` keep (all of them when ``limit`` is None), and how many they are;
+    ``with_text``: each row's ``text`` too (for the snippets)."""
+    where, params = _doc_where(matches, filters or {})
     if sort not in DOC_SORTS:
         raise ValueError(f"sort must be one of {', '.join(DOC_SORTS)}, not {sort!r}")
-    order = f"{sort} COLLATE vi" if sort in _TEXT_SORTS else sort
-    order += (" DESC" if desc else " ASC") + " NULLS LAST, file COLLATE vi, doc_id"
-    cols = "doc_id, file, format, status, province, province_2025, doc_type, ref, issue_date, year, subject, " \
-           "n_citations, n_flags" + (", text" if with_text else "")
-    page = "" if limit is None else f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    sql = _DOCS_BASE.format(where=inner) + f"SELECT {cols}, count(*) OVER () AS total FROM base WHERE {outer} ORDER BY {order}{page}"
-    frame = con.execute(sql, params).df()
-    total = int(frame["total"].iloc[0]) if len(frame) else (0 if offset == 0 else count_documents(con, q, filters, index))
-    return frame.drop(columns=["total"]), total
+    order = (f"rank_{sort}" if sort in _TEXT_SORTS else sort) + (" DESC" if desc else " ASC") + " NULLS LAST, rank_file"
+    rows, total = _paged(con, DOC_COLUMNS, "web_documents", where, params, order, limit, offset)
+    if with_text and rows:
+        texts = dict(con.execute("SELECT doc_id, text FROM web_texts WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                                 [[r["doc_id"] for r in rows]]).fetchall())
+        for r in rows:
+            r["text"] = texts.get(r["doc_id"])
+    return rows, total
 
 
-def count_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
-                    index: TextIndex | None = None) -> int:
-    inner, outer, params = _doc_where(q, filters or {}, index)
-    return con.execute(_DOCS_BASE.format(where=inner) + f"SELECT count(*) FROM base WHERE {outer}", params).fetchone()[0]
+def count_documents(con: duckdb.DuckDBPyConnection) -> int:
+    """How many documents the database holds (the run summary)."""
+    return con.execute("SELECT count(*) FROM documents").fetchone()[0]
 
 
-def document_facets(con: duckdb.DuckDBPyConnection, q: str | None = None, filters: dict | None = None,
-                    index: TextIndex | None = None) -> dict[str, list[tuple]]:
-    """For each facet, (value, documents) among the documents the filters keep, most first."""
-    inner, outer, params = _doc_where(q, filters or {}, index)
+def document_facets(con: duckdb.DuckDBPyConnection, matches: str | None = None,
+                    filters: dict | None = None) -> dict[str, list[tuple]]:
+    """For each facet, (value, documents) among the documents found (``matches``) that the filters keep, most first."""
+    where, params = _doc_where(matches, filters or {})
     sets = ", ".join(f"({c})" for c in DOC_FACETS)
-    sql = (_DOCS_BASE.format(where=inner) +
-           f"SELECT {', '.join(f'grouping({c}) = 0 AS g_{c}' for c in DOC_FACETS)}, {', '.join(DOC_FACETS)}, count(*) "
-           f"FROM base WHERE {outer} GROUP BY GROUPING SETS ({sets}) ORDER BY count(*) DESC, "
+    sql = (f"SELECT {', '.join(f'grouping({c}) = 0 AS g_{c}' for c in DOC_FACETS)}, {', '.join(DOC_FACETS)}, count(*) "
+           f"FROM web_documents WHERE {where} GROUP BY GROUPING SETS ({sets}) ORDER BY count(*) DESC, "
            + ", ".join(f"{c} COLLATE vi" if c != "year" else c for c in DOC_FACETS))
     out: dict[str, list[tuple]] = {c: [] for c in DOC_FACETS}
     n = len(DOC_FACETS)
@@ -499,15 +554,15 @@ def overview(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
 
 def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict | None:
     """The document's row with its file name and province after the merger, or None when there is none."""
-    frame = con.execute("""
-        SELECT d.*, regexp_extract(d.source_path, '[^/]+$') AS file, coalesce(p.province_2025, d.province) AS province_2025
-        FROM documents d LEFT JOIN provinces p ON p.province = d.province WHERE d.doc_id = ?""", [doc_id]).df()
-    return None if frame.empty else frame.iloc[0].to_dict()
+    rows = _records(con.execute("""
+        SELECT d.* EXCLUDE (search_text), w.file, w.province_2025
+        FROM documents d JOIN web_documents w USING (doc_id) WHERE d.doc_id = ?""", [doc_id]))
+    return rows[0] if rows else None
 
 
-def document_spans(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
+def document_spans(con: duckdb.DuckDBPyConnection, doc_id: str) -> list[dict]:
     """Every citation, figure and deadline of one document with its offsets, page and parsed values."""
-    return con.execute("""
+    return _records(con.execute("""
         SELECT 'citation' AS kind, char_start, char_end, page, surface,
                json_object('ref', ref, 'doc_type', doc_type, 'issuer', issuer, 'name', name, 'cited_date', cited_date,
                            'article', article, 'clause', clause, 'point', point) AS details, ref, seq
@@ -527,7 +582,7 @@ def document_spans(con: duckdb.DuckDBPyConnection, doc_id: str) -> pd.DataFrame:
         UNION ALL
         SELECT 'count', char_start, char_end, page, surface, json_object('value', value, 'head', head), NULL, seq
         FROM counts WHERE doc_id = ?
-        ORDER BY char_start, char_end DESC""", [doc_id] * 5).df()
+        ORDER BY char_start, char_end DESC""", [doc_id] * 5))
 
 
 def documents_with_refs(con: duckdb.DuckDBPyConnection, refs: list[str]) -> dict[str, str]:
@@ -539,61 +594,47 @@ def documents_with_refs(con: duckdb.DuckDBPyConnection, refs: list[str]) -> dict
 
 
 FLAG_FILTERS = ("kind", "severity", "province", "year", "doc_id")
+FLAG_COLUMNS = ("flag_id, kind, severity, doc_id, file, province, year, ref, message, expected, found, char_start, "
+                "char_end, evidence, decision, review_note")
 
 
-def search_flags(con: duckdb.DuckDBPyConnection, filters: dict | None = None) -> pd.DataFrame:
-    """The flags the filters keep (province as written or after the merger), most severe first."""
+def search_flags(con: duckdb.DuckDBPyConnection, filters: dict | None = None, limit: int | None = None,
+                 offset: int = 0) -> tuple[list[dict], int]:
+    """One page of the flags the filters keep (province as written or after the merger), most severe first,
+    and how many they keep."""
     f = {k: (v or None) for k, v in (filters or {}).items()}
-    cols, join = _reviewed(con)
-    return con.execute(f"""
-        SELECT f.flag_id, f.kind, f.severity, f.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file, d.province,
-               year(coalesce(d.issue_date, d.issue_date_not_before)) AS year, f.ref, f.message, f.expected, f.found,
-               f.char_start, f.char_end, f.evidence, {cols}
-        FROM flags f LEFT JOIN documents d USING (doc_id) LEFT JOIN provinces p ON p.province = d.province {join}
-        WHERE (?::VARCHAR IS NULL OR f.kind = ?) AND (?::VARCHAR IS NULL OR f.severity = ?)
-          AND (?::VARCHAR IS NULL OR d.province = ? OR p.province_2025 = ?)
-          AND (?::INT IS NULL OR year(coalesce(d.issue_date, d.issue_date_not_before)) = ?::INT)
-          AND (?::VARCHAR IS NULL OR f.doc_id = ?)
-        ORDER BY f.severity = 'error' DESC, f.kind, file COLLATE vi, f.char_start""",
-        [f.get("kind"), f.get("kind"), f.get("severity"), f.get("severity"), f.get("province"), f.get("province"),
-         f.get("province"), f.get("year"), f.get("year"), f.get("doc_id"), f.get("doc_id")]).df()
+    where = """(?::VARCHAR IS NULL OR kind = ?) AND (?::VARCHAR IS NULL OR severity = ?)
+          AND (?::VARCHAR IS NULL OR province = ? OR province_2025 = ?)
+          AND (?::INT IS NULL OR year = ?::INT) AND (?::VARCHAR IS NULL OR doc_id = ?)"""
+    params = [f.get("kind"), f.get("kind"), f.get("severity"), f.get("severity"), f.get("province"), f.get("province"),
+              f.get("province"), f.get("year"), f.get("year"), f.get("doc_id"), f.get("doc_id")]
+    return _paged(con, FLAG_COLUMNS, "web_flags", where, params, "rank", limit, offset)
 
 
 def flag_choices(con: duckdb.DuckDBPyConnection) -> dict[str, list]:
     return {
-        "kind": [r[0] for r in con.execute("SELECT DISTINCT kind FROM flags ORDER BY 1").fetchall()],
-        "severity": [r[0] for r in con.execute("SELECT DISTINCT severity FROM flags ORDER BY 1").fetchall()],
+        "kind": [r[0] for r in con.execute("SELECT DISTINCT kind FROM web_flags ORDER BY 1").fetchall()],
+        "severity": [r[0] for r in con.execute("SELECT DISTINCT severity FROM web_flags ORDER BY 1").fetchall()],
         "province": [r[0] for r in con.execute(
-            "SELECT DISTINCT d.province FROM flags JOIN documents d USING (doc_id) WHERE d.province IS NOT NULL "
-            "ORDER BY 1 COLLATE vi").fetchall()],
+            "SELECT DISTINCT province FROM web_flags WHERE province IS NOT NULL ORDER BY 1 COLLATE vi").fetchall()],
     }
 
 
-def cited_documents(con: duckdb.DuckDBPyConnection, q: str | None = None) -> pd.DataFrame:
-    """Each cited số hiệu once: mentions, citing documents, the dates written with it (and how often), the
-    consensus date (most mentions), the catalog's date and title, the document in the archive if any, and
-    its validity (what replaced, repealed or amended it, and since when)."""
-    validity = ("""(SELECT string_agg(v.relation || coalesce(' by ' || v.by_ref, '') || coalesce(' since ' || strftime(v.since, '%d/%m/%Y'), ''),
-                                   '; ' ORDER BY v.since) FROM document_validity v
-                    WHERE v.target_key = (SELECT min(c.cited_key) FROM citations c WHERE c.ref = a.ref))"""
-                if _has(con, "document_validity") else "NULL::VARCHAR")
-    return con.execute(f"""
-        WITH m AS (SELECT c.ref, c.doc_type, c.issuer, c.cited_date, c.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file
-                   FROM citations c JOIN documents d USING (doc_id) WHERE c.ref IS NOT NULL),
-        dates AS (SELECT ref, cited_date, count(*) n FROM m WHERE cited_date IS NOT NULL GROUP BY 1, 2),
-        agg AS (SELECT ref, mode(doc_type) AS doc_type, mode(issuer) AS issuer, count(*) AS mentions,
-                       count(DISTINCT doc_id) AS citing_documents, list(DISTINCT file ORDER BY file) AS cited_by
-                FROM m GROUP BY 1)
-        SELECT a.ref, a.doc_type, a.issuer, a.mentions, a.citing_documents,
-               (SELECT string_agg(strftime(cited_date, '%d/%m/%Y') || ' (' || n || ')', ', ' ORDER BY n DESC, cited_date)
-                FROM dates x WHERE x.ref = a.ref) AS dates_cited,
-               (SELECT cited_date FROM dates x WHERE x.ref = a.ref ORDER BY n DESC, cited_date LIMIT 1) AS consensus,
-               k.issue_date AS catalog_date, k.title AS catalog_title,
-               (SELECT min(doc_id) FROM documents d WHERE d.ref = a.ref) AS in_archive,
-               array_to_string(a.cited_by, ', ') AS cited_by, {validity} AS validity
-        FROM agg a LEFT JOIN catalog k ON k.ref = a.ref
-        WHERE ?::VARCHAR IS NULL OR {FOLD.format(x="a.ref || ' ' || coalesce(k.title, '')")} LIKE '%' || {FOLD.format(x="?")} || '%'
-        ORDER BY a.mentions DESC, a.ref COLLATE vi""", [q or None, q or ""]).df()
+CITED_COLUMNS = ("ref, doc_type, issuer, mentions, citing_documents, dates_cited, consensus, catalog_date, catalog_title, "
+                 "in_archive, validity")
+
+
+def cited_documents(con: duckdb.DuckDBPyConnection, q: str | None = None, limit: int | None = None, offset: int = 0,
+                    cited_by: int | None = None) -> tuple[list[dict], int]:
+    """Each cited số hiệu once, most mentioned first: mentions, citing documents, the dates written with it
+    (and how often), the consensus date (most mentions), the catalog's date and title, the document in the
+    archive if any, its validity (what replaced, repealed or amended it, and since when) and the files citing
+    it (``cited_by``: the first ones only, with ``more_citing`` the number left out); and how many there are."""
+    files = "cited_by" if cited_by is None else f"cited_by[1:{int(cited_by)}]"
+    where = f"?::VARCHAR IS NULL OR search LIKE '%' || {FOLD.format(x='?')} || '%'"
+    params = [q or None, q or ""]
+    columns = f"{CITED_COLUMNS}, array_to_string({files}, ', ') AS cited_by, len(cited_by) - len({files}) AS more_citing"
+    return _paged(con, columns, "web_cited", where, params, "rank", limit, offset)
 
 
 def data_stamp(db_path) -> str:

@@ -14,7 +14,7 @@ from typing import Iterator
 import duckdb
 
 from .migrations import MIGRATIONS
-from .tables import DOCUMENT_PATHS, TABLES, path_rows
+from .tables import DOCUMENT_PATHS, TABLES, path_rows, search_key
 
 PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old rows
 
@@ -27,12 +27,13 @@ EXPORT = ["documents", *(t.name for t in TABLES if t.exported), "flags", "catalo
 DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "province", "province_source", "doc_type",
                     "ref", "issue_date", "issue_date_not_before", "issuer", "signer", "signer_title", "subject",
                     "recipients", "n_pages", "n_chars", "text", "pipeline_version", "loaded_at", "text_source",
-                    "ocr_pages", "issue_date_source", "official"]
+                    "ocr_pages", "issue_date_source", "official", "search_text"]
 
 
 def document_row(doc: dict, loaded_at: dt.datetime) -> dict:
     """The ``documents`` row of what a worker found (the one place it is built, for both executors)."""
-    return {**{c: doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION, "loaded_at": loaded_at}
+    return {**{c: doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION, "loaded_at": loaded_at,
+            "search_text": search_key(doc.get("text"))}
 
 
 class StoreError(Exception):

@@ -64,6 +64,16 @@ def citation_key(citation) -> str | None:
     return ref_key(citation.ref)
 
 
+def search_key(text: str | None) -> str | None:
+    """``documents.search_text``: the text folded for a search that ignores case and diacritics, at C speed
+    (NFD, Đ/đ → d, every non-ASCII character dropped, so the combining marks go; lower case).  The text
+    itself keeps its diacritics; a query's words are folded the same way."""
+    import unicodedata
+    if text is None:
+        return None
+    return unicodedata.normalize("NFD", text).replace("Đ", "d").replace("đ", "d").encode("ascii", "ignore").decode().lower()
+
+
 CITATIONS = TableSpec("citations", "seq", (
     field("doc_type", "VARCHAR"), field("ref", "VARCHAR"), field("number", "VARCHAR"), field("year", "INTEGER"),
     field("symbol", "VARCHAR"), field("issuer", "VARCHAR"), field("name", "VARCHAR"), field("cited_date", "DATE"),

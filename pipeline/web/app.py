@@ -6,9 +6,6 @@ import csv
 import io
 import json
 import math
-import shutil
-import tempfile
-import threading
 import time
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +15,7 @@ import duckdb
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -26,89 +24,13 @@ from starlette.staticfiles import StaticFiles
 from .. import report
 from .i18n import labels, num, pct
 from .marks import Span, render
+from .snapshot import Snapshot
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
 FLAG_PAGE_SIZE = 100
+CITED_BY_SHOWN = 12   # files named in the cited page's "cited by" cell; the count links to all of them
 CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
-
-
-class Snapshot:
-    """A copy of the database, refreshed when the file changes and no run holds it; opened per request."""
-
-    def __init__(self, db: Path):
-        self.db = Path(db)
-        self.dir = Path(tempfile.mkdtemp(prefix="vanban-serve-"))
-        self.path, self.stamp, self.taken_at, self.busy = None, None, None, False
-        self.lock = threading.Lock()
-        self._index = (None, None)
-        self.refresh()
-
-    def refresh(self) -> None:
-        stamp = report.data_stamp(self.db)
-        if stamp == self.stamp:
-            return
-        with self.lock:
-            if stamp == self.stamp:
-                return
-            try:   # holding a read-only connection keeps a writer out while the file is copied
-                con = duckdb.connect(str(self.db), read_only=True)
-            except duckdb.Error:
-                self.busy = self.path is not None
-                if self.path is None:
-                    raise
-                return
-            try:
-                target = self.dir / f"snap-{time.time_ns()}.duckdb"
-                shutil.copyfile(self.db, target)
-                wal = Path(str(self.db) + ".wal")
-                if wal.exists():
-                    shutil.copyfile(wal, str(target) + ".wal")
-            finally:
-                con.close()
-            old, self.path, self.stamp, self.busy = self.path, target, stamp, False
-            self.taken_at = datetime.now()
-            if old is not None:
-                for p in (old, Path(str(old) + ".wal")):
-                    with contextlib.suppress(OSError):
-                        p.unlink()
-        self._start_index()
-
-    def text_index(self, con) -> report.TextIndex:
-        """The folded texts of the current snapshot: built in the background after each refresh, waited
-        for by the first search that needs it."""
-        with self.lock:
-            path, job = self._index
-        if path != self.path:
-            self._start_index()
-            with self.lock:
-                path, job = self._index
-        job.join()
-        return job.result
-
-    def _start_index(self) -> None:
-        path = self.path
-
-        def build():
-            con = duckdb.connect(str(path), read_only=True)
-            try:
-                job.result = report.TextIndex(con)
-            finally:
-                con.close()
-        job = threading.Thread(target=build, daemon=True)
-        with self.lock:
-            self._index = (path, job)
-        job.start()
-
-    @contextlib.contextmanager
-    def connect(self):
-        with contextlib.suppress(duckdb.Error):
-            self.refresh()
-        con = duckdb.connect(str(self.path), read_only=True)
-        try:
-            yield con
-        finally:
-            con.close()
 
 
 def _clean(v):
@@ -201,7 +123,7 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
     # --- pages ---------------------------------------------------------------------------------
     async def overview(request: Request):
         with snap.connect() as con:
-            ov = report.overview(con)
+            ov = snap.memo(con, "overview", lambda: report.overview(con))
         return page(request, "overview.html", ov=ov, active="overview")
 
     def doc_filters(request: Request) -> dict:
@@ -223,20 +145,17 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
             pageno = 1
         fmt = fmt_of(request)
         with snap.connect() as con:
+            matches = report.matching(con, q)
             if fmt:
-                frame, _ = report.search_documents(con, q, filters, sort, desc, limit=None,
-                                                   index=snap.text_index(con) if q else None)
-                cols = [c for c in frame.columns]
-                return download("documents", cols, _rows(frame, cols), fmt)
-            index = snap.text_index(con) if q else None
-            frame, total = report.search_documents(con, q, filters, sort, desc, PAGE_SIZE, (pageno - 1) * PAGE_SIZE,
-                                                   with_text=bool(q), index=index)
-            facets = report.document_facets(con, q, filters, index)
-        docs = []
-        for _, r in frame.iterrows():
-            d = {c: _clean(r[c]) for c in frame.columns if c != "text"}
-            d["snippet"] = _snippet(r["text"], q) if q else None
-            docs.append(d)
+                rows, _ = report.search_documents(con, matches, filters, sort, desc, limit=None)
+                cols = list(rows[0]) if rows else [c.strip() for c in report.DOC_COLUMNS.split(",")]
+                return download("documents", cols, [list(r.values()) for r in rows], fmt)
+            docs, total = report.search_documents(con, matches, filters, sort, desc, PAGE_SIZE, (pageno - 1) * PAGE_SIZE,
+                                                  with_text=matches is not None)
+            facets = (report.document_facets(con, matches, filters) if matches is not None or any(filters.values()) else
+                      snap.memo(con, "facets", lambda: report.document_facets(con)))
+        for d in docs:
+            d["snippet"] = _snippet(d.pop("text"), q) if matches is not None else None
         pages = max(1, math.ceil(total / PAGE_SIZE))
         return page(request, "documents.html", docs=docs, total=total, facets=facets, filters=filters, sort=sort,
                     desc=desc, pageno=pageno, pages=pages, active="documents")
@@ -248,26 +167,24 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
             if doc is None:
                 return page(request, "notfound.html", active=None)
             spans = report.document_spans(con, doc_id)
-            flags = report.search_flags(con, {"doc_id": doc_id})
-            refs = sorted({r for r in spans["ref"].dropna()})
+            flags, _ = report.search_flags(con, {"doc_id": doc_id})
+            refs = sorted({r["ref"] for r in spans if r["ref"] is not None})
             in_archive = report.documents_with_refs(con, refs)
-        doc = {k: _clean(v) for k, v in doc.items()}
         text = doc.get("text") or ""
         L = labels("en" if request.query_params.get("lang") == "en" else "vi")
         ms, items = [], []
-        for _, r in spans.iterrows():
+        for r in spans:
             details = {k: v for k, v in json.loads(r["details"]).items() if v is not None}
             title = f"{L.get(r['kind'], r['kind'])} · " + "; ".join(f"{k}: {v}" for k, v in details.items()) + \
-                    (f" · {L['page']} {int(r['page'])}" if _clean(r["page"]) is not None else "")
-            attrs = (("title", title), ("data-page", _clean(r["page"])), ("data-ref", _clean(r["ref"])),
+                    (f" · {L['page']} {r['page']}" if r["page"] is not None else "")
+            attrs = (("title", title), ("data-page", r["page"]), ("data-ref", r["ref"]),
                      ("data-values", json.dumps(details, ensure_ascii=False)))
-            ms.append(Span(r["kind"], int(r["char_start"]), int(r["char_end"]), attrs))
-            items.append({"kind": r["kind"], "start": int(r["char_start"]), "end": int(r["char_end"]),
-                          "surface": r["surface"], "page": _clean(r["page"]), "details": details,
-                          "ref": _clean(r["ref"]), "in_archive": in_archive.get(_clean(r["ref"]))})
+            ms.append(Span(r["kind"], r["char_start"], r["char_end"], attrs))
+            items.append({"kind": r["kind"], "start": r["char_start"], "end": r["char_end"],
+                          "surface": r["surface"], "page": r["page"], "details": details,
+                          "ref": r["ref"], "in_archive": in_archive.get(r["ref"])})
         flag_list = []
-        for _, f in flags.iterrows():
-            fl = {c: _clean(f[c]) for c in flags.columns}
+        for fl in flags:
             fl["evidence"] = _evidence(fl["evidence"])
             flag_list.append(fl)
             if fl["char_start"] is not None and fl["char_end"] is not None:
@@ -285,24 +202,23 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
         if filters["year"] and not filters["year"].isdigit():
             filters["year"] = None
         fmt = fmt_of(request)
-        with snap.connect() as con:
-            frame = report.search_flags(con, filters)
-            choices = report.flag_choices(con)
-        cols = ["kind", "severity", "file", "province", "year", "ref", "message", "expected", "found", "doc_id",
-                "char_start", "char_end", "flag_id"]
-        if fmt:
-            return download("flags", cols + ["evidence"], _rows(frame, cols + ["evidence"]), fmt)
         try:
             pageno = max(1, int(qp.get("page", "1")))
         except ValueError:
             pageno = 1
-        total, pages = len(frame), max(1, math.ceil(len(frame) / FLAG_PAGE_SIZE))
-        frame = frame.iloc[(pageno - 1) * FLAG_PAGE_SIZE: pageno * FLAG_PAGE_SIZE]
-        rows = []
-        for _, f in frame.iterrows():
-            fl = {c: _clean(f[c]) for c in frame.columns}
+        with snap.connect() as con:
+            if fmt:
+                rows, _ = report.search_flags(con, filters)
+            else:
+                rows, total = report.search_flags(con, filters, FLAG_PAGE_SIZE, (pageno - 1) * FLAG_PAGE_SIZE)
+                choices = snap.memo(con, "flag_choices", lambda: report.flag_choices(con))
+        cols = ["kind", "severity", "file", "province", "year", "ref", "message", "expected", "found", "doc_id",
+                "char_start", "char_end", "flag_id"]
+        if fmt:
+            return download("flags", cols + ["evidence"], [[r[c] for c in cols + ["evidence"]] for r in rows], fmt)
+        pages = max(1, math.ceil(total / FLAG_PAGE_SIZE))
+        for fl in rows:
             fl["evidence"] = _evidence(fl["evidence"])
-            rows.append(fl)
         return page(request, "flags.html", rows=rows, total=total, pageno=pageno, pages=pages, filters=filters,
                     choices=choices, active="flags",
                     allow_review=allow_review)
@@ -337,18 +253,21 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
     async def cited(request: Request):
         q = request.query_params.get("q", "").strip() or None
         fmt = fmt_of(request)
-        with snap.connect() as con:
-            frame = report.cited_documents(con, q)
-        cols = list(frame.columns)
-        if fmt:
-            return download("cited_documents", cols, _rows(frame, cols), fmt)
         try:
             pageno = max(1, int(request.query_params.get("page", "1")))
         except ValueError:
             pageno = 1
-        total, pages = len(frame), max(1, math.ceil(len(frame) / FLAG_PAGE_SIZE))
-        frame = frame.iloc[(pageno - 1) * FLAG_PAGE_SIZE: pageno * FLAG_PAGE_SIZE]
-        rows = [{c: _clean(r[c]) for c in cols} for _, r in frame.iterrows()]
+        with snap.connect() as con:
+            if fmt:
+                rows, _ = report.cited_documents(con, q)
+            else:
+                rows, total = report.cited_documents(con, q, FLAG_PAGE_SIZE, (pageno - 1) * FLAG_PAGE_SIZE,
+                                                     cited_by=CITED_BY_SHOWN)
+        if fmt:
+            cols = [c for c in rows[0] if c != "more_citing"] if rows else \
+                [c.strip() for c in report.CITED_COLUMNS.split(",")] + ["cited_by"]
+            return download("cited_documents", cols, [[r[c] for c in cols] for r in rows], fmt)
+        pages = max(1, math.ceil(total / FLAG_PAGE_SIZE))
         return page(request, "cited.html", rows=rows, total=total, pageno=pageno, pages=pages, active="cited")
 
     async def compare(request: Request):
@@ -359,7 +278,8 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
         chosen = [p for p in qp.getlist("p") if p]
         fmt = fmt_of(request)
         with snap.connect() as con:
-            frame = report.compare(con, by, metric, report.years_selection(years))
+            frame = snap.memo(con, ("compare", by, metric, years),
+                              lambda: report.compare(con, by, metric, report.years_selection(years)))
             all_provinces = [str(v) for v in frame[by].dropna()] if by in frame.columns else []
         if chosen and by in frame.columns:
             frame = frame[frame[by].isin(chosen)]
@@ -388,9 +308,29 @@ def create_app(db: Path, allow_review: bool = False) -> Starlette:
         Route("/compare.{fmt}", compare), Route("/version", version),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, middleware=[Middleware(ServerTiming)])
     app.state.snapshot = snap
     return app
+
+
+class ServerTiming:
+    """A ``Server-Timing`` header on each response: its time on the server and the CPU the process spent
+    meanwhile (DuckDB's threads included), which bench/bench_web.py reports."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        wall, cpu = time.perf_counter(), time.process_time()
+
+        async def send_timed(message):
+            if message["type"] == "http.response.start":
+                timing = f"app;dur={(time.perf_counter() - wall) * 1000:.1f}, cpu;dur={(time.process_time() - cpu) * 1000:.1f}"
+                message = {**message, "headers": [*message.get("headers", []), (b"server-timing", timing.encode())]}
+            await send(message)
+        await self.app(scope, receive, send_timed)
 
 
 def _evidence(raw) -> list[tuple[str, str]]:
