@@ -75,10 +75,11 @@ def _union(branches, state, flags: int) -> re.Pattern | None:
 
 
 @functools.cache
-def _split() -> tuple[re.Pattern | None, re.Pattern | None, re.Pattern | None] | None:
-    """(branches searched in the whole text, the other branches, their key): each match of the
-    other branches holds a match of the key, so it lies in a few characters around one."""
-    from ftfy.badness import BADNESS_RE
+def _split(BADNESS_RE: re.Pattern) -> tuple[re.Pattern | None, re.Pattern | None, re.Pattern | None, int] | None:
+    """(branches searched in the whole text, the other branches, their key, their longest match) of
+    ftfy's pattern: each match of the other branches holds a match of the key, so it lies in a few
+    characters around one.  (Compiled from parsed branches, they have no pattern text; the regex
+    audit, which reads pattern texts, times ftfy's pattern through the readers instead.)"""
     flags = BADNESS_RE.flags
     try:
         parsed = _sre_parse.parse(BADNESS_RE.pattern, flags)
@@ -108,9 +109,9 @@ def _split() -> tuple[re.Pattern | None, re.Pattern | None, re.Pattern | None] |
 
 def is_bad(text: str) -> bool:
     """``ftfy.badness.is_bad(text)``: whether the text looks like it contains mojibake."""
-    split = _split()
+    from ftfy.badness import BADNESS_RE, is_bad as ftfy_is_bad
+    split = _split(BADNESS_RE)
     if split is None:
-        from ftfy.badness import is_bad as ftfy_is_bad
         return ftfy_is_bad(text)
     whole, keyed, key, width = split
     if whole is not None and whole.search(text):
