@@ -187,10 +187,9 @@ def footnote_markers(m: Mapped) -> Mapped:
 
 
 # a số hiệu broken by a line end: 'TT-\nBTP', '6138/UBND-\nKGVX', '59/2012/\nNĐ-CP', '1050\n/QĐ-SCT'
-# (both branches start with spaces and a line end: the lookahead spares the lookbehinds elsewhere)
 _SPLIT_SYMBOL = regex.compile(
-    r"(?=[ \t]*\n)(?:(?<=\d[ \t]?/[\p{L}\d/&.]*(?:[\p{L}\d&.]-|/))[ \t]*(?:\n[ \t]*)+(?=\p{Lu})"
-    r"|(?<=\d)[ \t]*(?:\n[ \t]*)+(?=/(?:\d{4}/)?\p{Lu}))", RULE_FLAGS)
+    r"(?<=\d[ \t]?/[\p{L}\d/&.]*(?:[\p{L}\d&.]-|/))[ \t]*(?:\n[ \t]*)+(?=\p{Lu})"
+    r"|(?<=\d)[ \t]*(?:\n[ \t]*)+(?=/(?:\d{4}/)?\p{Lu})", RULE_FLAGS)
 # a word hyphenated across a line end: 'thực hi-\nện' (rare in Vietnamese, common in OCR)
 _SPLIT_WORD = regex.compile(r"(?<=\p{Ll})-[ \t]*\n[ \t]*(?=\p{Ll})", RULE_FLAGS)
 
