@@ -19,9 +19,9 @@ def to_date(day: int, month: int, year: int | None) -> dt.date | None:
 
 
 def from_match(m: regex.Match) -> DateMention:
-    g = m.groupdict()
-    d, mo, y = (g["d2"], g["m2"], g["y2"]) if g.get("d2") else (g["d"], g["m"], g["y"])
-    day, month, year = int(d), int(mo), int(y)
+    """The date of a match of a pattern holding ``patterns.DATE`` (its worded or its numeric groups)."""
+    d2, m2, y2, d, mo, y = m.group("d2", "m2", "y2", "d", "m", "y")
+    day, month, year = (int(d2), int(m2), int(y2)) if d2 else (int(d), int(mo), int(y))
     return DateMention(m.start(), m.end(), m.group(), day, month, year, to_date(day, month, year))
 
 
@@ -34,4 +34,14 @@ def is_us_date(m: regex.Match) -> bool:
 
 def find_dates(text: str) -> list[DateMention]:
     """Every full date (day, month, year) in the text, valid or not; US month/day/year dates are not dates."""
-    return [from_match(m) for m in P.ANY_DATE.finditer(text) if not is_us_date(m)]
+    out = []
+    for m in P.ANY_DATE.finditer(text):
+        d2, m2, y2, d, mo, y = m.group("d2", "m2", "y2", "d", "m", "y")
+        if d2:
+            day, month, year = int(d2), int(m2), int(y2)
+        else:
+            day, month, year = int(d), int(mo), int(y)
+            if day <= 12 < month and not m.group().lower().startswith("ngày"):
+                continue   # is_us_date, from the groups already read
+        out.append(DateMention(m.start(), m.end(), m.group(), day, month, year, to_date(day, month, year)))
+    return out

@@ -26,7 +26,8 @@ WORDED_DATE = rf"(?P<d2>{DAY})\s*tháng\s*(?P<m2>{MONTH})\s*(?:,\s*)?(?:năm\s*|
 DATE = rf"(?:{WORDED_DATE}|{NUMERIC_DATE})"
 # a date introduced by 'ngày' (the form used with citations and on the date line)
 NGAY_DATE = regex.compile(rf"(?<!\p{{L}})ngày\s*{DATE}", RULE_FLAGS_I)
-ANY_DATE = regex.compile(rf"(?<![\d/.])(?:ngày\s*)?{DATE}", RULE_FLAGS_I)
+# (a date starts with 'ngày' or a digit: the lookahead spares the lookbehinds at every other position)
+ANY_DATE = regex.compile(rf"(?=ngày|\d)(?<![\d/.])(?:ngày\s*)?{DATE}", RULE_FLAGS_I)
 
 # --- số hiệu -----------------------------------------------------------------------------------
 # one segment of a symbol: starts with a capital (NĐ, CP, TTg, KGVX, XDKT&TDTHPL, QH15)

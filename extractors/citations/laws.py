@@ -2,6 +2,7 @@
 số điều của Luật Đầu tư công' with the amended law nested inside it)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -36,13 +37,22 @@ def law_type(word: str) -> str:
     return LAW_TYPES[WS.sub(" ", word).lower()]
 
 
+@functools.cache
+def _names_by_start() -> dict[str, tuple[tuple[int, str], ...]]:
+    """The known law names in lower case, longest first, by their first two characters (every name
+    has at least two): a name is compared only with the texts that start like it."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for name in vocab.law_names():
+        out.setdefault(name.lower()[:2], []).append((len(name), name.lower()))
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _name_after(text: str, pos: int) -> int:
     """End of a law's name that starts at ``pos`` (just after 'Luật '); ``pos`` if there is none."""
     rest = text[pos:pos + 200]
     low = rest.lower()
-    for name in vocab.law_names():
-        n = len(name)
-        if low[:n] == name.lower() and (n == len(rest) or not rest[n].isalnum()):
+    for n, name in _names_by_start().get(low[:2], ()):
+        if low[:n] == name and (n == len(rest) or not rest[n].isalnum()):
             return pos + n
     first = regex.match(r"(?P<w>[\p{L}\d][\p{L}\d\-]*)", rest)
     if not first:

@@ -1,6 +1,8 @@
 """Deadlines: dates by which something is due (a day, a month, or recurring every year)."""
 from __future__ import annotations
 
+import re
+
 import regex
 from .. import patterns as P
 from ..dates import to_date
@@ -27,6 +29,32 @@ DEADLINE = regex.compile(
                       |(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:\s*(?:trong\s+)?))?tháng\s+(?P<mm>\d{{1,2}})
          (?:\s*(?:/|năm)\s*(?P<my>\d{{4}})|(?P<mrec>\s+(?:{alternation(DEADLINE_WORDS['recurring'])})))
     """, RULE_FLAGS)
+# Where a DEADLINE match can start: every branch starts with a word that no letter precedes, the first
+# word of a cue or time label or one of the words the branches spell out.  Those words are found by a
+# plain scan of the lower-cased text (same offsets when lowering keeps the length; else the stdlib engine
+# ignoring case), far faster than DEADLINE can reject every other position; DEADLINE is then tried only
+# there, in order, as finditer would.  Occurrences overlapping an earlier one need no try: they follow
+# a letter of it.
+_FIRST_WORDS = sorted({w.split()[0].lower() for w in DEADLINE_WORDS['cues'] + DEADLINE_WORDS['time_labels']}
+                      | {"đến", "hoàn", "xong", "trong", "trước", "hết", "vào", "từ", "quý", "dự", "thực", "chậm", "tháng"})
+DEADLINE_START = re.compile("|".join(map(re.escape, _FIRST_WORDS)))
+DEADLINE_START_ANY_CASE = re.compile(DEADLINE_START.pattern, re.I)
+
+
+def deadline_matches(text: str):
+    """``DEADLINE.finditer(text)``, tried only where a match can start."""
+    low = text.lower()
+    starts = DEADLINE_START.finditer(low) if len(low) == len(text) else DEADLINE_START_ANY_CASE.finditer(text)
+    end = 0
+    for c in starts:
+        if c.start() < end:
+            continue
+        m = DEADLINE.match(text, c.start())
+        if m:
+            yield m
+            end = m.end()
+
+
 DL_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['not_before'])})\s*(?:từ\s+)?$", RULE_FLAGS)
 OBLIGATION = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['obligation'])}|tổ\s+chức)(?!\p{{L}})", regex.V1 | regex.I)
 # the obligations a sentence about an event can still carry ('xây dựng kịch bản Lễ kỷ niệm, trình … trong tháng 6')
@@ -56,7 +84,7 @@ WHO_LEAD = regex.compile(r"^(?:[-+•*–]\s*|\d+\.\s*|[a-zđ]\)\s*)?(?:Giao\s+|
 def find_deadlines(text: str) -> list[Deadline]:
     out: list[Deadline] = []
     seen: set[tuple] = set()
-    for m in DEADLINE.finditer(text):
+    for m in deadline_matches(text):
         g = m.groupdict()
         recurring = None
         precision = "day"

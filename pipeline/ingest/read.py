@@ -19,6 +19,7 @@ from .doc import read_doc
 from .docx import read_docx
 from .encodings import convert, detect
 from .html import read_html
+from .mojibake import is_bad
 from .pdf import GARBLED_SHARE, OCR_MODES, garbled_share, pdf_tables, read_pdf
 from .raw import RawDocument, RawTable, ReadError
 from .text import bom_encoding, decode_text, read_text
@@ -69,7 +70,6 @@ def repair_mojibake(text: str) -> str | None:
     """The text with UTF-8-read-as-Windows-1252 undone by ftfy, or None when it is not mojibake."""
     try:
         import ftfy
-        from ftfy.badness import is_bad
     except ImportError:
         return None
     if not is_bad(text):
@@ -120,7 +120,7 @@ def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> R
         if any(f is not None for f in fixed):   # UTF-8 read as Windows-1252 somewhere on the way
             doc.pages = [f if f is not None else p for f, p in zip(fixed, doc.pages)]
             doc.text_source = "mojibake"
-    share = garbled_share(doc.raw_text)
+    share = garbled_share(doc.raw_text) if fmt == "pdf" else 0.0   # only a PDF text layer can be garbled
     if fmt == "pdf" and share > GARBLED_SHARE:
         doc.status = "garbled_text_layer"
         doc.error = (f"text layer maps glyphs to wrong characters ({share:.0%} impossible code points; "

@@ -190,3 +190,23 @@ def test_figure_extractors_never_fail_and_stay_inside_the_text(text):
     found = (F.find_budget(text) + F.find_staffing(text) + F.find_deadlines(text) + F.find_counts(text))
     for x in found:
         assert 0 <= x.start <= x.end <= len(text) and text[x.start:x.end] == x.surface
+
+
+# --- deadlines: DEADLINE tried only where one of its first words stands, as finditer would ----------
+
+from extractors.figures.deadlines import DEADLINE, deadline_matches  # noqa: E402
+
+DEADLINE_TEXTS = [
+    "Các phòng gửi báo cáo chậm nhất là ngày 15/12/2025; hoàn thành trong quý II/2026 và trước tháng 6 năm 2026.",
+    "THỜI HẠN: TRƯỚC NGÀY 20/11 HẰNG NĂM. Đến hết ngày 31/12 hàng năm, Sở tổng hợp; từ quý I/2025 đến quý III/2025.",
+    "Dự kiến hoàn thành trong tháng 9/2026, xong trong 10 ngày; thời gian thực hiện: tháng 3 hàng năm.",
+    "İstanbul: hạn chót là ngày 05/01/2027, không muộn hơn ngày 1/2/2027 (lowering changes this text's length)",
+    "hếttháng 5/2026 vàotháng 6/2026 trướcngày 3/3/2026 (no start after a letter), phải xong trong tháng 7/2026",
+]
+
+
+@pytest.mark.parametrize("text", DEADLINE_TEXTS)
+def test_deadline_matches_are_finditers(text):
+    expected = [(m.span(), m.group()) for m in DEADLINE.finditer(text)]
+    assert expected   # each sentence holds deadlines
+    assert [(m.span(), m.group()) for m in deadline_matches(text)] == expected

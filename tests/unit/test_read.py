@@ -4,6 +4,7 @@ import unicodedata
 from pathlib import Path
 
 import docx
+import pytest
 
 from pipeline.ingest.read import decode_text, read_document, sniff
 
@@ -98,3 +99,46 @@ def test_docx_blank_cells_keep_their_column(tmp_path):
     path = tmp_path / "b.docx"
     d.save(path)
     assert read_document(path).raw_text.splitlines() == ["Cấp | 2024 | 2025", "Cấp xã |  | 9.500.000"]
+
+
+# --- the mojibake test: ftfy's answer, found faster ----------------------------------------------
+
+from ftfy.badness import BADNESS_RE, is_bad as ftfy_is_bad  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from pipeline.ingest import mojibake  # noqa: E402
+
+MOJIBAKE_CASES = [
+    VI,
+    VI.upper(),
+    "Đề nghị các đơn vị báo cáo “kết quả” – trước ngày 15/12/2025…",
+    "Nhiệt độ 25°C, diện tích 12 m², tỷ lệ ½ • mục § 3",
+    "Báo cáo số 12/BC-UBND — 中国 и Россия, ÀÁÂ àáâ",
+    "ĐÀ NẴNG: Ông ĐÁ, bà Âu, chị Â ",          # capitals after small accented letters, 'Â' before a space
+    "a Â b. Â ”Â ",
+    "Â cuối",
+]
+
+
+@pytest.mark.parametrize("text", MOJIBAKE_CASES + [t.encode("utf-8").decode("cp1252", errors="replace")
+                                                   for t in MOJIBAKE_CASES]
+                         + [t.encode("utf-8").decode("latin-1") for t in MOJIBAKE_CASES])
+def test_mojibake_test_answers_as_ftfy(text):
+    assert mojibake.is_bad(text) == ftfy_is_bad(text)
+
+
+def test_mojibake_test_finds_utf8_read_as_cp1252():
+    bad = VI.encode("utf-8").decode("cp1252", errors="replace")
+    assert mojibake.is_bad(bad) and not mojibake.is_bad(VI)
+    assert mojibake._split(BADNESS_RE) is not None   # the fast form was built from ftfy's pattern, not the fallback
+
+
+_ALPHABET = st.sampled_from(sorted(mojibake.PLAIN) + list("“”–—…•°²½×€ÃÂÄÅÆÇÐÑÕÖ×ØÙÚÛÜÝÞßãäåæçðñõöøùúûüýþÿ™œžŸ¡¢£¤¥¦§¨©ª«¬®¯±³´µ¶·¸¹º»¼¾¿中и"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.text(alphabet=_ALPHABET, max_size=12), st.sampled_from(["", " ", "\n", VI[:30]])),
+                max_size=8))
+def test_mojibake_test_answers_as_ftfy_on_any_mix(parts):
+    text = "".join(a + b for a, b in parts)
+    assert mojibake.is_bad(text) == ftfy_is_bad(text)
