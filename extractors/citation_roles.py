@@ -25,13 +25,14 @@ ROLES = ("basis", "implements", "amends", "replaces", "repeals", "guides", "refe
 
 
 @functools.cache
-def _vocab() -> dict:
+def role_words() -> dict:
+    """``vocab/citation_roles.yaml``: the role words, and the words that pair two mentions (extractors/relations.py)."""
     return vocab.load("citation_roles.yaml")
 
 
 @functools.cache
 def _patterns():
-    v = _vocab()
+    v = role_words()
     word_role = {w.lower(): role for role, words in v["roles"].items() for w in words}
     word_role.update({w.lower(): "by:" + relation for relation, words in v["passive"].items() for w in words})
     trigger = regex.compile(rf"(?<!\p{{L}})(?:{alternation(word_role)})(?!\p{{L}})", FLAGS)

@@ -575,7 +575,7 @@ def cited_documents(con: duckdb.DuckDBPyConnection, q: str | None = None) -> pd.
     its validity (what replaced, repealed or amended it, and since when)."""
     validity = ("""(SELECT string_agg(v.relation || coalesce(' by ' || v.by_ref, '') || coalesce(' since ' || strftime(v.since, '%d/%m/%Y'), ''),
                                    '; ' ORDER BY v.since) FROM document_validity v
-                    WHERE v.target_key = (SELECT min(c.cited_key) FROM citations c WHERE c.ref = a.ref))"""
+                    WHERE v.target_key = (SELECT min(c.ref_key) FROM citations c WHERE c.ref = a.ref))"""
                 if _has(con, "document_validity") else "NULL::VARCHAR")
     return con.execute(f"""
         WITH m AS (SELECT c.ref, c.doc_type, c.issuer, c.cited_date, c.doc_id, regexp_extract(d.source_path, '[^/]+$') AS file

@@ -13,7 +13,7 @@ import duckdb
 
 from .tables import DOCUMENT_PATHS, FLAGS
 from .views import CITATION_NETWORK, VIEWS_SQL
-from .graph import FLAG_REVIEWS, GRAPH
+from .graph import DROP_CITED_KEY, FLAG_REVIEWS, GRAPH
 
 
 def add_citation_ref_key(con: duckdb.DuckDBPyConnection) -> None:
@@ -237,4 +237,6 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     ("0014_flag_reviews", FLAG_REVIEWS),
     # a 'so cùng kỳ (…)' amount (role baseline) is the year before's figure: the views leave it out
     ("0015_budget_baseline", VIEWS_SQL),
+    # issue 15: the graph keyed by citations.ref_key, not by a copy of it
+    ("0016_drop_cited_key", DROP_CITED_KEY),
 ]
