@@ -145,6 +145,12 @@ def WS(s: str) -> str:
     return vocab.WS.sub(" ", s)
 
 
+def _a_part(text: str, m: Mention) -> bool:
+    """Whether the mention stands for a part of its document: an article ('Điều 5 của …') or what is issued with
+    it ('Phụ lục III ban hành kèm theo Nghị định …')."""
+    return m.pinpoint or bool(AT_END.search(text, max(0, m.start - 30), m.start))
+
+
 def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] | None = None) -> list[Supersession]:
     """Statements that a document replaces or repeals another: 'Thông tư này … thay thế Thông tư số X'
     (the citing document), 'Thông tư số A … thay thế Thông tư số B' (A, cited just before in the same
@@ -178,13 +184,13 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
         between = text[r.end:m.start]
         if AT.match(between):
             continue   # '… sửa đổi, bổ sung, thay thế, bãi bỏ tại Nghị định số X': what X changes, not X
+        before = [j for j, p in enumerate(mentions[:k]) if lo <= p.start and p.end <= r.start]
         if r.role == "amends":
             relation = "amended"
-        elif m.pinpoint or partial.search(between):
-            relation = "amended"   # 'bãi bỏ Điều 5 của Quyết định số …'
+        elif m.pinpoint or partial.search(between) or any(_a_part(text, mentions[j]) for j in [k, *before[-1:]]):
+            relation = "amended"   # 'bãi bỏ Điều 5 của Quyết định số …', 'Phụ lục kèm theo Nghị định A (thay thế Nghị định B)'
         else:
             relation = "replaced" if r.role == "replaces" else "repealed"
-        before = [j for j, p in enumerate(mentions[:k]) if lo <= p.start and p.end <= r.start]
         if self_.search(text, lo, r.start) and not before:
             # 'Thông tư này có hiệu lực kể từ ngày 05/8/2021 và thay thế …': replaced from that day
             out.append(Supersession(k, None, relation, _in_force_from(text, r.start), lo, m.end))

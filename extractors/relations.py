@@ -14,6 +14,7 @@ from typing import Sequence
 import regex
 
 from .citation_roles import Mention, Role, roles, role_words
+from .citations import ref_key
 from .models import Citation
 from .vocab import alternation
 
@@ -57,12 +58,13 @@ def implements(text: str, mentions: Sequence[Mention], found: Sequence[Role]) ->
     purpose, issuing = _patterns()
     numbered = [k for k, m in enumerate(mentions) if m.ref]
     out = []
+    key = {k: ref_key(mentions[k].ref) for k in numbered}
     for n, j in enumerate(numbered):
         b, r = mentions[j], found[j]
         if (r.role not in IMPLEMENTING or r.start >= b.start or b.start - r.end > NEAR
                 or any(r.end <= m.start < b.start for m in mentions)):
             continue   # the role word stands right before this mention, not before one listed earlier
-        before = [i for i in numbered[:n] if mentions[i].end <= r.start]
+        before = [i for i in numbered[:n] if mentions[i].end <= r.start and key[i] != key[j]]   # never itself
         if before:
             a = mentions[before[-1]]
             if (b.start - a.end <= REACH and not SENTENCE_BREAK.search(text, a.end, b.start)
@@ -73,7 +75,7 @@ def implements(text: str, mentions: Sequence[Mention], found: Sequence[Role]) ->
             a = mentions[i]
             if a.start - b.end > REACH or SENTENCE_BREAK.search(text, b.end, a.start):
                 break
-            if issuing.search(text, max(b.end, a.start - 40), a.start):
+            if key[i] != key[j] and issuing.search(text, max(b.end, a.start - 40), a.start):
                 out.append(Link(b.start, a.end, text[b.start:a.end], implementer=i, implemented=j))
                 break
     return out
