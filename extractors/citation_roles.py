@@ -145,10 +145,10 @@ def WS(s: str) -> str:
     return vocab.WS.sub(" ", s)
 
 
-def _a_part(text: str, m: Mention) -> bool:
-    """Whether the mention stands for a part of its document: an article ('Điều 5 của …') or what is issued with
-    it ('Phụ lục III ban hành kèm theo Nghị định …')."""
-    return m.pinpoint or bool(AT_END.search(text, max(0, m.start - 30), m.start))
+def _issued_with(text: str, m: Mention) -> bool:
+    """Whether the mention stands for what is issued with its document ('Phụ lục III ban hành kèm theo Nghị định …'),
+    not the document.  (An article of the replacing one only says where: 'Điều 19 Quy định A … thay thế B'.)"""
+    return bool(AT_END.search(text, max(0, m.start - 30), m.start))
 
 
 def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] | None = None) -> list[Supersession]:
@@ -187,7 +187,8 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
         before = [j for j, p in enumerate(mentions[:k]) if lo <= p.start and p.end <= r.start]
         if r.role == "amends":
             relation = "amended"
-        elif m.pinpoint or partial.search(between) or any(_a_part(text, mentions[j]) for j in [k, *before[-1:]]):
+        elif (m.pinpoint or partial.search(between) or _issued_with(text, m)
+              or (before and _issued_with(text, mentions[before[-1]]))):
             relation = "amended"   # 'bãi bỏ Điều 5 của Quyết định số …', 'Phụ lục kèm theo Nghị định A (thay thế Nghị định B)'
         else:
             relation = "replaced" if r.role == "replaces" else "repealed"

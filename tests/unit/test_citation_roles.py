@@ -52,6 +52,8 @@ def test_every_role_has_an_example():
     ("Bãi bỏ Điều 5 của Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019.", "25/2019/QĐ-UBND", None, "amended"),
     ("Mẫu số 05 được quy định tại Phụ lục II ban hành kèm theo Nghị định số 88/2025/NĐ-CP (thay thế Nghị định số "
      "41/2019/NĐ-CP).", "41/2019/NĐ-CP", "88/2025/NĐ-CP", "amended"),
+    ("Theo Điều 19 Quy định số 366-QĐ/TW thì Quy định có hiệu lực từ ngày 30/8/2025 và thay thế Quy định số 124-QĐ/TW.",
+     "124-QĐ/TW", "366-QĐ/TW", "replaced"),
     ("Mẫu TK02 ban hành kèm theo Thông tư số 19/2025/TT-BCA thay thế mẫu TK02 ban hành kèm theo Thông tư số "
      "31/2020/TT-BCA.", "31/2020/TT-BCA", "19/2025/TT-BCA", "amended"),
 ])
