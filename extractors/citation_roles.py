@@ -25,13 +25,14 @@ ROLES = ("basis", "implements", "amends", "replaces", "repeals", "guides", "refe
 
 
 @functools.cache
-def _vocab() -> dict:
+def role_words() -> dict:
+    """``vocab/citation_roles.yaml``: the role words, and the words that pair two mentions (extractors/relations.py)."""
     return vocab.load("citation_roles.yaml")
 
 
 @functools.cache
 def _patterns():
-    v = _vocab()
+    v = role_words()
     word_role = {w.lower(): role for role, words in v["roles"].items() for w in words}
     word_role.update({w.lower(): "by:" + relation for relation, words in v["passive"].items() for w in words})
     trigger = regex.compile(rf"(?<!\p{{L}})(?:{alternation(word_role)})(?!\p{{L}})", FLAGS)
@@ -144,6 +145,12 @@ def WS(s: str) -> str:
     return vocab.WS.sub(" ", s)
 
 
+def _issued_with(text: str, m: Mention) -> bool:
+    """Whether the mention stands for what is issued with its document ('Phụ lục III ban hành kèm theo Nghị định …'),
+    not the document.  (An article of the replacing one only says where: 'Điều 19 Quy định A … thay thế B'.)"""
+    return bool(AT_END.search(text, max(0, m.start - 30), m.start))
+
+
 def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] | None = None) -> list[Supersession]:
     """Statements that a document replaces or repeals another: 'Thông tư này … thay thế Thông tư số X'
     (the citing document), 'Thông tư số A … thay thế Thông tư số B' (A, cited just before in the same
@@ -177,13 +184,14 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
         between = text[r.end:m.start]
         if AT.match(between):
             continue   # '… sửa đổi, bổ sung, thay thế, bãi bỏ tại Nghị định số X': what X changes, not X
+        before = [j for j, p in enumerate(mentions[:k]) if lo <= p.start and p.end <= r.start]
         if r.role == "amends":
             relation = "amended"
-        elif m.pinpoint or partial.search(between):
-            relation = "amended"   # 'bãi bỏ Điều 5 của Quyết định số …'
+        elif (m.pinpoint or partial.search(between) or _issued_with(text, m)
+              or (before and _issued_with(text, mentions[before[-1]]))):
+            relation = "amended"   # 'bãi bỏ Điều 5 của Quyết định số …', 'Phụ lục kèm theo Nghị định A (thay thế Nghị định B)'
         else:
             relation = "replaced" if r.role == "replaces" else "repealed"
-        before = [j for j, p in enumerate(mentions[:k]) if lo <= p.start and p.end <= r.start]
         if self_.search(text, lo, r.start) and not before:
             # 'Thông tư này có hiệu lực kể từ ngày 05/8/2021 và thay thế …': replaced from that day
             out.append(Supersession(k, None, relation, _in_force_from(text, r.start), lo, m.end))

@@ -1,33 +1,36 @@
-"""Relations between the documents cited in one sentence: which one implements which.
+"""Relations between the documents cited in one sentence: which one implements which, from the role
+each mention has (:func:`extractors.citation_roles.roles`, the same roles ``citations.relation`` stores).
 
 ``triển khai Chỉ thị số 43/CT-TTg … bằng việc ban hành Chỉ thị số 08/CT-UBND`` says 08/CT-UBND
 implements 43/CT-TTg; so does ``ban hành Kế hoạch số 15/KH-STP … để triển khai Thông tư số …``.
-Vocabulary in ``data/relations.yaml``.
+Vocabulary (``purpose``, ``issuing``, ``link_examples``) in ``vocab/citation_roles.yaml``.
 """
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Sequence
 
 import regex
 
-from . import vocab
+from .citation_roles import Mention, Role, roles, role_words
+from .citations import ref_key
 from .models import Citation
+from .vocab import alternation
 
 RULE_FLAGS = regex.V1 | regex.IGNORECASE
+IMPLEMENTING = ("implements", "guides")
+SENTENCE_BREAK = regex.compile(r"[.;!?](?:\s|$)")
+REACH = 400   # at most this many characters between the two mentions
+NEAR = 40     # and between the role word and the mention it covers, with no other mention between
 
 
 @functools.cache
-def relation_words() -> dict:
-    return vocab.load("relations.yaml")
-
-
-from .vocab import alternation
-WORDS = relation_words()
-IMPLEMENTING_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(WORDS['implementing'])})\s*$", RULE_FLAGS)
-ISSUING_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(WORDS['issuing'])})\s*$", RULE_FLAGS)
-PURPOSE_BETWEEN = regex.compile(rf"^[^.;]{{0,160}}?(?<!\p{{L}})(?:{alternation(WORDS['purpose'])})\s*$", RULE_FLAGS)
-SENTENCE_BREAK = regex.compile(r"[.;!?](?:\s|$)")
+def _patterns() -> tuple[regex.Pattern, regex.Pattern]:
+    words = role_words()
+    purpose = regex.compile(rf"^[^.;]{{0,160}}?(?<!\p{{L}})(?:{alternation(words['purpose'])})$", RULE_FLAGS)
+    issuing = regex.compile(rf"(?<!\p{{L}})(?:{alternation(words['issuing'])})\s*$", RULE_FLAGS)
+    return purpose, issuing
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,17 +46,36 @@ class Link:
 
 
 def find_implements(text: str, cites: list[Citation]) -> list[Link]:
+    mentions = [Mention(c.start, c.end, c.ref, c.article is not None) for c in cites]
+    return implements(text, mentions, roles(text, mentions))
+
+
+def implements(text: str, mentions: Sequence[Mention], found: Sequence[Role]) -> list[Link]:
+    """The pairs of one sentence where one cited document implements another: a mention whose role is
+    ``implements`` or ``guides`` (its role word right before it) is implemented by the mention before the role word
+    when the words between end in a purpose phrase ('A … để triển khai B'), else by the first mention after it
+    that an issuing word stands right before ('triển khai A … bằng việc ban hành B')."""
+    purpose, issuing = _patterns()
+    numbered = [k for k, m in enumerate(mentions) if m.ref]
     out = []
-    numbered = [(i, c) for i, c in enumerate(cites) if c.ref]
-    for k, (i, a) in enumerate(numbered):
-        for j, b in numbered[k + 1:]:
-            if b.start - a.end > 400 or SENTENCE_BREAK.search(text, a.end, b.start):
+    key = {k: ref_key(mentions[k].ref) for k in numbered}
+    for n, j in enumerate(numbered):
+        b, r = mentions[j], found[j]
+        if (r.role not in IMPLEMENTING or r.start >= b.start or b.start - r.end > NEAR
+                or any(r.end <= m.start < b.start for m in mentions)):
+            continue   # the role word stands right before this mention, not before one listed earlier
+        before = [i for i in numbered[:n] if mentions[i].end <= r.start and key[i] != key[j]]   # never itself
+        if before:
+            a = mentions[before[-1]]
+            if (b.start - a.end <= REACH and not SENTENCE_BREAK.search(text, a.end, b.start)
+                    and purpose.match(text[a.end:r.end])):
+                out.append(Link(a.start, b.end, text[a.start:b.end], implementer=before[-1], implemented=j))
+                continue
+        for i in numbered[n + 1:]:
+            a = mentions[i]
+            if a.start - b.end > REACH or SENTENCE_BREAK.search(text, b.end, a.start):
                 break
-            between = text[a.end:b.start]
-            if IMPLEMENTING_BEFORE.search(text[max(0, a.start - 40):a.start]) and ISSUING_BEFORE.search(between[-40:]):
-                out.append(Link(a.start, b.end, text[a.start:b.end], implementer=j, implemented=i))  # triển khai A … ban hành B
-                break
-            if PURPOSE_BETWEEN.search(between):
-                out.append(Link(a.start, b.end, text[a.start:b.end], implementer=i, implemented=j))  # A … để triển khai B
+            if key[i] != key[j] and issuing.search(text, max(b.end, a.start - 40), a.start):
+                out.append(Link(b.start, a.end, text[b.start:a.end], implementer=i, implemented=j))
                 break
     return out

@@ -23,10 +23,9 @@ from extractors.citation_roles import Mention, roles, supersessions
 from .checks.common import _Texts
 from .checks.keys import ref_key
 from .store import insert_rows
+from .store.tables import CITATIONS, DOCUMENT_VALIDITY
 
-LINK_COLUMNS = ["doc_id", "seq", "cited_key", "cited_province", "cited_doc_id", "link_note", "relation"]
-VALIDITY_COLUMNS = ["target_key", "province", "target_ref", "target_doc_id", "relation", "by_ref", "by_key", "by_doc_id", "by_date",
-                    "since", "source", "doc_id", "char_start", "char_end", "sentence"]
+LINK_COLUMNS = [c for c, _ in CITATIONS.computed]   # set on each citation, by (doc_id, seq)
 NOT_IN_FORCE = ("replaced", "repealed", "expired")
 
 
@@ -114,7 +113,7 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             scope = None if national else province
             target, note = archive.link(key, national, province, c[4] is None, c[5], doc_id) if key else (None, None)
             keyed.append((key, scope, target, c[5]))
-            links.append({"doc_id": doc_id, "seq": c[1], "cited_key": key, "cited_province": scope, "cited_doc_id": target,
+            links.append({"doc_id": doc_id, "seq": c[1], "cited_province": scope, "cited_doc_id": target,
                           "link_note": note, "relation": r.role})
         for s in supersessions(text, mentions, found):
             key, scope, target, _ = keyed[s.target]
@@ -134,18 +133,17 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                              "since": s.since or by_date, "source": "archive", "doc_id": doc_id,
                              "char_start": s.start, "char_end": s.end, "sentence": texts.sentence(doc_id, s.start, s.end)})
     validity += _catalog_validity(con, archive)
-    con.execute("UPDATE citations SET cited_key = NULL, cited_province = NULL, cited_doc_id = NULL, link_note = NULL, relation = NULL")
+    con.execute("UPDATE citations SET " + ", ".join(f"{c} = NULL" for c in LINK_COLUMNS))
     if links:
         import pyarrow as pa
-        con.register("_links", pa.Table.from_pydict({c: [r[c] for r in links] for c in LINK_COLUMNS}))
+        con.register("_links", pa.Table.from_pydict({c: [r[c] for r in links] for c in ["doc_id", "seq", *LINK_COLUMNS]}))
         try:
-            con.execute("""UPDATE citations SET cited_key = l.cited_key, cited_province = l.cited_province,
-                                  cited_doc_id = l.cited_doc_id, link_note = l.link_note, relation = l.relation
-                           FROM _links l WHERE citations.doc_id = l.doc_id AND citations.seq = l.seq""")
+            con.execute("UPDATE citations SET " + ", ".join(f"{c} = l.{c}" for c in LINK_COLUMNS)
+                        + " FROM _links l WHERE citations.doc_id = l.doc_id AND citations.seq = l.seq")
         finally:
             con.unregister("_links")
     con.execute("DELETE FROM document_validity")
-    insert_rows(con, "document_validity", VALIDITY_COLUMNS, validity)
+    insert_rows(con, DOCUMENT_VALIDITY.name, DOCUMENT_VALIDITY.columns, validity)
     return {"links": sum(1 for r in links if r["cited_doc_id"]), "validity": len(validity)}
 
 

@@ -403,7 +403,7 @@ agg AS (SELECT ref, mode(doc_type) AS doc_type, mode(issuer) AS issuer, count(*)
                count(DISTINCT doc_id) AS citing_documents, list(DISTINCT file ORDER BY file) AS cited_by
         FROM m GROUP BY 1),
 own AS (SELECT ref, min(doc_id) AS doc_id FROM documents WHERE ref IS NOT NULL GROUP BY 1),
-key AS (SELECT ref, min(cited_key) AS cited_key FROM citations WHERE ref IS NOT NULL GROUP BY 1),
+key AS (SELECT ref, min(ref_key) AS ref_key FROM citations WHERE ref IS NOT NULL GROUP BY 1),
 valid AS (SELECT target_key, string_agg(relation || coalesce(' by ' || by_ref, '') || coalesce(' since ' || strftime(since, '%d/%m/%Y'), ''),
                                         '; ' ORDER BY since) AS validity
           FROM document_validity GROUP BY 1)
@@ -412,7 +412,7 @@ SELECT a.ref, a.doc_type, a.issuer, a.mentions, a.citing_documents, x.dates_cite
        {FOLD.format(x="a.ref || ' ' || coalesce(k.title, '')")} AS search,
        row_number() OVER (ORDER BY a.mentions DESC, a.ref COLLATE vi) AS rank
 FROM agg a LEFT JOIN catalog k ON k.ref = a.ref LEFT JOIN per_date x ON x.ref = a.ref LEFT JOIN own o ON o.ref = a.ref
-     LEFT JOIN key ON key.ref = a.ref LEFT JOIN valid v ON v.target_key = key.cited_key
+     LEFT JOIN key ON key.ref = a.ref LEFT JOIN valid v ON v.target_key = key.ref_key
 ORDER BY rank;
 """
 

@@ -18,16 +18,17 @@ from .keys import ref_key, scope_key, split_key
 @rule
 def citation_date_conflict(con, texts: _Texts, scope: Scope) -> Iterable[dict]:
     """One số hiệu cited with different dates: the mentions against the consensus, one finding per document
-    and date.  The consensus is the catalog's or the cited document's own header date when one of the
-    mentions has it, else the date most mentions give; a date whose year contradicts the số hiệu's year
-    is never the consensus.  With no majority, one finding for the số hiệu with every mention."""
+    and date.  The consensus is the issue date on the cited document's own header when the mentions link to
+    it (``citations.cited_doc_id``: the same province for a local số hiệu), else the catalog's date when one of
+    the mentions has it, else the date most mentions give; a date whose year contradicts the số hiệu's year is
+    never the consensus.  With no majority, one finding for the số hiệu with every mention."""
     catalog = dict(con.execute("SELECT ref_key, issue_date FROM catalog").fetchall())
-    own: dict[str, set] = collections.defaultdict(set)   # the cited document's own header date, when it is loaded
-    for ref, date in con.execute("""SELECT ref, issue_date FROM documents
-                                    WHERE ref IS NOT NULL AND issue_date_source = 'date_line' AND official""").fetchall():
-        own[ref_key(ref)].add(date)
+    # the header date of each document a citation links to (pipeline.graph computes the links first)
+    own = dict(con.execute("""SELECT doc_id, issue_date FROM documents WHERE issue_date_source = 'date_line'
+                              AND doc_id IN (SELECT cited_doc_id FROM citations)""").fetchall())
     groups: dict[tuple, list] = collections.defaultdict(list)
-    for r in _rows(con, MENTIONS + " WHERE c.ref IS NOT NULL AND c.cited_date IS NOT NULL"):
+    for r in _rows(con, MENTIONS.replace("FROM citations c", ", c.cited_doc_id FROM citations c")
+                   + " WHERE c.ref IS NOT NULL AND c.cited_date IS NOT NULL"):
         key, where = scope_key(r.ref, r.issuer, r.province)
         # a số hiệu without a year (party 35-CT/TW, 27/CT-TTg) is numbered again each term: another year, another document
         groups[(key, where, r.cited_date.year if r.year is None else None)].append(r)
@@ -38,13 +39,14 @@ def citation_date_conflict(con, texts: _Texts, scope: Scope) -> Iterable[dict]:
         year = group[0].year
         fitting = collections.Counter({d: n for d, n in support.items() if year is None or d.year == year})
         ranked = fitting.most_common()
-        own_dates = own.get(key, set()) & set(fitting)
+        own_dates = {own[o.cited_doc_id] for o in group if o.cited_doc_id in own}
+        own_dates = {d for d in own_dates if year is None or d.year == year}
         consensus = None
-        if where is None and catalog.get(key) in fitting:
-            consensus, basis, strength, why = catalog[key], "the reference catalog", HEADER_OR_CATALOG, "the reference catalog"
-        elif len(own_dates) == 1:
+        if len(own_dates) == 1:   # one document, dated on its own header: the best evidence, whatever the mentions say
             consensus = next(iter(own_dates))
             basis, strength, why = "the document's own header", HEADER_OR_CATALOG, "the cited document's own header"
+        elif where is None and catalog.get(key) in fitting:
+            consensus, basis, strength, why = catalog[key], "the reference catalog", HEADER_OR_CATALOG, "the reference catalog"
         elif ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
             consensus, basis = ranked[0][0], "most mentions"
             docs = {o.doc_id for o in group if o.cited_date == consensus}

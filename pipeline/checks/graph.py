@@ -23,7 +23,7 @@ class RulesError(Exception):
 def cited_date_vs_document(con, texts: _Texts, scope: Scope) -> Iterable[dict]:
     """The date written with a citation is not the issue date on the cited document's own header."""
     own_sentence: dict[str, tuple] = {}
-    for r in _rows(con, MENTIONS.replace("FROM citations c", ", c.cited_doc_id, c.cited_key, t.issue_date AS own_date, "
+    for r in _rows(con, MENTIONS.replace("FROM citations c", ", c.cited_doc_id, c.ref_key, t.issue_date AS own_date, "
                                          "t.source_path AS own_path, t.ref AS own_ref FROM citations c")
                    + " JOIN documents t ON t.doc_id = c.cited_doc_id"
                      " WHERE c.cited_date IS NOT NULL AND t.issue_date IS NOT NULL AND t.issue_date_source = 'date_line'"
@@ -52,12 +52,12 @@ def cites_superseded_document(con, texts: _Texts, scope: Scope) -> Iterable[dict
                v.relation AS change, v.by_ref, v.by_doc_id, v.by_date, v.since, v.source, v.doc_id AS said_in,
                v.sentence AS said, b.source_path AS by_path
         FROM citations c JOIN documents d USING (doc_id)
-        JOIN document_validity v ON v.target_key = c.cited_key AND v.province IS NOT DISTINCT FROM c.cited_province
+        JOIN document_validity v ON v.target_key = c.ref_key AND v.province IS NOT DISTINCT FROM c.cited_province
         LEFT JOIN documents b ON b.doc_id = v.by_doc_id
         WHERE c.relation IN ('basis', 'implements') AND v.relation IN ('replaced', 'repealed', 'expired')
           AND d.issue_date IS NOT NULL AND d.issue_date_source = 'date_line' AND v.since IS NOT NULL
           AND d.issue_date > v.since AND v.by_doc_id IS DISTINCT FROM c.doc_id
-          AND NOT EXISTS (SELECT 1 FROM citations o WHERE o.doc_id = c.doc_id AND o.cited_key = v.by_key
+          AND NOT EXISTS (SELECT 1 FROM citations o WHERE o.doc_id = c.doc_id AND o.ref_key = v.by_key
                           AND abs(o.char_start - c.char_start) < 300)
         QUALIFY row_number() OVER (PARTITION BY c.doc_id, c.seq ORDER BY v.since) = 1
         ORDER BY c.doc_id, c.char_start"""):

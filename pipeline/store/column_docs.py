@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from . import DOCUMENT_COLUMNS
-from .tables import TABLES, WHERE_COLUMNS
+from .tables import ARCHIVE_TABLES, TABLES, WHERE_COLUMNS
 
 HEADER = "| column | meaning |\n|---|---|\n"
 TODO = "(to describe)"
@@ -27,7 +27,9 @@ def spec_columns() -> dict[str, list[str]]:
     """Per table, the columns its README table must name."""
     out = {"documents": list(DOCUMENT_COLUMNS)}
     for t in TABLES:
-        out[t.name] = [c for c in t.columns if t.name == "citations" or c not in SHARED_WHERE]
+        out[t.name] = [c for c in t.all_columns if t.name == "citations" or c not in SHARED_WHERE]
+    for a in ARCHIVE_TABLES:
+        out[a.name] = a.columns
     return out
 
 

@@ -1,9 +1,11 @@
 """The schema of the citation graph (issue 15): links from citations to the documents of the archive,
 what each mention does, the validity of cited documents, the catalog a user imports, decisions on
-flags.  Each constant is the whole SQL of one named migration (see ``MIGRATIONS``).
+flags.  The tables and columns are declared in :mod:`pipeline.store.tables` (``CITATIONS.computed``,
+``DOCUMENT_VALIDITY``, ``CATALOG_ENTRIES``, ``CATALOG_RELATIONS``, ``FLAG_REVIEWS``); each constant here is
+the SQL of one named migration (see ``MIGRATIONS``), made from them.
 
-Computed by :mod:`pipeline.graph` at every flag computation (never by the extractors):
-``citations.cited_key`` (the số hiệu key), ``cited_province`` (the province a local số hiệu belongs
+Computed by :mod:`pipeline.graph` at every flag computation (never by the extractors), keyed by
+``citations.ref_key``: ``cited_province`` (the province a local số hiệu belongs
 to; null for a national one), ``cited_doc_id``, ``link_note`` (why a number in the archive was not
 linked), ``relation`` (basis, implements, amends, replaces, repeals, guides, reference) and the
 ``document_validity`` table.  Kept across runs: ``catalog_entries``, ``catalog_relations``,
@@ -11,13 +13,15 @@ linked), ``relation`` (basis, implements, amends, replaces, repeals, guides, ref
 """
 from __future__ import annotations
 
+from .tables import CATALOG, CATALOG_ENTRIES, CATALOG_RELATIONS, CITATIONS, DOCUMENT_VALIDITY, FLAG_REVIEWS as REVIEWS
+
 CITED_DOCUMENTS = """
 CREATE OR REPLACE VIEW cited_documents AS
 WITH m AS (
-    SELECT c.cited_key AS key, c.cited_province AS province, c.ref, c.doc_type, c.cited_date, c.cited_doc_id,
+    SELECT c.ref_key AS key, c.cited_province AS province, c.ref, c.doc_type, c.cited_date, c.cited_doc_id,
            c.doc_id, d.province AS citing_province
     FROM citations c JOIN documents d USING (doc_id)
-    WHERE c.cited_key IS NOT NULL
+    WHERE c.ref_key IS NOT NULL
 ),
 g AS (
     SELECT key, province, list(DISTINCT ref ORDER BY ref) AS forms, mode(doc_type) AS doc_type, count(*) AS mentions,
@@ -53,40 +57,12 @@ LEFT JOIN written w ON w.key = g.key AND w.province IS NOT DISTINCT FROM g.provi
 LEFT JOIN v ON v.target_key = g.key AND v.province IS NOT DISTINCT FROM g.province;
 """
 
-GRAPH = """
-ALTER TABLE citations ADD COLUMN cited_key VARCHAR;
-ALTER TABLE citations ADD COLUMN cited_province VARCHAR;
-ALTER TABLE citations ADD COLUMN cited_doc_id VARCHAR;
-ALTER TABLE citations ADD COLUMN link_note VARCHAR;
-ALTER TABLE citations ADD COLUMN relation VARCHAR;
-ALTER TABLE catalog ADD COLUMN status VARCHAR;
-ALTER TABLE catalog ADD COLUMN effective_date DATE;
-ALTER TABLE catalog ADD COLUMN expiry_date DATE;
-CREATE TABLE IF NOT EXISTS document_validity (
-    target_key VARCHAR NOT NULL,      -- the số hiệu key of the document replaced, repealed or amended
-    province VARCHAR,                 -- its province when the số hiệu is local
-    target_ref VARCHAR, target_doc_id VARCHAR,
-    relation VARCHAR NOT NULL,        -- replaced | repealed | amended | expired
-    by_ref VARCHAR, by_key VARCHAR, by_doc_id VARCHAR, by_date DATE,
-    since DATE,                       -- from when (the replacing document's date, or the date the text gives)
-    source VARCHAR NOT NULL,          -- archive | catalog
-    doc_id VARCHAR, char_start INTEGER, char_end INTEGER, sentence VARCHAR   -- where the archive says so
-);
-CREATE TABLE IF NOT EXISTS catalog_entries (
-    ref_key VARCHAR PRIMARY KEY, ref VARCHAR NOT NULL, type VARCHAR, issue_date DATE, issuer VARCHAR, title VARCHAR,
-    status VARCHAR, effective_date DATE, expiry_date DATE, external_id VARCHAR, source VARCHAR, imported_at TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS catalog_relations (
-    ref_key VARCHAR NOT NULL, ref VARCHAR, other_key VARCHAR NOT NULL, other_ref VARCHAR,
-    relation VARCHAR NOT NULL,        -- ref <relation> other_ref: replaces | amends | repeals | guides
-    source VARCHAR, imported_at TIMESTAMP,
-    PRIMARY KEY (ref_key, other_key, relation)
-);
-""" + CITED_DOCUMENTS
+GRAPH = "\n".join([
+    CITATIONS.add_columns("cited_province", "cited_doc_id", "link_note", "relation"),
+    CATALOG.add_columns("status", "effective_date", "expiry_date"),
+    DOCUMENT_VALIDITY.ddl(), CATALOG_ENTRIES.ddl(), CATALOG_RELATIONS.ddl(), CITED_DOCUMENTS])
 
-FLAG_REVIEWS = """
-CREATE TABLE IF NOT EXISTS flag_reviews (
-    flag_id VARCHAR PRIMARY KEY, decision VARCHAR NOT NULL, note VARCHAR, reviewed_at TIMESTAMP NOT NULL,
-    kind VARCHAR, doc_id VARCHAR, ref VARCHAR, message VARCHAR     -- what the flag said when it was reviewed
-);
-"""
+FLAG_REVIEWS = REVIEWS.ddl()
+
+# a database made before: citations.cited_key was a copy of ref_key (the view reads ref_key)
+DROP_CITED_KEY = "ALTER TABLE citations DROP COLUMN IF EXISTS cited_key;\n" + CITED_DOCUMENTS

@@ -13,7 +13,7 @@ import duckdb
 
 from .tables import DOCUMENT_PATHS, FLAGS, search_key
 from .views import CITATION_NETWORK, VIEWS_SQL
-from .graph import FLAG_REVIEWS, GRAPH
+from .graph import DROP_CITED_KEY, FLAG_REVIEWS, GRAPH
 
 
 def add_citation_ref_key(con: duckdb.DuckDBPyConnection) -> None:
@@ -253,4 +253,6 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     ("0015_budget_baseline", VIEWS_SQL),
     # issue 16: the accent-free search reads a folded copy of the text stored at load, not folded per request
     ("0016_search_text", add_search_text),
+    # issue 15: the graph keyed by citations.ref_key, not by a copy of it
+    ("0017_drop_cited_key", DROP_CITED_KEY),
 ]

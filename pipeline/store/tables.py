@@ -43,16 +43,28 @@ class TableSpec:
     spans: bool = True             # rows point at characters: the WHERE columns follow
     also_key: tuple[str, ...] = () # more columns that hold the row's number (budget.id beside budget.seq)
     exported: bool = True          # written by 'vanban export'
+    # columns computed over the whole archive after loading (pipeline.graph), never by the extractors
+    computed: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> list[str]:
+        """The columns a document's rows are written with."""
         return ["doc_id", self.key, *self.also_key, *(f.column for f in self.fields), *(c for c, _ in (WHERE_COLUMNS if self.spans else ()))]
+
+    @property
+    def all_columns(self) -> list[str]:
+        """Every column of the table: the written ones, then the computed ones."""
+        return [*self.columns, *(c for c, _ in self.computed)]
 
     def ddl(self) -> str:
         cols = [("doc_id", "VARCHAR NOT NULL"), (self.key, "INTEGER NOT NULL"), *((c, "INTEGER") for c in self.also_key),
-                *((f.column, f.sql_type) for f in self.fields), *(WHERE_COLUMNS if self.spans else ())]
+                *((f.column, f.sql_type) for f in self.fields), *(WHERE_COLUMNS if self.spans else ()), *self.computed]
         body = ",\n    ".join(f"{c} {t}" for c, t in cols)
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {body},\n    PRIMARY KEY (doc_id, {self.key})\n);"
+
+    def add_columns(self, *names: str) -> str:
+        """``ALTER TABLE … ADD COLUMN`` for computed columns, typed by the spec (a migration of an older database)."""
+        return _add_columns(self.name, dict(self.computed), names)
 
     def row(self, doc_id: str, number: int, item: Any) -> dict:
         return {"doc_id": doc_id, self.key: number, **{c: number for c in self.also_key}, **{f.column: f.get(item) for f in self.fields}}
@@ -79,7 +91,12 @@ CITATIONS = TableSpec("citations", "seq", (
     field("symbol", "VARCHAR"), field("issuer", "VARCHAR"), field("name", "VARCHAR"), field("cited_date", "DATE"),
     field("article", "VARCHAR"), field("clause", "VARCHAR"), field("point", "VARCHAR"), field("section", "VARCHAR"),
     field("pinpoints", "VARCHAR[]", lambda c: [str(p) for p in c.pinpoints]), field("nested", "BOOLEAN"),
-    field("written_type", "VARCHAR"), field("code_type", "VARCHAR"), field("ref_key", "VARCHAR", citation_key)))
+    field("written_type", "VARCHAR"), field("code_type", "VARCHAR"), field("ref_key", "VARCHAR", citation_key)),
+    # the citation graph (issue 15), computed at every flag computation by pipeline.graph
+    computed=(("cited_province", "VARCHAR"),   # the province a local số hiệu belongs to; null for a national one
+              ("cited_doc_id", "VARCHAR"),     # the document of the archive the mention names
+              ("link_note", "VARCHAR"),        # why a number the archive holds was not linked
+              ("relation", "VARCHAR")))        # basis | implements | amends | replaces | repeals | guides | reference
 COUNTS = TableSpec("counts", "seq", (
     field("value", "BIGINT NOT NULL"), field("unit", "VARCHAR"), field("head", "VARCHAR"),
     field("parent_id", "INTEGER", "parent")))
@@ -120,23 +137,34 @@ def path_rows(doc: dict) -> list[dict]:
 BY_NAME = {t.name: t for t in TABLES}
 
 
+def _add_columns(table: str, types: dict[str, str], names: tuple[str, ...]) -> str:
+    return "\n    ".join(f"ALTER TABLE {table} ADD COLUMN {n} {types[n]};" for n in names)
+
+
 @dataclass(frozen=True)
-class FlagTable:
-    """The ``flags`` table: one row per finding (not per mention), computed over the whole archive."""
+class Table:
+    """A table of the archive as a whole, not of one document's rows (flags, validity, catalog, reviews):
+    its columns with their SQL types, declared once; migrations take their DDL from here."""
 
     name: str
     columns_sql: tuple[tuple[str, str], ...]
+    primary_key: tuple[str, ...] = ()
 
     @property
     def columns(self) -> list[str]:
         return [c for c, _ in self.columns_sql]
 
+    def ddl(self) -> str:
+        body = ",\n    ".join([*(f"{c} {t}" for c, t in self.columns_sql),
+                                *([f"PRIMARY KEY ({', '.join(self.primary_key)})"] if self.primary_key else [])])
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {body}\n);"
+
     def add_columns(self, *names: str) -> str:
-        types = dict(self.columns_sql)
-        return "\n    ".join(f"ALTER TABLE {self.name} ADD COLUMN {n} {types[n]};" for n in names)
+        return _add_columns(self.name, dict(self.columns_sql), names)
 
 
-FLAGS = FlagTable("flags", (
+# one row per finding (not per mention), computed over the whole archive
+FLAGS = Table("flags", (
     ("flag_id", "VARCHAR PRIMARY KEY"),        # stable for the same finding (kind, documents, số hiệu, dates)
     ("kind", "VARCHAR NOT NULL"), ("severity", "VARCHAR NOT NULL"), ("doc_id", "VARCHAR"), ("ref", "VARCHAR"),
     ("message", "VARCHAR NOT NULL"), ("evidence", "VARCHAR"), ("expected", "VARCHAR"), ("found", "VARCHAR"),
@@ -145,3 +173,38 @@ FLAGS = FlagTable("flags", (
     ("evidence_basis", "VARCHAR"),             # the evidence in words ('consensus of 5 documents in 3 provinces')
     ("spans", "STRUCT(doc_id VARCHAR, char_start INTEGER, char_end INTEGER)[]"),   # every mention of the finding
 ))
+
+# --- the citation graph (issue 15) ----------------------------------------------------------------
+
+# national documents and their real dates: the shipped seed, a --catalog file and catalog_entries, merged
+CATALOG = Table("catalog", (
+    ("ref", "VARCHAR"), ("ref_key", "VARCHAR PRIMARY KEY"), ("type", "VARCHAR"), ("issue_date", "DATE"),
+    ("issuer", "VARCHAR"), ("title", "VARCHAR"), ("source", "VARCHAR"),
+    ("status", "VARCHAR"), ("effective_date", "DATE"), ("expiry_date", "DATE")))   # from an imported catalog
+# what replaced, repealed or amended a document, and from when (pipeline.graph, at every flag computation)
+DOCUMENT_VALIDITY = Table("document_validity", (
+    ("target_key", "VARCHAR NOT NULL"),   # the số hiệu key of the document replaced, repealed or amended
+    ("province", "VARCHAR"),              # its province when the số hiệu is local
+    ("target_ref", "VARCHAR"), ("target_doc_id", "VARCHAR"),
+    ("relation", "VARCHAR NOT NULL"),     # replaced | repealed | amended | expired
+    ("by_ref", "VARCHAR"), ("by_key", "VARCHAR"), ("by_doc_id", "VARCHAR"), ("by_date", "DATE"),
+    ("since", "DATE"),                    # from when (the replacing document's date, or the date the text gives)
+    ("source", "VARCHAR NOT NULL"),       # archive | catalog
+    ("doc_id", "VARCHAR"), ("char_start", "INTEGER"), ("char_end", "INTEGER"), ("sentence", "VARCHAR")))   # where the archive says so
+# kept across runs: 'vanban catalog import'
+CATALOG_ENTRIES = Table("catalog_entries", (
+    ("ref_key", "VARCHAR PRIMARY KEY"), ("ref", "VARCHAR NOT NULL"), ("type", "VARCHAR"), ("issue_date", "DATE"),
+    ("issuer", "VARCHAR"), ("title", "VARCHAR"), ("status", "VARCHAR"), ("effective_date", "DATE"),
+    ("expiry_date", "DATE"), ("external_id", "VARCHAR"), ("source", "VARCHAR"), ("imported_at", "TIMESTAMP")))
+CATALOG_RELATIONS = Table("catalog_relations", (
+    ("ref_key", "VARCHAR NOT NULL"), ("ref", "VARCHAR"), ("other_key", "VARCHAR NOT NULL"), ("other_ref", "VARCHAR"),
+    ("relation", "VARCHAR NOT NULL"),     # ref <relation> other_ref: replaces | amends | repeals | guides | basis
+    ("source", "VARCHAR"), ("imported_at", "TIMESTAMP")), primary_key=("ref_key", "other_key", "relation"))
+# kept across runs: 'vanban review'; never deleted by a recomputation
+FLAG_REVIEWS = Table("flag_reviews", (
+    ("flag_id", "VARCHAR PRIMARY KEY"), ("decision", "VARCHAR NOT NULL"), ("note", "VARCHAR"),
+    ("reviewed_at", "TIMESTAMP NOT NULL"),
+    ("kind", "VARCHAR"), ("doc_id", "VARCHAR"), ("ref", "VARCHAR"), ("message", "VARCHAR")))   # what the flag said when reviewed
+
+# the tables README describes column by column, besides TABLES and documents
+ARCHIVE_TABLES: tuple[Table, ...] = (DOCUMENT_VALIDITY, CATALOG_ENTRIES, CATALOG_RELATIONS, FLAG_REVIEWS)

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import run_cli
 from extractors.citations import find_citations
-from extractors.relations import find_implements, relation_words
+from extractors.citation_roles import role_words
+from extractors.relations import find_implements
 
 HEAD = "ỦY BAN NHÂN DÂN\nTỈNH {prov}\nSố: {ref}\n{prov_title}, ngày {day} tháng {month} năm {year}\n{kind}\n"
 
@@ -153,7 +154,7 @@ def test_compare_and_query_commands(flagged, tmp_path):
     assert con.execute(f"SELECT count(*) FROM '{tmp_path / 'pq' / 'flags.parquet'}'").fetchone()[0] == len(_flags(flagged))
 
 
-@pytest.mark.parametrize("example", relation_words()["examples"])
+@pytest.mark.parametrize("example", role_words()["link_examples"])
 def test_relation_examples(example):
     cites = find_citations(example["text"])
     links = find_implements(example["text"], cites)

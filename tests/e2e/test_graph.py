@@ -104,6 +104,27 @@ def test_the_same_number_in_another_province_does_not_link(plans, tmp_path):
     assert cited == [("Cao Bằng", False, "most mentions"), ("Hà Giang", True, "the document's own header")]
 
 
+def test_the_linked_documents_own_date_is_the_consensus_against_the_majority(tmp_path):
+    """Two Công văn of Hà Giang write 12/3/2023 for its Kế hoạch 17, one writes 10/3/2023, the date on the
+    plan's own header; Cao Bằng's own 17/KH-UBND, dated 12/3/2023, is another document and no evidence."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    doc(folder, "kh17-hagiang.txt", "Hà Giang", "17/KH-UBND", "10/3/2023",
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch kiểm tra công tác văn thư.", title="KẾ HOẠCH\nKiểm tra công tác văn thư")
+    doc(folder, "kh17-caobang.txt", "Cao Bằng", "17/KH-UBND", "12/3/2023",
+        "Ủy ban nhân dân tỉnh ban hành Kế hoạch tập huấn.", title="KẾ HOẠCH\nTập huấn nghiệp vụ")
+    for n, (date, day) in enumerate([("12/3/2023", "03/4/2023"), ("12/3/2023", "17/4/2023"), ("10/3/2023", "24/4/2023")]):
+        doc(folder, f"cv{n}-hagiang.txt", "Hà Giang", f"{301 + n}/UBND-VP", day,
+            f"Kính gửi: Các sở, ngành.\n\nTheo Kế hoạch số 17/KH-UBND ngày {date} của Ủy ban nhân dân tỉnh, "
+            "đề nghị các cơ quan chuẩn bị hồ sơ kiểm tra.", subject="V/v chuẩn bị kiểm tra công tác văn thư")
+    db = tmp_path / "v.duckdb"
+    load(folder, db)
+    found = sorted((f["file"], f["expected"], f["found"], f["message"].rsplit("; ", 1)[-1])
+                   for f in flags_of(db, "citation_date_conflict"))
+    assert found == [("cv0-hagiang.txt", "2023-03-10", "2023-03-12", "consensus 10/03/2023 (the cited document's own header)"),
+                     ("cv1-hagiang.txt", "2023-03-10", "2023-03-12", "consensus 10/03/2023 (the cited document's own header)")]
+
+
 @pytest.fixture
 def replaced(tmp_path) -> Path:
     """Thông tư 04/2021 replacing 14/2014 (its own text says so), and two plans basing themselves on 14/2014:

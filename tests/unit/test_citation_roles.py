@@ -3,6 +3,7 @@ import pytest
 
 from extractors import citation_roles as cr, vocab
 from extractors.citations import find_citations
+from extractors.relations import find_implements
 
 EXAMPLES = vocab.load("citation_roles.yaml")["examples"]
 
@@ -49,6 +50,12 @@ def test_every_role_has_an_example():
     ("Điều 2. Bãi bỏ Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019 của Ủy ban nhân dân tỉnh.",
      "25/2019/QĐ-UBND", None, "repealed"),
     ("Bãi bỏ Điều 5 của Quyết định số 25/2019/QĐ-UBND ngày 14/8/2019.", "25/2019/QĐ-UBND", None, "amended"),
+    ("Mẫu số 05 được quy định tại Phụ lục II ban hành kèm theo Nghị định số 88/2025/NĐ-CP (thay thế Nghị định số "
+     "41/2019/NĐ-CP).", "41/2019/NĐ-CP", "88/2025/NĐ-CP", "amended"),
+    ("Theo Điều 19 Quy định số 366-QĐ/TW thì Quy định có hiệu lực từ ngày 30/8/2025 và thay thế Quy định số 124-QĐ/TW.",
+     "124-QĐ/TW", "366-QĐ/TW", "replaced"),
+    ("Mẫu TK02 ban hành kèm theo Thông tư số 19/2025/TT-BCA thay thế mẫu TK02 ban hành kèm theo Thông tư số "
+     "31/2020/TT-BCA.", "31/2020/TT-BCA", "19/2025/TT-BCA", "amended"),
 ])
 def test_supersessions(text, target, by, relation):
     ms = _mentions(text)
@@ -80,3 +87,24 @@ def test_replaced_from_the_day_given_before_a_semicolon():
     text = "Nghị định này có hiệu lực thi hành từ ngày 01/03/2025; thay thế Nghị định số 28/2023/NĐ-CP ngày 02/6/2023."
     (s,) = cr.supersessions(text, _mentions(text))
     assert (s.by, s.relation, str(s.since)) == (None, "replaced", "2025-03-01")
+
+
+@pytest.mark.parametrize("text, links", [
+    ("Sở đã ban hành Kế hoạch số 15/KH-STP ngày 02/3/2024 để triển khai thực hiện Thông tư số 04/2021/TT-BTP.",
+     [("15/KH-STP", "04/2021/TT-BTP")]),
+    # the role word stands before a law named in between, not before the Thông tư
+    ("Nghị định số 105/2025/NĐ-CP quy định chi tiết một số điều của Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ\n"
+     "Thông tư số 15/2026/TT-BCT ngày 25/3/2026 của Bộ Công Thương", []),
+    # where the detail is, not what implements what
+    ("Quy định tại Điều 3 Quyết định số 266/2025/QĐ-CTN đã được quy định chi tiết tại khoản 1 Điều 4 Nghị định số "
+     "52/2019/NĐ-CP ngày 14/6/2019.", []),
+    # a title repeated: never a document implementing itself
+    ("Công văn 4998: triển khai thực hiện Nghị định 188/2025/NĐ-CP ra sao?\n\nCông văn 4998: triển khai thực hiện "
+     "Nghị định 188/2025/NĐ-CP theo hướng dẫn", []),
+    # listed documents: the one right after the purpose words
+    ("Căn cứ Thông tư số 03/2025/TT-VPCP ngày 15/9/2025 hướng dẫn thi hành một số nội dung của Nghị định số "
+     "118/2025/NĐ-CP ngày 09/6/2025 của Chính phủ;", [("03/2025/TT-VPCP", "118/2025/NĐ-CP")]),
+])
+def test_implements_links_come_from_the_roles(text, links):
+    cites = find_citations(text)
+    assert [(cites[k.implementer].ref, cites[k.implemented].ref) for k in find_implements(text, cites)] == links

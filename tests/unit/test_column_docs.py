@@ -2,7 +2,7 @@
 from pathlib import Path
 
 from pipeline.store import column_docs
-from pipeline.store.tables import DEADLINES
+from pipeline.store.tables import ARCHIVE_TABLES, DEADLINES
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
@@ -25,6 +25,11 @@ def test_readme_column_tables_match_the_specs():
 
 def test_every_table_with_a_column_table_in_readme_is_checked():
     assert {"documents", "citations", "staffing", "budget", "deadlines"} <= set(column_docs.column_tables(README))
+    assert {t.name for t in ARCHIVE_TABLES} <= set(column_docs.column_tables(README))
+
+
+def test_the_columns_the_graph_computes_are_columns_of_citations():
+    assert ["cited_province", "cited_doc_id", "link_note", "relation"] == column_docs.spec_columns()["citations"][-4:]
 
 
 def test_a_column_the_readme_lacks_is_reported_and_rendered_as_a_row_to_describe():
