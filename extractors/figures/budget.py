@@ -209,7 +209,7 @@ def _receipt_rate(before: str, m) -> bool:
 @functools.cache
 def _threshold_alone() -> tuple[regex.Pattern, regex.Pattern]:
     t = kind_words()["threshold_alone"]
-    return (regex.compile(rf"(?<!\p{{L}}){_words_re(t['words'])}\s*$", FLAGS),
+    return (regex.compile(rf"(?<!\p{{L}}){_words_re(t['words'])}\s*$(?<!(?<!\p{{L}}){_words_re(t['not_before'])}\s*)", FLAGS),
             regex.compile(rf"[\s*_]*(?:{alternation(t['not_after'])})", FLAGS))
 
 
@@ -340,8 +340,9 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per, text[m.end:m.end + 60])
-        if kind == "unknown":     # 'hỗ trợ với mức không vượt quá 50% … và không vượt mức 2.000 tỷ đồng': the clause's verb
-            kind = money_kind(_context(text, m.start, 40), m.per, text[m.end:m.end + 60])
+        if kind == "unknown" and (wide := money_kind(_context(text, m.start, 40), m.per, text[m.end:m.end + 60])) \
+                in ("budget", "revenue", "rate"):
+            kind = wide           # 'hỗ trợ với mức không vượt quá 50% … và không vượt mức 2.000 tỷ đồng': the clause's verb
         pa, pb = _para_bounds(text, m.start, m.end)
         old = old_money(text[lo:hi], text[pa:pb])
         note = footnotes.get(m.start)
