@@ -293,6 +293,9 @@ def _indexed_row(text: str, pos: int) -> str | None:
 
 # before a bare 'N đồng' / 'Nđ' that is no money: medals ('395 vàng 319 bạc 296 đồng'), a form ('Mẫu số 01đ', '01a; 01b; 01đ')
 NOT_MONEY_BEFORE = regex.compile(r"(?:\d\s+bạc[\s,]*|(?<!\p{L})(?:[Mm]ẫu(?:\s+số)?|\d[a-e][;,])\s*)$", regex.V1)
+# the first digits of a number whose line broke inside it: 'thêm 1⏎750.000 đồng' (a word, the digits, one line break)
+GLUED_DIGITS = regex.compile(r"\p{L}[ \t]+(\d{1,3})[ \t]*\n[ \t]*$", regex.V1)
+LEADING_GROUP = regex.compile(r"\d{3}(?:\.\d{3})+(?![\d,])", regex.V1)
 NOT_MONEY = regex.compile(r"(?:(?<!\p{L})(?:Câu|câu|Bài|bài|điểm)\s*\d*\s*\(\s*|\(\s*)$", regex.V1)
 PARA_BREAK = regex.compile(r"\n[ \t]*(?:\|[ \t]*)?\n|\n[ \t]*\|[ \t]*$", regex.V1 | regex.M)
 
@@ -326,6 +329,10 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             continue   # '319 bạc 296 đồng': bronze medals; 'Mẫu số 01đ': a form's letter
         if m.pair and m.min_vnd in seen and any(o.end <= m.start and text[o.end:m.start].strip() == "/" for o in out[-1:]):
             continue  # 'ước thực hiện 5.817 tỷ đồng/5.937 tỷ đồng': the plan amount again, already listed
+        if (glued := GLUED_DIGITS.search(text, max(0, m.start - 12), m.start)) and m.min_vnd == m.max_vnd \
+                and (lead := LEADING_GROUP.match(m.surface)) and (n := int(lead[0].replace(".", ""))) and not m.min_vnd % n:
+            value = int(glued[1] + lead[0].replace(".", "")) * (m.min_vnd // n)   # 'Hỗ trợ thêm 1⏎750.000 đồng/người':
+            m = replace(m, start=glued.start(1), surface=text[glued.start(1):m.end], min_vnd=value, max_vnd=value)  # one number
         if not m.pair:
             seen[m.min_vnd] = idx
         grid = next((g for s, e, g in spans if s <= m.start < e), None)
