@@ -294,7 +294,7 @@ def _indexed_row(text: str, pos: int) -> str | None:
 # before a bare 'N đồng' / 'Nđ' that is no money: medals ('395 vàng 319 bạc 296 đồng'), a form ('Mẫu số 01đ', '01a; 01b; 01đ')
 NOT_MONEY_BEFORE = regex.compile(r"(?:\d\s+bạc[\s,]*|(?<!\p{L})(?:[Mm]ẫu(?:\s+số)?|\d[a-e][;,])\s*)$", regex.V1)
 # the first digits of a number whose line broke inside it: 'thêm 1⏎750.000 đồng' (a word, the digits, one line break)
-GLUED_DIGITS = regex.compile(r"\p{L}[ \t]+(\d{1,3})[ \t]*\n[ \t]*$", regex.V1)
+GLUED_DIGITS = regex.compile(r"\p{L}[ \t]+(\d{1,3})[ \t]*\n[ \t]*\Z", regex.V1)
 LEADING_GROUP = regex.compile(r"\d{3}(?:\.\d{3})+(?![\d,])", regex.V1)
 NOT_MONEY = regex.compile(r"(?:(?<!\p{L})(?:Câu|câu|Bài|bài|điểm)\s*\d*\s*\(\s*|\(\s*)$", regex.V1)
 PARA_BREAK = regex.compile(r"\n[ \t]*(?:\|[ \t]*)?\n|\n[ \t]*\|[ \t]*$", regex.V1 | regex.M)
