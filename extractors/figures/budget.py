@@ -218,6 +218,9 @@ def _threshold_alone() -> tuple[regex.Pattern, regex.Pattern]:
 LEAD = regex.compile(r"(?m)^(?:[^\n]{0,300}:[ \t*_]*|[ \t*_]*(?:[IVX]+|\d+(?:\.\d+)*)\.[ \t]+[^\n:]{3,200}?[ \t*_]*)\n", regex.V1)
 
 
+LIST_ITEM = regex.compile(r"[ \t*_]*(?:[-+•–]|[a-zđ]\))", regex.V1)
+
+
 def _lead_kind(text: str, start: int) -> str | None:
     """The kind of the lead of the list holding ``start`` ('1. Phạt tiền từ … đối với một trong các hành vi sau:')."""
     lo = max(0, start - 1500)
@@ -227,10 +230,18 @@ def _lead_kind(text: str, start: int) -> str | None:
     leads = list(LEAD.finditer(text, lo, line + 1))
     if not leads:
         return None
-    for lead in leads[:-4:-1]:   # a lead inside a list ('1. Cấp Chứng chỉ …:') under the list's own ('Mức thu lệ phí … như sau:')
+    for k, lead in enumerate(leads[:-4:-1]):   # a lead inside a list ('1. Cấp Chứng chỉ …:') under the list's own ('Mức thu
+        #                                         lệ phí … như sau:'), with no blank line between
+        between = text[lead.end():line]
+        if k and "\n\n" in between:
+            break
+        if not lead.group().rstrip(" \t*_\n").endswith(":") and \
+                not all(LIST_ITEM.match(x) for x in between.split("\n") if x.strip(" \t*_")):
+            continue             # a numbered heading leads only the '-' items right under it
         para = text.rfind("\n\n", max(lo, lead.start() - 300), lead.start())
         above = text.rfind("\n", lo, max(lo, text.rfind("\n", lo, max(lo, lead.start() - 1)) - 1))   # two wrapped lines
-        k = money_kind(" ".join(text[max(para, above, lo - 1) + 1:lead.end()].split()))
+        begin = lead.start() if "\n\n" in between else max(para, above, lo - 1) + 1   # a lead far up: its own line only
+        k = money_kind(" ".join(text[begin:lead.end()].split()))
         if k != "unknown":
             return k
     return None
