@@ -353,6 +353,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         lo, hi = sentence_bounds(text, m.start, m.end)
         after = regex.match(r"\s*[,)]?\s*(?:cho|để)\s+", text[m.end:hi])
         unit = unit_in(purpose or "") or (unit_in(text[m.end + after.end():hi][:80]) if after else None)
+        if unit and " " not in unit.strip():
+            unit = None           # 'Hải Phòng', 'Ban đầu': a word of a name or a phrase, no unit (and no level from it)
         nxt = money[idx + 1].start if idx + 1 < len(money) else hi
         own = text[m.end:min(hi, nxt, m.end + 100)] if after else ""
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
