@@ -302,8 +302,9 @@ def _indexed_row(text: str, pos: int) -> str | None:
     return None
 
 
-# before a bare 'N đồng' / 'Nđ' that is no money: medals ('395 vàng 319 bạc 296 đồng'), a form ('Mẫu số 01đ', '01a; 01b; 01đ')
-NOT_MONEY_BEFORE = regex.compile(r"(?:\d\s+bạc[\s,]*|(?<!\p{L})(?:[Mm]ẫu(?:\s+số)?|\d[a-e][;,])\s*)$", regex.V1)
+# before a bare 'N đồng' that is no money: bronze medals ('395 vàng 319 bạc 296 đồng'). ('Mẫu số 01đ' is no money either, but
+# its row stays: the counts would take the span as a count of 1)
+NOT_MONEY_BEFORE = regex.compile(r"\d\s+bạc[\s,]*$", regex.V1)
 # the first digits of a number whose line broke inside it: 'thêm 1⏎750.000 đồng' (a word, the digits, one line break)
 GLUED_DIGITS = regex.compile(r"\p{L}[ \t]+(\d{1,3})[ \t]*\n[ \t]*\Z", regex.V1)
 LEADING_GROUP = regex.compile(r"\d{3}(?:\.\d{3})+(?![\d,])", regex.V1)
@@ -337,7 +338,7 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         if regex.search(r"(?<!\p{L})quan\s*$", text[max(0, m.start - 8):m.start], FLAGS):
             continue
         if NOT_MONEY_BEFORE.search(text, max(0, m.start - 30), m.start) and regex.fullmatch(r"\d+\s*(?:đồng|đ)", m.surface):
-            continue   # '319 bạc 296 đồng': bronze medals; 'Mẫu số 01đ': a form's letter
+            continue   # '319 bạc 296 đồng': bronze medals
         if m.pair and m.min_vnd in seen and any(o.end <= m.start and text[o.end:m.start].strip() == "/" for o in out[-1:]):
             continue  # 'ước thực hiện 5.817 tỷ đồng/5.937 tỷ đồng': the plan amount again, already listed
         if (glued := GLUED_DIGITS.search(text, max(0, m.start - 12), m.start)) and m.min_vnd == m.max_vnd \
