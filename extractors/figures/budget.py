@@ -218,7 +218,7 @@ def _threshold_alone() -> tuple[regex.Pattern, regex.Pattern]:
 LEAD = regex.compile(r"(?m)^(?:[^\n]{0,300}:[ \t*_]*|[ \t*_]*(?:[IVX]+|\d+(?:\.\d+)*)\.[ \t]+[^\n:]{3,200}?[ \t*_]*)\n", regex.V1)
 
 
-LIST_ITEM = regex.compile(r"[ \t*_]*(?:[-+•–]|[a-zđ]\))", regex.V1)
+LIST_ITEM = regex.compile(r"(?<![ \t*_])[ \t*_]*+(?:[-+•–]|[a-zđ]\))", regex.V1)
 
 
 def _lead_kind(text: str, start: int) -> str | None:
