@@ -103,6 +103,21 @@ def _per_words() -> regex.Pattern:
 
 
 @functools.cache
+def _gift() -> regex.Pattern:
+    return regex.compile(rf"(?<!\p{{L}}){_words_re(kind_words()['gift']['words'])}", FLAGS)
+
+
+@functools.cache
+def _gift_value() -> regex.Pattern:
+    return regex.compile(_words_re(kind_words()["gift"]["value"]), FLAGS)
+
+
+@functools.cache
+def _per_measure() -> regex.Pattern:
+    return regex.compile(rf"^(?:{alternation(kind_words()['kinds']['rate']['per_rules']['measure'])})(?!\p{{L}})", FLAGS)
+
+
+@functools.cache
 def _each_unit() -> regex.Pattern:
     pr = kind_words()["kinds"]["rate"]["per_rules"]
     return regex.compile(rf"^\s*(?:{alternation(pr['each'])})\s+(?P<u>(?:{alternation(pr['person_or_unit'])}))(?!\p{{L}})", FLAGS)
@@ -122,11 +137,17 @@ def _total_patterns() -> tuple[regex.Pattern, regex.Pattern]:
     return before, parts
 
 
+# a số hiệu ('Công văn 13589/BTC-NSNN'): its letters name an issuer, never a kind
+DOC_NUMBER = regex.compile(r"\d+(?:/\d{4})?/[\p{Lu}Đ]+(?:-[\p{Lu}Đ]+)+", regex.V1)
+
+
 def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     """budget | revenue | indicator | rate | price | unknown: the trigger nearest the amount wins
     (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
     trigger is present, and a per-time ``per`` with a budget trigger stays budget."""
     context = _not_triggers().sub(lambda m: " " * len(m.group()), context)
+    if "/" in context:
+        context = DOC_NUMBER.sub(lambda m: " " * len(m.group()), context)
     rules = _rule_patterns()
     if rules["exchange"].search(context):
         return "price"       # 'một đô la Mỹ tương đương với khoảng 24.000 đồng': an exchange rate
@@ -135,15 +156,17 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
         for m in pat.finditer(context, overlapped=True):
             key = (m.end(), m.end() - m.start())
             if best is None or key > best[0]:
-                best = (key, k)
+                best = (key, k, m.start())
     kind = best[1] if best else kind_words()["default"]
+    if kind == "price" and _gift().search(context, 0, best[2]) and _gift_value().match(context, best[2]):
+        kind = "unknown"      # 'tặng 10.000 lá cờ cùng nhu yếu phẩm trị giá 450 triệu đồng': a gift's worth, no price
     after = regex.split(r"[(;]|\.(?!\d)", regex.sub(r"\([^()]*\)", " ", after), maxsplit=1)[0]   # a parenthesis is an aside
     if kind != "rate" and after and _rule_after().search(after):
         return "price"
     th = rules["threshold"].search(context)
     if th and rules["report"].search(th["mid"]):
         th = None            # 'doanh thu du lịch đạt trên 900 tỷ đồng': a figure reported, not a criterion
-    if kind in ("indicator", "unknown", "rate") and th or kind in ("indicator", "unknown") and rules["rule"].search(context):
+    if kind in ("indicator", "unknown", "rate", "budget") and th or kind in ("indicator", "unknown") and rules["rule"].search(context):
         return "price"       # 'Phạm tội gây thiệt hại 50 triệu đồng', 'hộ có doanh thu trên 3 tỷ đồng': a threshold of a rule
     rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
     if rules["cap"].search(context) and rate_word:
@@ -155,23 +178,73 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     if per and _per_words().match(per):
         if kind not in ("price", "indicator") or rate_word:
             return "rate"
+    if per and kind == "budget" and _per_measure().match(per):
+        return "rate"         # 'Chi sử dụng Quỹ: 300 đồng/lít': spending per litre is a norm
     return kind
 
 
-def _context(text: str, start: int) -> str:
+def _context(text: str, start: int, n: int = 18) -> str:
     cs = clause_start(text, start, 160, stops=".;!?")
     words = text[cs:start].split()
-    return " ".join(words[-18:])
+    return " ".join(words[-n:])
+
+
+@functools.cache
+def _receipt() -> tuple[regex.Pattern, int]:
+    r = kind_words()["receipt_before"]
+    return regex.compile(rf"(?<!\p{{L}}){_words_re(r['words'])}\s*$", FLAGS), int(r["below"])
+
+
+# a named person ('Trần Văn Bình nhận'): two capitalised words before the verb
+NAMED = regex.compile(r"\p{Lu}\p{Ll}*\s+\p{Lu}\p{Ll}*\s+$", regex.V1)
+
+
+def _receipt_rate(before: str, m) -> bool:
+    """'người dân được nhận 100.000 đồng': a sum each person receives, a per-person amount."""
+    pat, below = _receipt()
+    r = pat.search(before)
+    return bool(r) and m.max_vnd < below and not m.pair and not NAMED.search(before, 0, r.start())
+
+
+@functools.cache
+def _threshold_alone() -> tuple[regex.Pattern, regex.Pattern]:
+    t = kind_words()["threshold_alone"]
+    return (regex.compile(rf"(?<!\p{{L}}){_words_re(t['words'])}\s*$(?<!(?<!\p{{L}}){_words_re(t['not_before'])}\s*)", FLAGS),
+            regex.compile(rf"[\s*_]*(?:{alternation(t['not_after'])})", FLAGS))
+
+
+# a list's lead: a line ending in ':' (with the lines of its paragraph before it, a PDF's wrapped line), or a numbered
+# heading of its own line ('1.1. Trích lập Quỹ …' over '- Xăng: 0 đồng/lít')
+LEAD = regex.compile(r"(?m)^(?:[^\n]{0,300}:[ \t*_]*|[ \t*_]*(?:[IVX]+|\d+(?:\.\d+)*)\.[ \t]+[^\n:]{3,200}?[ \t*_]*)\n", regex.V1)
+
+
+LIST_ITEM = regex.compile(r"(?<![ \t*_])[ \t*_]*+(?:[-+•–]|[a-zđ]\))", regex.V1)
 
 
 def _lead_kind(text: str, start: int) -> str | None:
     """The kind of the lead of the list holding ``start`` ('1. Phạt tiền từ … đối với một trong các hành vi sau:')."""
     lo = max(0, start - 1500)
-    leads = [m for m in regex.finditer(r"(?m)^[^\n]{0,300}:\s*$", text[lo:start])]
+    line = text.rfind("\n", lo, start)
+    if line < 0:
+        return None
+    leads = list(LEAD.finditer(text, lo, line + 1))
     if not leads:
         return None
-    k = money_kind(leads[-1].group())
-    return k if k != "unknown" else None
+    for k, lead in enumerate(leads[:-4:-1]):   # a lead inside a list ('1. Cấp Chứng chỉ …:') under the list's own ('Mức thu
+        #                                         lệ phí … như sau:'), with no blank line between
+        between = text[lead.end():line]
+        if k and "\n\n" in between:
+            break
+        if not lead.group().rstrip(" \t*_\n").endswith(":") and \
+                not all(LIST_ITEM.match(x) for x in between.split("\n") if x.strip(" \t*_")):
+            continue             # a numbered heading leads only the '-' items right under it
+        para = text.rfind("\n\n", max(lo, lead.start() - 300), lead.start())
+        above = text.rfind("\n", lo, max(lo, text.rfind("\n", lo, max(lo, lead.start() - 1)) - 1))   # two wrapped lines
+        begin = lead.start() if "\n\n" in between else max(para, above, lo - 1) + 1   # a lead far up: its own line only
+        k = money_kind(" ".join(text[begin:lead.end()].split()))
+        if k != "unknown":
+            return k
+    return None
 
 
 # a paragraph that is nothing but an amount: a cell of a table saved as one cell per line (portal dumps)
@@ -229,6 +302,12 @@ def _indexed_row(text: str, pos: int) -> str | None:
     return None
 
 
+# before a bare 'N đồng' that is no money: bronze medals ('395 vàng 319 bạc 296 đồng'). ('Mẫu số 01đ' is no money either, but
+# its row stays: the counts would take the span as a count of 1)
+NOT_MONEY_BEFORE = regex.compile(r"\d\s+bạc[\s,]*$", regex.V1)
+# the first digits of a number whose line broke inside it: 'thêm 1⏎750.000 đồng' (a word, the digits, one line break)
+GLUED_DIGITS = regex.compile(r"\p{L}[ \t]+(\d{1,3})[ \t]*\n[ \t]*\Z", regex.V1)
+LEADING_GROUP = regex.compile(r"\d{3}(?:\.\d{3})+(?![\d,])", regex.V1)
 NOT_MONEY = regex.compile(r"(?:(?<!\p{L})(?:Câu|câu|Bài|bài|điểm)\s*\d*\s*\(\s*|\(\s*)$", regex.V1)
 PARA_BREAK = regex.compile(r"\n[ \t]*(?:\|[ \t]*)?\n|\n[ \t]*\|[ \t]*$", regex.V1 | regex.M)
 
@@ -258,8 +337,14 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             continue   # 'Câu 5 (1 đ)': a score; '985 quan 540 đồng': old currency
         if regex.search(r"(?<!\p{L})quan\s*$", text[max(0, m.start - 8):m.start], FLAGS):
             continue
+        if NOT_MONEY_BEFORE.search(text, max(0, m.start - 30), m.start) and regex.fullmatch(r"\d+\s*(?:đồng|đ)", m.surface):
+            continue   # '319 bạc 296 đồng': bronze medals
         if m.pair and m.min_vnd in seen and any(o.end <= m.start and text[o.end:m.start].strip() == "/" for o in out[-1:]):
             continue  # 'ước thực hiện 5.817 tỷ đồng/5.937 tỷ đồng': the plan amount again, already listed
+        if (glued := GLUED_DIGITS.search(text, max(0, m.start - 12), m.start)) and m.min_vnd == m.max_vnd \
+                and (lead := LEADING_GROUP.match(m.surface)) and (n := int(lead[0].replace(".", ""))) and not m.min_vnd % n:
+            value = int(glued[1] + lead[0].replace(".", "")) * (m.min_vnd // n)   # 'Hỗ trợ thêm 1⏎750.000 đồng/người':
+            m = replace(m, start=glued.start(1), surface=text[glued.start(1):m.end], min_vnd=value, max_vnd=value)  # one number
         if not m.pair:
             seen[m.min_vnd] = idx
         grid = next((g for s, e, g in spans if s <= m.start < e), None)
@@ -269,11 +354,16 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         lo, hi = sentence_bounds(text, m.start, m.end)
         after = regex.match(r"\s*[,)]?\s*(?:cho|để)\s+", text[m.end:hi])
         unit = unit_in(purpose or "") or (unit_in(text[m.end + after.end():hi][:80]) if after else None)
+        if unit and " " not in unit.strip():
+            unit = None           # 'Hải Phòng', 'Ban đầu': a word of a name or a phrase, no unit (and no level from it)
         nxt = money[idx + 1].start if idx + 1 < len(money) else hi
         own = text[m.end:min(hi, nxt, m.end + 100)] if after else ""
         level = level_of(own) or level_of(purpose or "", unit) or level_of(_list_item_lead(text, m.start))
         ctx = _context(text, m.start)
         kind = money_kind(ctx, m.per, text[m.end:m.end + 60])
+        if kind == "unknown" and (wide := money_kind(_context(text, m.start, 40), m.per, text[m.end:m.end + 60])) \
+                in ("budget", "revenue", "rate"):
+            kind = wide           # 'hỗ trợ với mức không vượt quá 50% … và không vượt mức 2.000 tỷ đồng': the clause's verb
         pa, pb = _para_bounds(text, m.start, m.end)
         old = old_money(text[lo:hi], text[pa:pb])
         note = footnotes.get(m.start)
@@ -283,7 +373,8 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         elif note is not None and kind == "unknown":   # a footnote's amount: the kind of what its marker is written after
             marked = next((o for o in out if o.end == note[1]), None)
             kind = marked.kind if marked else money_kind(_context(text, note[0]))
-        if kind == "unknown" and (own := money_kind(" ".join(text[m.end:m.end + 40].split()[:3]))) in ("budget", "revenue"):
+        if kind == "unknown" and (own := money_kind(" ".join(regex.split(r"[.;:!?\n]", text[m.end:m.end + 40], maxsplit=1)[0]
+                                                               .split()[:4]))) in ("budget", "revenue"):
             kind = own                # '45.749 tỷ đồng vốn NSTW': the words right after the amount
         if kind != "rate" and m.min_vnd != m.max_vnd and _band().search(m.surface):
             kind = "price"            # 'gây thiệt hại từ 100 triệu đồng đến dưới 500 triệu đồng', 'dự án nhóm A có tổng mức đầu tư
@@ -292,8 +383,13 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
             kind = "price"            # 'b) Từ 10.000.000 đồng đến 20.000.000 đồng đối với vi phạm …': a fine of a list of fines
         if kind == "unknown":
             kind = _lead_kind(text, m.start) or kind
+        before = text[max(0, m.start - 40):m.start]
+        if kind == "unknown" and _receipt_rate(before, m):
+            kind = "rate"         # 'người dân được nhận 100.000 đồng dịp Quốc khánh': what each person receives
+        if kind == "unknown" and _threshold_alone()[0].search(before) and not _threshold_alone()[1].match(text, m.end):
+            kind = "price"        # 'chuyển tiền từ 500 triệu đồng phải khai báo': a threshold of a rule
         if kind == "unknown" and out and note is None and out[-1].kind != "rate" and m.start - out[-1].end < 800 \
-                and not HEADING.search(text, out[-1].end, m.start):
+                and not HEADING.search(text, out[-1].end, m.start) and "^" not in text[out[-1].end:m.start]:
             kind = out[-1].kind   # 'Dự toán chi … 800 tỷ đồng. Ước thực hiện cả năm 760 tỷ đồng': the section's kind
         row_label, col = where if where else (None, None)
         if idx in cells and not grid and not region:
@@ -316,6 +412,12 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         # phiếu' beside '/người' cells
         if o.kind in ("budget", "unknown") and o.start in cell_starts \
                 and any(abs(r.start - o.start) < 600 for r in rated):
+            out[k] = replace(o, kind="rate")
+    rates = {o.min_vnd for o in out if o.kind == "rate" and o.per and _per_words().match(o.per)}
+    _, below = _receipt()
+    for k, o in enumerate(out):   # '100.000 đồng/người' then '… chi trả 100.000 đồng dịp Quốc khánh': the same norm, its per left out
+        if o.kind in ("unknown", "budget") and not o.per and not o.pair and o.min_vnd == o.max_vnd and o.min_vnd in rates \
+                and o.min_vnd < below and o.role == "leaf" and not o.in_table:
             out[k] = replace(o, kind="rate")
     text_rows = list(out)
     tables = [_grid_budget(g, _table_kind(text, g)) for g in grids]
@@ -376,7 +478,7 @@ def _previous_paragraph(text: str, pos: int) -> str | None:
 def _text_role(text: str, m, ctx: str) -> str:
     before, parts = _total_patterns()
     words = " ".join(ctx.split()[-6:])
-    if before.search(words) or parts.match(text[m.end:m.end + 40]):
+    if before.search(words) or (p := parts.match(text[m.end:m.end + 40])) and not PARA_END.search(p.group()):
         return "total"
     if regex.match(r"\s*\(\s*[^()]{0,40}?\d[^()]*(?:đồng|tỷ|triệu)[^()]*;[^()]*\)", text[m.end:m.end + 200], FLAGS):
         return "total"  # '15,25 tỷ đồng (NSNN 7,3 tỷ; doanh nghiệp 7,95 tỷ)'

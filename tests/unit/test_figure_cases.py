@@ -102,7 +102,8 @@ def test_not_trigger_examples(entry):
     assert b.kind == entry["kind"], (entry, b.kind)
 
 
-RULE_EXAMPLES = [(sec, e) for sec in ("cap_before", "rule_before", "threshold_before", "exchange_before", "old_money", "fine_after")
+RULE_EXAMPLES = [(sec, e) for sec in ("cap_before", "rule_before", "threshold_before", "exchange_before", "old_money", "fine_after",
+                                   "receipt_before", "threshold_alone", "gift")
                  for e in kind_words()[sec]["ex"]]
 
 
