@@ -36,7 +36,9 @@ def _patterns():
     word_role = {w.lower(): role for role, words in v["roles"].items() for w in words}
     word_role.update({w.lower(): "by:" + relation for relation, words in v["passive"].items() for w in words})
     trigger = regex.compile(rf"(?<!\p{{L}})(?:{alternation(word_role)})(?!\p{{L}})", FLAGS)
-    ceases = regex.compile(rf"[^.;\n]{{0,120}}?(?<!\p{{L}})(?:{alternation(v['ceases_after'])})(?!\p{{L}})", FLAGS)
+    # searched from the mention's end and kept when it starts within 120 characters with no . ; or line
+    # break before it (a lazy prefix '[^.;\n]{0,120}?' did the same at 120 tries per position of a search)
+    ceases = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['ceases_after'])})(?!\p{{L}})", FLAGS)
     self_ = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['self_words'])})(?!\p{{L}})", FLAGS)
     partial = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['partial_words'])})(?!\p{{L}})", regex.V1)
     return word_role, trigger, ceases, self_, partial, int(v["reach"])
@@ -45,6 +47,7 @@ def _patterns():
 # where a clause starts: after . ; ! ?, a blank line, or a line break before a list item or 'Căn cứ' (a single
 # line break inside a paragraph is the reader's wrapping, not a clause)
 CLAUSE_START = regex.compile(r"[.;!?](?=\s)|\n\s*\n|\n(?=[ \t]*(?:[-–+*•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)|Căn\s+cứ|Điều\s+\d))")
+CEASES_GAP_END = regex.compile(r"[.;\n]")
 IN_FORCE_FROM = regex.compile(r"(?<!\p{L})có\s+hiệu\s+lực(?:\s+thi\s+hành)?", FLAGS)
 # the mention is a question's subject: 'Thông tư X có bị thay thế bởi Thông tư Y không?'
 QUESTION = regex.compile(r"[^.;!?\n]{0,300}?(?:không|chưa|nào|gì)?\s*\?", FLAGS)
@@ -122,10 +125,12 @@ def roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
                 word = word_role[WS(last.group()).lower()]
                 role = (Role("reference", last.start(), last.end(), replacing=word[3:]) if word.startswith("by:")
                         else Role(word, last.start(), last.end()))
-        after = ceases.match(text, m.end, min(len(text), m.end + 200))
-        if after is not None and not any(m.end < p.start < after.end() for p in mentions) \
+        stop = CEASES_GAP_END.search(text, m.end, min(len(text), m.end + 120))
+        after = ceases.search(text, m.end, min(len(text), m.end + 200))
+        if after is not None and after.start() <= (stop.start() if stop else m.end + 120) \
+                and not any(m.end < p.start < after.end() for p in mentions) \
                 and not OTHER_SUBJECT.search(text, m.end, after.end()):
-            role = Role("repeals", after.end() - len(after.group().split()[-1]), after.end())
+            role = Role("repeals", after.end() - len(text[m.end:after.end()].split()[-1]), after.end())
         out.append(role or Role("reference", m.start, m.end))
     return out
 
