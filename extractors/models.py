@@ -170,6 +170,7 @@ class Budget(Money):
     table_caption: str | None = None
     kind: str = "unknown"            # budget | revenue | indicator | rate | price | unknown (vocab budget_kinds)
     role: str = "leaf"               # total (a stated total or subtotal) | leaf | baseline (the year-before figure of a change)
+    #                                  | realised (a plan stated before it, measured again: 'đạt 102,70% dự toán')
     parent: int | None = None        # index (in the document's budget rows) of the total this amount is part of
 
 

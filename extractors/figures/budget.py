@@ -43,6 +43,14 @@ def _baseline_before() -> regex.Pattern:
 
 
 @functools.cache
+def _realised_after() -> regex.Pattern:
+    """', đạt 102,70% dự toán' right after an amount: a realisation measured against the plan."""
+    w = kind_words()["realised_after"]
+    return regex.compile(rf"[\s,;]*(?:\[\d+\]\s*)?(?<!\p{{L}})(?:ước\s+)?(?:{alternation(w['measured'])})\s+(?:khoảng\s+)?"
+                         rf"[\d.,]+\s*%\s*(?:so\s+(?:với\s+)?)?(?:{alternation(w['plan'])})(?!\p{{L}})", FLAGS)
+
+
+@functools.cache
 def _rule_after() -> regex.Pattern:
     return regex.compile(rf"(?<!\p{{L}})(?:{alternation(kind_words()['rule_after'])})(?!\p{{L}})", FLAGS)
 
@@ -431,6 +439,22 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         for b, parent in _table_parents(t):
             if parent is not None:
                 res[index[id(b)]] = replace(res[index[id(b)]], parent=index[id(parent)])
+    return _realisations(text, res)
+
+
+def _realisations(text: str, res: list[Budget]) -> list[Budget]:
+    """'Ước thực hiện cả năm là 27.535 tỷ đồng, đạt 102,70% dự toán' after the plan's total ('Tổng chi … được giao
+    là 26.811 tỷ đồng'): the plan measured again, role ``realised`` (a sum takes the plan, not both).  Only an amount
+    of running text with no parent, of the kind of a total written before it in the last 1,500 characters."""
+    plan: dict[str, Budget] = {}
+    for i, b in enumerate(res):
+        if b.in_table or b.parent is not None or b.role == "baseline" or b.kind in ("unknown", "rate", "price"):
+            continue
+        before = plan.get(b.kind)
+        if before is not None and b.start - before.end < 1500 and _realised_after().match(text, b.end):
+            res[i] = replace(b, role="realised")
+        elif b.role == "total":
+            plan[b.kind] = b
     return res
 
 

@@ -255,4 +255,6 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     ("0016_search_text", add_search_text),
     # issue 15: the graph keyed by citations.ref_key, not by a copy of it
     ("0017_drop_cited_key", DROP_CITED_KEY),
+    # a realisation of a plan stated before it (role realised, 'đạt 102,70% dự toán') is not added to the plan
+    ("0018_budget_realised", VIEWS_SQL),
 ]

@@ -9,7 +9,8 @@ budget (``budget_rows``) — only rows of one kind are added, and within a kind 
 its parts:
   * running text: the top-level rows (``parent_id`` null, or a parent of another kind); their
     children are inside them; a ``baseline`` (``tăng 27,8% so cùng kỳ (21.546 tỷ đồng)``, the year
-    before's figure) is another year's and not added;
+    before's figure) is another year's and not added, nor a ``realised`` amount (``Ước thực hiện …
+    27.535 tỷ đồng, đạt 102,70% dự toán`` after the plan's 26.811 tỷ: the plan measured again);
   * a table (one ``table_caption`` of one document): its total rows (``role = 'total'``, top
     level) when it has any, else its leaf cells; ``source`` says which;
   * a document that writes budget amounts in running text gives those, and its tables only when
@@ -54,7 +55,7 @@ counted AS (
     SELECT *, CASE WHEN NOT in_table THEN 'text'
                    WHEN table_has_total THEN 'table totals' ELSE 'table leaves' END AS source
     FROM t
-    WHERE CASE WHEN NOT in_table THEN top_level AND role IS DISTINCT FROM 'baseline'
+    WHERE CASE WHEN NOT in_table THEN top_level AND coalesce(role, '') NOT IN ('baseline', 'realised')
                WHEN table_has_total THEN role = 'total' AND top_level
                ELSE role IS DISTINCT FROM 'total' END
 )
