@@ -86,24 +86,23 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     merge_catalog(con)
     archive = Archive(con)
     texts = _Texts(con)
-    # the texts are fetched one document at a time (the writer's memory is bounded)
     cur = con.execute("""
         SELECT c.doc_id, c.seq, c.ref, c.issuer, c.year, c.cited_date, c.article, c.char_start, c.char_end,
                d.province, d.ref AS doc_ref, d.issue_date
         FROM citations c JOIN documents d USING (doc_id) ORDER BY c.doc_id, c.char_start, c.seq""")
-    by_doc: dict[str, list] = collections.defaultdict(list)
+    cites_of: dict[str, list] = collections.defaultdict(list)   # each document's citations
     for r in cur.fetchall():
-        by_doc[r[0]].append(r)
+        cites_of[r[0]].append(r)
     # the date most mentions give each số hiệu: the date of a replacing document cited without one
     written: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    for cites in by_doc.values():
+    for cites in cites_of.values():
         for c in cites:
             if c[2] and c[5] and (c[4] is None or c[4] == c[5].year):
                 written[ref_key(c[2])][c[5]] += 1
     links, validity = [], []
-    for doc_id, cites in by_doc.items():
+    for doc_id, text in texts.stored("SELECT doc_id FROM citations"):   # in one pass over the texts
+        cites = cites_of[doc_id]
         province, doc_ref, doc_date = cites[0][9:12]
-        text = con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()[0] or ""
         mentions = [Mention(c[7], c[8], c[2], c[6] is not None) for c in cites]
         found = roles(text, mentions)
         keyed = []
@@ -132,6 +131,8 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                              "relation": s.relation, "by_ref": by_ref, "by_key": by_key, "by_doc_id": by_doc, "by_date": by_date,
                              "since": s.since or by_date, "source": "archive", "doc_id": doc_id,
                              "char_start": s.start, "char_end": s.end, "sentence": texts.sentence(doc_id, s.start, s.end)})
+    order = {doc_id: n for n, doc_id in enumerate(cites_of)}
+    validity.sort(key=lambda v: order[v["doc_id"]])   # in the order of the documents' ids, as before
     validity += _catalog_validity(con, archive)
     con.execute("UPDATE citations SET " + ", ".join(f"{c} = NULL" for c in LINK_COLUMNS))
     if links:

@@ -12,6 +12,7 @@ import duckdb
 
 from ..ingest.sources import Source, source_path
 from ..store import Index, StoreError, load_batch
+from ..store.packing import pack
 from .limits import die_with_parent, memory_ceiling, wall_budget
 from .work import Options, Outcome, work
 
@@ -87,7 +88,14 @@ def _init_worker(loaded: frozenset[str], options: Options) -> None:
 
 
 def _work_in_pool(path: Source) -> Outcome:
-    return work(path, _LOADED, _OPTIONS)
+    """One file, its rows packed as Arrow tables here (the writer then does no work per row)."""
+    o = work(path, _LOADED, _OPTIONS)
+    if o.doc is not None:
+        try:
+            o.doc, o.rows = pack(o.doc, o.rows)
+        except (TypeError, ValueError, OverflowError, ArithmeticError):   # pyarrow.ArrowInvalid is a ValueError
+            pass   # sent as dicts: the writer packs them, and stores the document alone if that fails
+    return o
 
 
 def run_local(con, files: list[Source], loaded: frozenset[str], record: Callable[[Outcome], None], workers: int,

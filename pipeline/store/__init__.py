@@ -14,6 +14,7 @@ from typing import Iterator
 import duckdb
 
 from .migrations import MIGRATIONS
+from .packing import arrow_rows, pack
 from .tables import DOCUMENT_PATHS, TABLES, path_rows, search_key
 
 PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old rows
@@ -160,7 +161,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
         seen_ids.add(doc["doc_id"])
         seen_paths.add(doc["source_path"])
         kept.append((doc, rows))
-    batch = [fit_ranges(con, doc, rows) for doc, rows in kept[::-1]]
+    batch = [pack(doc, rows) for doc, rows in kept[::-1]]   # packed by the worker already, or here
     now = dt.datetime.now()
     docs = [document_row(doc, now) for doc, _ in batch]
     ids = [d["doc_id"] for d in docs]
@@ -174,38 +175,12 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: list[tuple[dict, dict[str,
         mark_flags_stale(con)
         for table, columns in ROW_TABLES.items():
             if table == DOCUMENT_PATHS.name:
-                insert_rows(con, table, columns, [r for doc, _ in batch for r in path_rows(doc)])
-                continue
-            insert_rows(con, table, columns, [r for _, rows in batch for r in rows.get(table, ())])
+                parts = [arrow_rows(table, [r for doc, _ in batch for r in path_rows(doc)])]
+            else:
+                parts = [rows[table] for _, rows in batch if len(rows.get(table, ()))]
+            insert_tables(con, table, columns, parts)
     if index is not None:
         index.loaded(stale, docs)
-
-
-INT_BOUNDS = {"TINYINT": 7, "SMALLINT": 15, "INTEGER": 31, "BIGINT": 63, "HUGEINT": 63, "UBIGINT": 63}
-_INT_COLUMNS: dict[str, dict[str, int]] = {}
-
-
-def fit_ranges(con: duckdb.DuckDBPyConnection, doc: dict, rows: dict[str, list[dict]]) -> tuple[dict, dict]:
-    """A number too large for its column (money of 9.2 × 10¹⁸ đồng and more, which the writer's
-    Arrow tables cannot carry) is stored as null, and the document's ``error`` says which."""
-    if not _INT_COLUMNS:
-        for table, column, typ in con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
-                                              "WHERE NOT internal AND schema_name = 'main'").fetchall():
-            if typ in INT_BOUNDS:
-                _INT_COLUMNS.setdefault(table, {})[column] = INT_BOUNDS[typ]
-    notes = []
-    for table, records in rows.items():
-        bounds = _INT_COLUMNS.get(table, {})
-        for r in records:
-            for col, bits in bounds.items():
-                v = r.get(col)
-                if isinstance(v, int) and not -(1 << bits) <= v < (1 << bits):
-                    r[col] = None
-                    notes.append(f"{table}.{col} {float(v):.3g}")
-    if notes:
-        why = f"values out of range stored as null: {', '.join(notes[:5])}" + (" …" if len(notes) > 5 else "")
-        doc = {**doc, "error": f"{doc['error']}; {why}" if doc.get("error") else why}
-    return doc, rows
 
 
 def prune_documents(con: duckdb.DuckDBPyConnection, roots: list[Path], present: set[str]) -> int:
@@ -242,7 +217,16 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], 
     import pyarrow as pa   # imported on first use: an unchanged re-run never needs it
 
     # column by column into Arrow: several times cheaper for the writer than a DataFrame of dicts
-    con.register("_rows", pa.Table.from_pydict({c: [r.get(c) for r in records] for c in columns}))
+    insert_tables(con, table, columns, [pa.Table.from_pydict({c: [r.get(c) for r in records] for c in columns})])
+
+
+def insert_tables(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], parts: list) -> None:
+    """Insert Arrow tables of one schema (:mod:`.packing`) as one."""
+    if not parts:
+        return
+    import pyarrow as pa
+
+    con.register("_rows", pa.concat_tables(parts) if len(parts) > 1 else parts[0])
     try:
         con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
     finally:

@@ -1,0 +1,90 @@
+"""A document's rows as Arrow tables of the store's column types, made where the document was read.
+
+A worker packs what it found (:func:`pack`), so the one writer only joins each batch's tables and
+inserts them (:func:`pipeline.store.load_batch`): no work per row in the writer, which the workers
+would otherwise wait for.  The types come from the table specs (:mod:`.tables`), so the tables of
+every document of a batch have one schema.  A number too large for its column (money of 9.2 × 10¹⁸
+đồng and more, which an Arrow int64 cannot carry) is stored as null, and the document's ``error``
+says which.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .tables import BY_NAME, WHERE_COLUMNS, TableSpec
+
+# the bits of each integer type a column may hold (HUGEINT columns get int64 Arrow arrays)
+INT_BITS = {"TINYINT": 7, "SMALLINT": 15, "INTEGER": 31, "BIGINT": 63, "HUGEINT": 63, "UBIGINT": 63}
+
+
+def _base(sql_type: str) -> str:
+    return sql_type.split()[0].upper()
+
+
+def column_types(spec: TableSpec) -> dict[str, str]:
+    """Each column of ``spec`` with its SQL type, without NOT NULL ('HUGEINT NOT NULL' → 'HUGEINT')."""
+    keys = {"doc_id": "VARCHAR", spec.key: "INTEGER", **{c: "INTEGER" for c in spec.also_key}}
+    fields = {f.column: _base(f.sql_type) for f in spec.fields}
+    where = {c: _base(t) for c, t in WHERE_COLUMNS} if spec.spans else {}
+    types = {**keys, **fields, **where}
+    return {c: types[c] for c in spec.columns}
+
+
+def _arrow_type(sql_type: str):
+    import pyarrow as pa
+
+    if sql_type.endswith("[]"):
+        return pa.list_(_arrow_type(sql_type[:-2]))
+    return {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_(), "DATE": pa.date32(), "DOUBLE": pa.float64(),
+            "TINYINT": pa.int8(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+            "HUGEINT": pa.int64(), "UBIGINT": pa.int64()}[sql_type]
+
+
+_SCHEMAS: dict[str, Any] = {}
+
+
+def schema(table: str):
+    """The Arrow schema of a table of per-document rows (its spec's columns, in order)."""
+    if table not in _SCHEMAS:
+        import pyarrow as pa
+
+        _SCHEMAS[table] = pa.schema([(c, _arrow_type(t)) for c, t in column_types(BY_NAME[table]).items()])
+    return _SCHEMAS[table]
+
+
+def fit_ranges(table: str, records: list[dict]) -> list[str]:
+    """Set to null each integer too large for its column (in place); returns what was nulled."""
+    bounds = [(c, INT_BITS[t]) for c, t in column_types(BY_NAME[table]).items() if t in INT_BITS]
+    notes = []
+    for r in records:
+        for col, bits in bounds:
+            v = r.get(col)
+            if isinstance(v, int) and not -(1 << bits) <= v < (1 << bits):
+                r[col] = None
+                notes.append(f"{table}.{col} {float(v):.3g}")
+    return notes
+
+
+def arrow_rows(table: str, records: list[dict]):
+    """``records`` (dicts) as one Arrow table of ``table``'s schema (their integers already fit)."""
+    import pyarrow as pa
+
+    sch = schema(table)
+    return pa.Table.from_arrays([pa.array([r.get(f.name) for r in records], type=f.type) for f in sch], schema=sch)
+
+
+def pack(doc: dict, rows: dict[str, Any]) -> tuple[dict, dict[str, Any]]:
+    """The document row and its rows as Arrow tables (a table already packed stays as it is); the
+    document's ``error`` names the numbers stored as null."""
+    notes: list[str] = []
+    out = {}
+    for table, records in rows.items():
+        if not isinstance(records, list) or not records:
+            out[table] = records   # packed by the worker, or none
+            continue
+        notes += fit_ranges(table, records)
+        out[table] = arrow_rows(table, records)
+    if notes:
+        why = f"values out of range stored as null: {', '.join(notes[:5])}" + (" …" if len(notes) > 5 else "")
+        doc = {**doc, "error": f"{doc['error']}; {why}" if doc.get("error") else why}
+    return doc, out
