@@ -31,6 +31,9 @@ AFTER_RANGE_OR_LIST = regex.compile(r"(?:\d\s*[-–]|\d\s*,|\d\s+(?:và|hoặc))
 YEAR = regex.compile(r"(?:19|20)\d\d")
 WORD_NEXT = regex.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+\p{L}", regex.V1)
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
+# the phrase never runs past a clause mark: the tagger is given the words before it only (short fragments repeat,
+# so most are tagged once per process)
+PHRASE_MARK = re.compile(r"[,;:()\[\]\"“”|!?…]")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
 STOP_WORDS = {"của", "tại", "với", "và", "trên", "cho", "theo", "là", "được", "để", "trong", "từ", "đến", "có",
               "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những", "bao gồm", "gồm có",
@@ -89,7 +92,7 @@ def _pos_features(w: list[str]) -> list[list[str]]:
 def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
     """Numbers with the thing they count; ``taken`` are spans already read as something else."""
     taken = _merge(taken)
-    quantities = find_quantities(text)
+    quantities = find_quantities(text, taken)
     out = [c for q in quantities if (c := _count_at(text, q, taken)) is not None]
     return _link_count_parts(text, out, quantities, taken)
 
@@ -122,7 +125,7 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None  # 'cứ 1.000 dân có 2 bác sĩ': a ratio
     # the tagger reads a phrase better with what follows it: tag up to a paragraph break
     stop = FRAGMENT_END.search(rest)
-    fragment = " ".join(WS.sub(" ", rest[:stop.start() if stop else len(rest)]).split()[:TAG_WORDS])
+    fragment = _fragment(rest[:stop.start() if stop else len(rest)])
     if not fragment:
         return None
     # the tagger reads the words, not the value: one stand-in number and digit shape keep its cache warm
@@ -135,6 +138,17 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None  # … or '2 bác sĩ trên 1.000 dân', '2 cán bộ/ca': a ratio
     end = q.end + pm_end
     return Count(q.start, end, text[q.start:end], int(q.value), phrase, head)
+
+
+def _fragment(rest: str) -> str:
+    """The words given to the tagger: up to TAG_WORDS, ending before a clause mark, after the first stop word
+    or number (the phrase ends there; '02 ảnh cỡ 30' keeps the number, which ends the phrase before a measure)."""
+    mark = PHRASE_MARK.search(rest)
+    words = (rest[:mark.start()] if mark else rest).split()[:TAG_WORDS]
+    for k, w in enumerate(words):
+        if w.lower() in STOP_WORDS or DIGIT.match(w):
+            return " ".join(words[:k + 1])
+    return " ".join(words)
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
