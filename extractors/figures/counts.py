@@ -35,9 +35,17 @@ FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 # so most are tagged once per process)
 PHRASE_MARK = re.compile(r"[,;:()\[\]\"“”|!?…]")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
-STOP_WORDS = {"của", "tại", "với", "và", "trên", "cho", "theo", "là", "được", "để", "trong", "từ", "đến", "có",
-              "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những", "bao gồm", "gồm có",
-              "trong đó", "gần", "khoảng", "hơn", "chừng"}
+STOP_WORDS = frozenset(COUNT_WORDS["phrase_stops"])
+FOREIGN = frozenset(COUNT_WORDS["foreign_words"])
+NOT_LATIN = regex.compile(r"[^\p{Latin}\p{M}\d\s\p{P}\p{S}]", regex.V1)   # 'กก', 'км': another script
+TITLE = regex.compile(r"\p{Lu}\p{Ll}", regex.V1)
+# a number after a capitalised name and before a capitalised word: 'Binh đoàn 16 Quân đội', 'Quân khu 7 Hải quân'
+NAME_BEFORE = regex.compile(r"(?<![\p{L}\d])\p{Lu}\p{Ll}*+(?:[ \t]++(?P<w>\p{Ll}++))?[ \t]++$", regex.V1)
+# '6:02', '7h30': a time of day; '1:50.000': a scale
+CLOCK = regex.compile(r"\d:$|(?<![\p{L}\d.,:])\d{1,2}h$", regex.V1)
+AFTER_CLASSIFIER = frozenset(COUNT_WORDS["after_classifier"])
+MULTIPLIER_LIST = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['multiplier_before'])})\s*\d[\d.,]*\s*lần"
+                                r"\s*(?:,|và|hoặc|đến|tới|-|–)\s*$", regex.V1 | regex.I)
 
 
 @functools.lru_cache(maxsize=20000)
@@ -118,9 +126,11 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None  # a number alone on its line: a row number (STT) of a table
     if not digits and q.surface[0].isupper() and (rest.lstrip()[:1].isupper() or not _opens_sentence(text, q.start)):
         return None  # 'Hai Bà Trưng', 'chiến khu Ba Đình', 'vở Mười đêm hương lửa': a name
+    if digits and CLOCK.search(before) and (before[-1] == ":" or len(q.surface) == 2):
+        return None  # '6:02 sáng': a time of day
     m = MULTIPLIER.match(rest)
-    if m and (m.group().strip() != "lần" or MULTIPLIER_BEFORE.search(before)):
-        return None  # 'gấp 17 lần', '2 lần số thuế'
+    if m and (m.group().strip() != "lần" or MULTIPLIER_BEFORE.search(before) or MULTIPLIER_LIST.search(text, max(0, q.start - 40), q.start)):
+        return None  # 'gấp 17 lần', '2 lần số thuế', 'gấp 17 lần và 38 lần'
     if PER_BEFORE.search(text, max(0, q.start - 40), q.start):
         return None  # 'cứ 1.000 dân có 2 bác sĩ': a ratio
     # the tagger reads a phrase better with what follows it: tag up to a paragraph break
@@ -130,8 +140,13 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None
     # the tagger reads the words, not the value: one stand-in number and digit shape keep its cache warm
     phrase, head = _phrase("5" if digits else WS.sub(" ", q.surface), DIGIT.sub("5", fragment))
-    if not phrase or phrase.lower() == "số" or GLUED.search(phrase):
+    if len(phrase) < 2 or phrase.lower() == "số" or GLUED.search(phrase) or NOT_LATIN.search(phrase):
         return None
+    if _foreign(before, fragment, phrase):
+        return None  # 'More than 20 die in …': another language
+    name = NAME_BEFORE.search(before)
+    if name and TITLE.match(phrase) and (name["w"] is None or name["w"] not in STOP_WORDS) and not _opens_sentence(text, q.start - len(name.group())):
+        return None  # 'Binh đoàn 16 Quân đội nhân dân': an identifier in a name
     # the phrase as written: the same words in the text (line breaks kept)
     pm_end = _match_words(phrase.split(), rest)
     if pm_end is None or PER_AFTER.match(rest, pm_end):
@@ -149,6 +164,14 @@ def _fragment(rest: str) -> str:
         if w.lower() in STOP_WORDS or DIGIT.match(w):
             return " ".join(words[:k + 1])
     return " ".join(words)
+
+
+def _foreign(before: str, fragment: str, phrase: str) -> bool:
+    """Whether the words around a number are of another language: one foreign word in the phrase, two around it."""
+    if any(w in FOREIGN for w in phrase.split()):
+        return True
+    around = before.split()[-3:] + fragment.split()
+    return sum(w.strip(".,;:()\"") in FOREIGN for w in around) >= 2
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
@@ -342,14 +365,25 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
     """The counted noun phrase at the start of ``fragment`` (what follows ``number``) and its head."""
     toks: list[str] = []
     for word, tag in _tagged_after(number, fragment):
-        if word.lower() in STOP_WORDS or tag in STOP_TAGS or DIGIT.match(word):
+        after_classifier = len(toks) == 1 and toks[0].lower() in CLASSIFIERS
+        if (word.lower() in STOP_WORDS and not (after_classifier and word.lower() in AFTER_CLASSIFIER)) or tag in STOP_TAGS \
+                or DIGIT.match(word):
             if DIGIT.match(word) or tag == "M":
                 _drop_measure(toks)   # '02 ảnh cỡ 30 mm': the size is not part of what is counted
             break
         # a verb ends the phrase, except right after a classifier ('đợt khảo sát') or first
         # (the tagger reads some counted nouns as verbs: '1.120 cuộc', '814 cuốn', '04 quyết định')
-        if tag.startswith("V") and toks and not (len(toks) == 1 and toks[0].lower() in CLASSIFIERS):
+        if tag.startswith("V") and toks and not after_classifier:
             break
+        # a name after what is counted ends it ('hai châu Quy Hóa', also when the segmenter glued them)
+        first = (toks[0] if toks else word).split(" ")[0]
+        if not TITLE.match(first):
+            parts = word.split(" ")
+            keep = next((k for k, p in enumerate(parts) if TITLE.match(p)), len(parts))
+            if keep < len(parts):
+                if keep and toks is not None:
+                    toks.append(" ".join(parts[:keep]))
+                break
         if not toks and not (tag.startswith("N") or word.lower() in CLASSIFIERS or word.lower() in _type_words()):
             return "", ""  # what follows the number is not a noun: not a count
         toks.append(word)
