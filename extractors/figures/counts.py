@@ -44,6 +44,11 @@ NAME_BEFORE = regex.compile(r"(?<![\p{L}\d])\p{Lu}\p{Ll}*+(?:[ \t]++(?P<w>\p{Ll}
 # '6:02', '7h30': a time of day; '1:50.000': a scale
 CLOCK = regex.compile(r"\d:$|(?<![\p{L}\d.,:])\d{1,2}h$", regex.V1)
 AFTER_CLASSIFIER = frozenset(COUNT_WORDS["after_classifier"])
+NAME_HEADS = frozenset(COUNT_WORDS["name_heads"])
+# 'U-20', 'B-52', 'MiG-21': a model or team name
+IN_NAME = regex.compile(r"\p{L}-$", regex.V1)
+# '20 doanh nghiệp hoạt động/nghìn dân': a ratio a word or two after the phrase
+PER_LATER = regex.compile(r"(?:[^\S\n]+\p{L}+){1,2}[^\S\n]*/[^\S\n]*\p{L}", regex.V1)
 MULTIPLIER_LIST = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['multiplier_before'])})\s*\d[\d.,]*\s*lần"
                                 r"\s*(?:,|và|hoặc|đến|tới|-|–)\s*$", regex.V1 | regex.I)
 
@@ -126,6 +131,8 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None  # a number alone on its line: a row number (STT) of a table
     if not digits and q.surface[0].isupper() and (rest.lstrip()[:1].isupper() or not _opens_sentence(text, q.start)):
         return None  # 'Hai Bà Trưng', 'chiến khu Ba Đình', 'vở Mười đêm hương lửa': a name
+    if digits and IN_NAME.search(before):
+        return None  # 'U-20 quốc gia'
     if digits and CLOCK.search(before) and (before[-1] == ":" or len(q.surface) == 2):
         return None  # '6:02 sáng': a time of day
     m = MULTIPLIER.match(rest)
@@ -149,7 +156,7 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None  # 'Binh đoàn 16 Quân đội nhân dân': an identifier in a name
     # the phrase as written: the same words in the text (line breaks kept)
     pm_end = _match_words(phrase.split(), rest)
-    if pm_end is None or PER_AFTER.match(rest, pm_end):
+    if pm_end is None or PER_AFTER.match(rest, pm_end) or PER_LATER.match(rest, pm_end):
         return None  # … or '2 bác sĩ trên 1.000 dân', '2 cán bộ/ca': a ratio
     end = q.end + pm_end
     return Count(q.start, end, text[q.start:end], int(q.value), phrase, head)
@@ -370,6 +377,8 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
                 or DIGIT.match(word):
             if DIGIT.match(word) or tag == "M":
                 _drop_measure(toks)   # '02 ảnh cỡ 30 mm': the size is not part of what is counted
+            if tag == "Np":
+                _drop_name_head(toks)
             break
         # a verb ends the phrase, except right after a classifier ('đợt khảo sát') or first
         # (the tagger reads some counted nouns as verbs: '1.120 cuộc', '814 cuốn', '04 quyết định')
@@ -381,8 +390,9 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
             parts = word.split(" ")
             keep = next((k for k, p in enumerate(parts) if TITLE.match(p)), len(parts))
             if keep < len(parts):
-                if keep and toks is not None:
+                if keep:
                     toks.append(" ".join(parts[:keep]))
+                _drop_name_head(toks)
                 break
         if not toks and not (tag.startswith("N") or word.lower() in CLASSIFIERS or word.lower() in _type_words()):
             return "", ""  # what follows the number is not a noun: not a count
@@ -393,6 +403,12 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
         return "", ""
     head = f"{toks[0]} {toks[1]}" if toks[0].lower() in CLASSIFIERS and len(toks) > 1 else toks[0]
     return " ".join(toks), head
+
+
+def _drop_name_head(toks: list[str]) -> None:
+    """Drop the word that names what follows it ('nhóm' in 'vị nhân sĩ nhóm Caravelle') before a name."""
+    if len(toks) > 1 and toks[-1].lower() in NAME_HEADS and not (len(toks) == 2 and toks[0].lower() in CLASSIFIERS):
+        toks.pop()
 
 
 def _drop_measure(toks: list[str]) -> None:
