@@ -173,9 +173,15 @@ def _fragment(rest: str) -> str:
     return " ".join(words)
 
 
+# a word no Vietnamese syllable can be: f, j, w or z in it, or an end other than a vowel, c, ch, m, n, ng, nh, p, t
+NOT_SYLLABLE = re.compile(r"[a-z]*[fjwz][a-z]*|[a-z]*(?:[bdjklqrsvxz]|(?<!n)g)")
+
+
 def _foreign(before: str, fragment: str, phrase: str) -> bool:
-    """Whether the words around a number are of another language: one foreign word in the phrase, two around it."""
-    if any(w in FOREIGN for w in phrase.split()):
+    """Whether the words around a number are of another language: one foreign word in the phrase (or its first word
+    no Vietnamese syllable: 'legislators'), two around it."""
+    words = phrase.split()
+    if any(w in FOREIGN for w in words) or NOT_SYLLABLE.fullmatch(words[0]):
         return True
     around = before.split()[-3:] + fragment.split()
     return sum(w.strip(".,;:()\"") in FOREIGN for w in around) >= 2
