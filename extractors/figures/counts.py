@@ -36,6 +36,7 @@ FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 PHRASE_MARK = re.compile(r"[,;:()\[\]\"“”|!?…]")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
 STOP_WORDS = frozenset(COUNT_WORDS["phrase_stops"])
+TRAILING_STOPS = frozenset(COUNT_WORDS["trailing_stops"])
 FOREIGN = frozenset(COUNT_WORDS["foreign_words"])
 NOT_LATIN = regex.compile(r"[^\p{Latin}\p{M}\d\s\p{P}\p{S}]", regex.V1)   # 'กก', 'км': another script
 TITLE = regex.compile(r"\p{Lu}\p{Ll}", regex.V1)
@@ -380,7 +381,7 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
     for word, tag in _tagged_after(number, fragment):
         after_classifier = len(toks) == 1 and toks[0].lower() in CLASSIFIERS
         if (word.lower() in STOP_WORDS and not (after_classifier and word.lower() in AFTER_CLASSIFIER)) or tag in STOP_TAGS \
-                or DIGIT.match(word):
+                or DIGIT.match(word) or (toks and word.lower() in TRAILING_STOPS):
             if DIGIT.match(word) or tag == "M":
                 _drop_measure(toks)   # '02 ảnh cỡ 30 mm': the size is not part of what is counted
             if tag == "Np":
