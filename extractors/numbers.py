@@ -198,6 +198,8 @@ def _quantity(m_start: int, surface: str) -> Quantity | None:
 # Where a number, a currency word or a staff noun may stand, found by the stdlib engine, which scans
 # plain alternations several times faster than the full patterns can; those are then tried only there.
 NUMBER_START = re.compile(r"(?<![\w.,/])\d|(?<!\w)(?:" + WORD + r")(?!\w)", re.I)
+# the same, case-sensitive over the lower-cased text (where it keeps every offset): the scan takes 60 % of the time
+NUMBER_START_LOWER = re.compile(r"(?<![\w.,/])\d|(?<!\w)(?:" + WORD.lower() + r")(?!\w)")
 CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?:" + alternation(NUMBER_WORDS.currency) + r")(?!\w)")   # '50.000đ' too
 
 
@@ -223,7 +225,9 @@ def find_quantities(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Qua
     out = []
     end = 0
     k = 0
-    for c in NUMBER_START.finditer(text):
+    low = text.lower()
+    starts = NUMBER_START_LOWER.finditer(low) if len(low) == len(text) else NUMBER_START.finditer(text)
+    for c in starts:
         if c.start() < end:
             continue
         while k < len(skip) and skip[k][1] <= c.start():
