@@ -40,6 +40,7 @@ TRAILING_STOPS = frozenset(COUNT_WORDS["trailing_stops"])
 FOREIGN = frozenset(COUNT_WORDS["foreign_words"])
 NOT_LATIN = regex.compile(r"[^\p{Latin}\p{M}\d\s\p{P}\p{S}]", regex.V1)   # 'กก', 'км': another script
 TITLE = regex.compile(r"\p{Lu}\p{Ll}", regex.V1)
+ONE_CAPITAL = regex.compile(r"\p{Lu}", regex.V1)      # an answer key: "11 A"
 # a number after a capitalised name and before a capitalised word: 'Binh đoàn 16 Quân đội', 'Quân khu 7 Hải quân'
 NAME_BEFORE = regex.compile(r"(?<![\p{L}\d])\p{Lu}\p{Ll}*+(?:[ \t]++(?P<w>\p{Ll}++))?[ \t]++$", regex.V1)
 # '6:02', '7h30': a time of day; '1:50.000': a scale
@@ -148,7 +149,7 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None
     # the tagger reads the words, not the value: one stand-in number and digit shape keep its cache warm
     phrase, head = _phrase("5" if digits else WS.sub(" ", q.surface), DIGIT.sub("5", fragment))
-    if len(phrase) < 2 or phrase.lower() == "số" or GLUED.search(phrase) or NOT_LATIN.search(phrase):
+    if not phrase or ONE_CAPITAL.fullmatch(phrase) or phrase.lower() == "số" or GLUED.search(phrase) or NOT_LATIN.search(phrase):
         return None
     if _foreign(before, fragment, phrase):
         return None  # 'More than 20 die in …': another language
