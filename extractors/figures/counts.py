@@ -37,6 +37,7 @@ PHRASE_MARK = re.compile(r"[,;:()\[\]\"“”|!?…]")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
 STOP_WORDS = frozenset(COUNT_WORDS["phrase_stops"])
 TRAILING_STOPS = frozenset(COUNT_WORDS["trailing_stops"])
+VERBS_AFTER_CLASSIFIER = frozenset(COUNT_WORDS["verbs_after_classifier"])
 FOREIGN = frozenset(COUNT_WORDS["foreign_words"])
 NOT_LATIN = regex.compile(r"[^\p{Latin}\p{M}\d\s\p{P}\p{S}]", regex.V1)   # 'กก', 'км': another script
 TITLE = regex.compile(r"\p{Lu}\p{Ll}", regex.V1)
@@ -390,7 +391,7 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
             break
         # a verb ends the phrase, except right after a classifier ('đợt khảo sát') or first
         # (the tagger reads some counted nouns as verbs: '1.120 cuộc', '814 cuốn', '04 quyết định')
-        if tag.startswith("V") and toks and not after_classifier:
+        if tag.startswith("V") and toks and not (after_classifier and word.lower().split()[0] not in VERBS_AFTER_CLASSIFIER):
             break
         # a name after what is counted ends it ('hai châu Quy Hóa', also when the segmenter glued them)
         first = (toks[0] if toks else word).split(" ")[0]
