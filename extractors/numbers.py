@@ -14,6 +14,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
+from typing import Sequence
 
 import regex
 
@@ -197,6 +198,8 @@ def _quantity(m_start: int, surface: str) -> Quantity | None:
 # Where a number, a currency word or a staff noun may stand, found by the stdlib engine, which scans
 # plain alternations several times faster than the full patterns can; those are then tried only there.
 NUMBER_START = re.compile(r"(?<![\w.,/])\d|(?<!\w)(?:" + WORD + r")(?!\w)", re.I)
+# the same, case-sensitive over the lower-cased text (where it keeps every offset): the scan takes 60 % of the time
+NUMBER_START_LOWER = re.compile(r"(?<![\w.,/])\d|(?<!\w)(?:" + WORD.lower() + r")(?!\w)")
 CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?:" + alternation(NUMBER_WORDS.currency) + r")(?!\w)")   # '50.000đ' too
 
 
@@ -213,17 +216,33 @@ def anchored(pattern: regex.Pattern, anchors: re.Pattern, text: str, reach: int 
                 break
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Every number in the text (digits or words), with its span; dates and số hiệu are not numbers."""
+PLAIN_DIGITS = re.compile(r"[\d.,]+")
+
+
+def find_quantities(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
+    """Every number in the text (digits or words), with its span; dates and số hiệu are not numbers.
+    ``skip``: sorted, disjoint spans (already read as something else) where no number is looked for."""
     out = []
     end = 0
-    for c in NUMBER_START.finditer(text):
+    k = 0
+    low = text.lower()
+    starts = NUMBER_START_LOWER.finditer(low) if len(low) == len(text) else NUMBER_START.finditer(text)
+    for c in starts:
         if c.start() < end:
+            continue
+        while k < len(skip) and skip[k][1] <= c.start():
+            k += 1
+        if k < len(skip) and skip[k][0] <= c.start():
             continue
         m = QTY_RE.match(text, c.start())
         if m is None:
             continue
-        q = _quantity(m.start(), m.group())
+        surface = m.group()
+        if PLAIN_DIGITS.fullmatch(surface):   # digits without a scale word, most numbers: nothing else to read
+            value = parse_digits(surface)
+            q = Quantity(m.start(), m.end(), surface, value) if value is not None else None
+        else:
+            q = _quantity(m.start(), surface)
         if q is not None:
             out.append(q)
             end = q.end

@@ -31,10 +31,29 @@ AFTER_RANGE_OR_LIST = regex.compile(r"(?:\d\s*[-–]|\d\s*,|\d\s+(?:và|hoặc))
 YEAR = regex.compile(r"(?:19|20)\d\d")
 WORD_NEXT = regex.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+\p{L}", regex.V1)
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
+# the phrase never runs past a clause mark: the tagger is given the words before it only (short fragments repeat,
+# so most are tagged once per process)
+PHRASE_MARK = re.compile(r"[,;:()\[\]\"“”|!?…]")
 STOP_TAGS = {"E", "C", "CC", "CH", "P", "R", "L", "T", "X", "M", "Np"}
-STOP_WORDS = {"của", "tại", "với", "và", "trên", "cho", "theo", "là", "được", "để", "trong", "từ", "đến", "có",
-              "này", "đó", "gồm", "thuộc", "về", "khi", "như", "hoặc", "mỗi", "các", "những", "bao gồm", "gồm có",
-              "trong đó", "gần", "khoảng", "hơn", "chừng"}
+STOP_WORDS = frozenset(COUNT_WORDS["phrase_stops"])
+TRAILING_STOPS = frozenset(COUNT_WORDS["trailing_stops"])
+VERBS_AFTER_CLASSIFIER = frozenset(COUNT_WORDS["verbs_after_classifier"])
+FOREIGN = frozenset(COUNT_WORDS["foreign_words"])
+NOT_LATIN = regex.compile(r"[^\p{Latin}\p{M}\d\s\p{P}\p{S}]", regex.V1)   # 'กก', 'км': another script
+TITLE = regex.compile(r"\p{Lu}\p{Ll}", regex.V1)
+ONE_CAPITAL = regex.compile(r"\p{Lu}", regex.V1)      # an answer key: "11 A"
+# a number after a capitalised name and before a capitalised word: 'Binh đoàn 16 Quân đội', 'Quân khu 7 Hải quân'
+NAME_BEFORE = regex.compile(r"(?<![\p{L}\d])\p{Lu}\p{Ll}*+(?:[ \t]++(?P<w>\p{Ll}++))?[ \t]++$", regex.V1)
+# '6:02', '7h30': a time of day; '1:50.000': a scale
+CLOCK = regex.compile(r"\d:$|(?<![\p{L}\d.,:])\d{1,2}h$", regex.V1)
+AFTER_CLASSIFIER = frozenset(COUNT_WORDS["after_classifier"])
+NAME_HEADS = frozenset(COUNT_WORDS["name_heads"])
+# 'U-20', 'B-52', 'MiG-21': a model or team name
+IN_NAME = regex.compile(r"\p{L}-$", regex.V1)
+# '20 doanh nghiệp hoạt động/nghìn dân': a ratio a word or two after the phrase
+PER_LATER = regex.compile(r"(?:[^\S\n]+\p{L}+){1,2}[^\S\n]*/[^\S\n]*\p{L}", regex.V1)
+MULTIPLIER_LIST = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['multiplier_before'])})\s*\d[\d.,]*\s*lần"
+                                r"\s*(?:,|và|hoặc|đến|tới|-|–)\s*$", regex.V1 | regex.I)
 
 
 @functools.lru_cache(maxsize=20000)
@@ -89,7 +108,7 @@ def _pos_features(w: list[str]) -> list[list[str]]:
 def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
     """Numbers with the thing they count; ``taken`` are spans already read as something else."""
     taken = _merge(taken)
-    quantities = find_quantities(text)
+    quantities = find_quantities(text, taken)
     out = [c for q in quantities if (c := _count_at(text, q, taken)) is not None]
     return _link_count_parts(text, out, quantities, taken)
 
@@ -115,26 +134,60 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None  # a number alone on its line: a row number (STT) of a table
     if not digits and q.surface[0].isupper() and (rest.lstrip()[:1].isupper() or not _opens_sentence(text, q.start)):
         return None  # 'Hai Bà Trưng', 'chiến khu Ba Đình', 'vở Mười đêm hương lửa': a name
+    if digits and IN_NAME.search(before):
+        return None  # 'U-20 quốc gia'
+    if digits and CLOCK.search(before) and (before[-1] == ":" or len(q.surface) == 2):
+        return None  # '6:02 sáng': a time of day
     m = MULTIPLIER.match(rest)
-    if m and (m.group().strip() != "lần" or MULTIPLIER_BEFORE.search(before)):
-        return None  # 'gấp 17 lần', '2 lần số thuế'
+    if m and (m.group().strip() != "lần" or MULTIPLIER_BEFORE.search(before) or MULTIPLIER_LIST.search(text, max(0, q.start - 40), q.start)):
+        return None  # 'gấp 17 lần', '2 lần số thuế', 'gấp 17 lần và 38 lần'
     if PER_BEFORE.search(text, max(0, q.start - 40), q.start):
         return None  # 'cứ 1.000 dân có 2 bác sĩ': a ratio
     # the tagger reads a phrase better with what follows it: tag up to a paragraph break
     stop = FRAGMENT_END.search(rest)
-    fragment = " ".join(WS.sub(" ", rest[:stop.start() if stop else len(rest)]).split()[:TAG_WORDS])
+    fragment = _fragment(rest[:stop.start() if stop else len(rest)])
     if not fragment:
         return None
     # the tagger reads the words, not the value: one stand-in number and digit shape keep its cache warm
     phrase, head = _phrase("5" if digits else WS.sub(" ", q.surface), DIGIT.sub("5", fragment))
-    if not phrase or phrase.lower() == "số" or GLUED.search(phrase):
+    if not phrase or ONE_CAPITAL.fullmatch(phrase) or phrase.lower() == "số" or GLUED.search(phrase) or NOT_LATIN.search(phrase):
         return None
+    if _foreign(before, fragment, phrase):
+        return None  # 'More than 20 die in …': another language
+    name = NAME_BEFORE.search(before)
+    if name and TITLE.match(phrase) and (name["w"] is None or name["w"] not in STOP_WORDS) and not _opens_sentence(text, q.start - len(name.group())):
+        return None  # 'Binh đoàn 16 Quân đội nhân dân': an identifier in a name
     # the phrase as written: the same words in the text (line breaks kept)
     pm_end = _match_words(phrase.split(), rest)
-    if pm_end is None or PER_AFTER.match(rest, pm_end):
+    if pm_end is None or PER_AFTER.match(rest, pm_end) or PER_LATER.match(rest, pm_end):
         return None  # … or '2 bác sĩ trên 1.000 dân', '2 cán bộ/ca': a ratio
     end = q.end + pm_end
     return Count(q.start, end, text[q.start:end], int(q.value), phrase, head)
+
+
+def _fragment(rest: str) -> str:
+    """The words given to the tagger: up to TAG_WORDS, ending before a clause mark, after the first stop word
+    or number (the phrase ends there; '02 ảnh cỡ 30' keeps the number, which ends the phrase before a measure)."""
+    mark = PHRASE_MARK.search(rest)
+    words = (rest[:mark.start()] if mark else rest).split()[:TAG_WORDS]
+    for k, w in enumerate(words):
+        if w.lower() in STOP_WORDS or DIGIT.match(w):
+            return " ".join(words[:k + 1])
+    return " ".join(words)
+
+
+# a word no Vietnamese syllable can be: f, j, w or z in it, or an end other than a vowel, c, ch, m, n, ng, nh, p, t
+NOT_SYLLABLE = re.compile(r"[a-z]*[fjwz][a-z]*|[a-z]*(?:[bdjklqrsvxz]|(?<!n)g)")
+
+
+def _foreign(before: str, fragment: str, phrase: str) -> bool:
+    """Whether the words around a number are of another language: one foreign word in the phrase (or its first word
+    no Vietnamese syllable: 'legislators'), two around it."""
+    words = phrase.split()
+    if any(w in FOREIGN for w in words) or NOT_SYLLABLE.fullmatch(words[0]):
+        return True
+    around = before.split()[-3:] + fragment.split()
+    return sum(w.strip(".,;:()\"") in FOREIGN for w in around) >= 2
 
 
 def _opens_sentence(text: str, pos: int) -> bool:
@@ -328,14 +381,28 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
     """The counted noun phrase at the start of ``fragment`` (what follows ``number``) and its head."""
     toks: list[str] = []
     for word, tag in _tagged_after(number, fragment):
-        if word.lower() in STOP_WORDS or tag in STOP_TAGS or DIGIT.match(word):
+        after_classifier = len(toks) == 1 and toks[0].lower() in CLASSIFIERS
+        if (word.lower() in STOP_WORDS and not (after_classifier and word.lower() in AFTER_CLASSIFIER)) or tag in STOP_TAGS \
+                or DIGIT.match(word) or (toks and word.lower() in TRAILING_STOPS):
             if DIGIT.match(word) or tag == "M":
                 _drop_measure(toks)   # '02 ảnh cỡ 30 mm': the size is not part of what is counted
+            if tag == "Np":
+                _drop_name_head(toks)
             break
         # a verb ends the phrase, except right after a classifier ('đợt khảo sát') or first
         # (the tagger reads some counted nouns as verbs: '1.120 cuộc', '814 cuốn', '04 quyết định')
-        if tag.startswith("V") and toks and not (len(toks) == 1 and toks[0].lower() in CLASSIFIERS):
+        if tag.startswith("V") and toks and not (after_classifier and word.lower().split()[0] not in VERBS_AFTER_CLASSIFIER):
             break
+        # a name after what is counted ends it ('hai châu Quy Hóa', also when the segmenter glued them)
+        first = (toks[0] if toks else word).split(" ")[0]
+        if not TITLE.match(first):
+            parts = word.split(" ")
+            keep = next((k for k, p in enumerate(parts) if TITLE.match(p)), len(parts))
+            if keep < len(parts):
+                if keep:
+                    toks.append(" ".join(parts[:keep]))
+                _drop_name_head(toks)
+                break
         if not toks and not (tag.startswith("N") or word.lower() in CLASSIFIERS or word.lower() in _type_words()):
             return "", ""  # what follows the number is not a noun: not a count
         toks.append(word)
@@ -345,6 +412,12 @@ def _phrase(number: str, fragment: str) -> tuple[str, str]:
         return "", ""
     head = f"{toks[0]} {toks[1]}" if toks[0].lower() in CLASSIFIERS and len(toks) > 1 else toks[0]
     return " ".join(toks), head
+
+
+def _drop_name_head(toks: list[str]) -> None:
+    """Drop the word that names what follows it ('nhóm' in 'vị nhân sĩ nhóm Caravelle') before a name."""
+    if len(toks) > 1 and toks[-1].lower() in NAME_HEADS and not (len(toks) == 2 and toks[0].lower() in CLASSIFIERS):
+        toks.pop()
 
 
 def _drop_measure(toks: list[str]) -> None:
