@@ -29,6 +29,8 @@ TAG_WORDS = 8          # words after a number given to the tagger
 DIGIT = re.compile(r"\d")
 AFTER_RANGE_OR_LIST = regex.compile(r"(?:\d\s*[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
 YEAR = regex.compile(r"(?:19|20)\d\d")
+# 'Tháng 10/ 1776 Hội đồng': the year of a month; '[16]:97 Quốc gia': the page of a footnote reference
+YEAR_OR_PAGE_BEFORE = regex.compile(r"(?:(?<!\p{L})tháng\s*+\d{1,2}\s*+/|\]\s*+:)\s*+$", regex.V1 | regex.I)
 WORD_NEXT = regex.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+\p{L}", regex.V1)
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 # the phrase never runs past a clause mark: the tagger is given the words before it only (short fragments repeat,
@@ -128,7 +130,7 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
     if not WORD_NEXT.match(rest) or NOT_UNIT.match(rest):
         return None   # cheapest first: no word after the number, or a unit that is not counted
     before = text[max(0, q.start - 25):q.start]
-    if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before):
+    if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before) or YEAR_OR_PAGE_BEFORE.search(before):
         return None
     if rest.startswith("\n") and (q.start == 0 or text[q.start - 1] == "\n"):
         return None  # a number alone on its line: a row number (STT) of a table
