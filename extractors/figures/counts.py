@@ -28,7 +28,7 @@ SENTENCE_OPEN = frozenset('.!?:;"“”([«»-–•*…]|')
 TAG_WORDS = 8          # words after a number given to the tagger
 DIGIT = re.compile(r"\d")
 AFTER_RANGE_OR_LIST = regex.compile(r"(?:\d\s*[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
-YEAR = regex.compile(r"(?:19|20)\d\d")
+YEAR = regex.compile(r"1[5-9]\d\d|20\d\d")   # '1890 Xã …' (a birth year): a count this large is written 1.890
 # 'Tháng 10/ 1776 Hội đồng': the year of a month; '[16]:97 Quốc gia': the page of a footnote reference
 YEAR_OR_PAGE_BEFORE = regex.compile(r"(?:(?<!\p{L})tháng\s*+\d{1,2}\s*+/|\]\s*+:)\s*+$", regex.V1 | regex.I)
 WORD_NEXT = regex.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+\p{L}", regex.V1)
