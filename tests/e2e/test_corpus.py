@@ -139,7 +139,7 @@ def test_budget_kinds_and_roles_are_in_their_domains(corpus_db):
     con = duckdb.connect(str(corpus_db), read_only=True)
     assert {r[0] for r in con.execute("SELECT DISTINCT kind FROM budget").fetchall()} <= \
         {"budget", "revenue", "indicator", "rate", "price", "unknown"}
-    assert {r[0] for r in con.execute("SELECT DISTINCT role FROM budget").fetchall()} <= {"total", "leaf", "baseline"}
+    assert {r[0] for r in con.execute("SELECT DISTINCT role FROM budget").fetchall()} <= {"total", "leaf", "baseline", "realised"}
     assert {r[0] for r in con.execute("SELECT DISTINCT kind FROM staffing").fetchall()} <= {"count", "cap", "min", "average"}
     # every parent_id points at a row of the same document
     assert con.execute("""SELECT count(*) FROM budget b WHERE parent_id IS NOT NULL AND NOT EXISTS
