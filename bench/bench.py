@@ -28,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 
 def sh(*args: str, **kw) -> subprocess.CompletedProcess:
+    if shutil.which(str(args[0])) is None:
+        sys.exit(f"make bench needs {args[0]} on PATH (Debian: apt-get install poppler-utils)")
     res = subprocess.run([str(a) for a in args], capture_output=True, text=True, **kw)
     if res.returncode != 0:
         sys.exit(f"failed: {' '.join(map(str, args))}\n{res.stderr[-2000:]}")
