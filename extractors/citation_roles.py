@@ -18,7 +18,7 @@ import regex
 
 from . import vocab
 from .dates import find_dates
-from .vocab import alternation
+from .vocab import whole_words
 
 FLAGS = regex.V1 | regex.IGNORECASE
 ROLES = ("basis", "implements", "amends", "replaces", "repeals", "guides", "reference")
@@ -35,12 +35,12 @@ def _patterns():
     v = role_words()
     word_role = {w.lower(): role for role, words in v["roles"].items() for w in words}
     word_role.update({w.lower(): "by:" + relation for relation, words in v["passive"].items() for w in words})
-    trigger = regex.compile(rf"(?<!\p{{L}})(?:{alternation(word_role)})(?!\p{{L}})", FLAGS)
+    trigger = whole_words(word_role, FLAGS)
     # searched from the mention's end and kept when it starts within 120 characters with no . ; or line
     # break before it (a lazy prefix '[^.;\n]{0,120}?' did the same at 120 tries per position of a search)
-    ceases = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['ceases_after'])})(?!\p{{L}})", FLAGS)
-    self_ = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['self_words'])})(?!\p{{L}})", FLAGS)
-    partial = regex.compile(rf"(?<!\p{{L}})(?:{alternation(v['partial_words'])})(?!\p{{L}})", regex.V1)
+    ceases = whole_words(v['ceases_after'], FLAGS)
+    self_ = whole_words(v['self_words'], FLAGS)
+    partial = whole_words(v['partial_words'], regex.V1)
     return word_role, trigger, ceases, self_, partial, int(v["reach"])
 
 

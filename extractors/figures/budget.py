@@ -112,7 +112,7 @@ def _per_words() -> regex.Pattern:
 
 @functools.cache
 def _gift() -> regex.Pattern:
-    return regex.compile(rf"(?<!\p{{L}}){_words_re(kind_words()['gift']['words'])}", FLAGS)
+    return vocab.whole_words(kind_words()['gift']['words'], FLAGS)
 
 
 @functools.cache
