@@ -34,7 +34,7 @@ DOCUMENT_COLUMNS = ["doc_id", "source_path", "format", "status", "error", "provi
 def document_row(doc: dict, loaded_at: dt.datetime) -> dict:
     """The ``documents`` row of what a worker found (the one place it is built, for both executors)."""
     return {**{c: doc.get(c) for c in DOCUMENT_COLUMNS}, "pipeline_version": PIPELINE_VERSION, "loaded_at": loaded_at,
-            "search_text": search_key(doc.get("text"))}
+            "search_text": doc["search_text"] if "search_text" in doc else search_key(doc.get("text"))}
 
 
 class StoreError(Exception):

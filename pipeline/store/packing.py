@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tables import BY_NAME, WHERE_COLUMNS, TableSpec
+from .tables import BY_NAME, WHERE_COLUMNS, TableSpec, search_key
 
 # the bits of each integer type a column may hold (HUGEINT columns get int64 Arrow arrays)
 INT_BITS = {"TINYINT": 7, "SMALLINT": 15, "INTEGER": 31, "BIGINT": 63, "HUGEINT": 63, "UBIGINT": 63}
@@ -74,8 +74,11 @@ def arrow_rows(table: str, records: list[dict]):
 
 
 def pack(doc: dict, rows: dict[str, Any]) -> tuple[dict, dict[str, Any]]:
-    """The document row and its rows as Arrow tables (a table already packed stays as it is); the
-    document's ``error`` names the numbers stored as null."""
+    """The document row, with its folded ``search_text``, and its rows as Arrow tables (what is already
+    packed stays as it is); the document's ``error`` names the numbers stored as null.  Done by the
+    worker, so the one writer does neither."""
+    if "search_text" not in doc:
+        doc = {**doc, "search_text": search_key(doc.get("text"))}
     notes: list[str] = []
     out = {}
     for table, records in rows.items():
