@@ -203,6 +203,14 @@ NUMBER_START_LOWER = re.compile(r"(?<![\w.,/])\d|(?<!\w)(?:" + WORD.lower() + r"
 CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?:" + alternation(NUMBER_WORDS.currency) + r")(?!\w)")   # '50.000đ' too
 
 
+def plain_starts(text: str, lower: re.Pattern, any_case: re.Pattern):
+    """Where a pattern may start, by a plain scan: ``lower`` (case-sensitive, lower-case words) over the
+    lower-cased text when lowering keeps every offset (several times faster than ``re.I``), else
+    ``any_case`` (the same pattern with ``re.I``) over the text itself."""
+    low = text.lower()
+    return lower.finditer(low) if len(low) == len(text) else any_case.finditer(text)
+
+
 def anchored(pattern: regex.Pattern, anchors: re.Pattern, text: str, reach: int = 80):
     """The matches of ``pattern`` that end where an anchor (a word ``pattern`` must end with) ends,
     in order: ``pattern`` is only tried in the ``reach`` characters before each anchor."""
@@ -225,9 +233,7 @@ def find_quantities(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Qua
     out = []
     end = 0
     k = 0
-    low = text.lower()
-    starts = NUMBER_START_LOWER.finditer(low) if len(low) == len(text) else NUMBER_START.finditer(text)
-    for c in starts:
+    for c in plain_starts(text, NUMBER_START_LOWER, NUMBER_START):
         if c.start() < end:
             continue
         while k < len(skip) and skip[k][1] <= c.start():

@@ -7,6 +7,7 @@ import regex
 from .. import patterns as P
 from ..dates import to_date
 from ..models import Deadline
+from ..numbers import plain_starts
 from ..vocab import whole_words
 from .context import RULE_FLAGS, ORG, WORDS, alternation, _flat, clause_start
 
@@ -43,10 +44,8 @@ DEADLINE_START_ANY_CASE = re.compile(DEADLINE_START.pattern, re.I)
 
 def deadline_matches(text: str):
     """``DEADLINE.finditer(text)``, tried only where a match can start."""
-    low = text.lower()
-    starts = DEADLINE_START.finditer(low) if len(low) == len(text) else DEADLINE_START_ANY_CASE.finditer(text)
     end = 0
-    for c in starts:
+    for c in plain_starts(text, DEADLINE_START, DEADLINE_START_ANY_CASE):
         if c.start() < end:
             continue
         m = DEADLINE.match(text, c.start())
