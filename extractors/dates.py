@@ -6,6 +6,7 @@ import datetime as dt
 import regex
 
 from . import patterns as P
+from .starts import date_starts, finditer_at
 from .models import DateMention
 
 
@@ -35,7 +36,7 @@ def is_us_date(m: regex.Match) -> bool:
 def find_dates(text: str) -> list[DateMention]:
     """Every full date (day, month, year) in the text, valid or not; US month/day/year dates are not dates."""
     out = []
-    for m in P.ANY_DATE.finditer(text):
+    for m in finditer_at(P.ANY_DATE, text, date_starts(text)):
         d2, m2, y2, d, mo, y = m.group("d2", "m2", "y2", "d", "m", "y")
         if d2:
             day, month, year = int(d2), int(m2), int(y2)

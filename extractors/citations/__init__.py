@@ -26,6 +26,7 @@ import regex
 from .. import patterns as P
 from .. import vocab
 from ..models import Citation
+from ..starts import finditer_at, ref_starts
 from ..vocab import WS
 from .context import around
 from .laws import NamedLaw, law_type, named_laws
@@ -50,7 +51,7 @@ def find_citations(text: str, own_ref: str | None = None) -> list[Citation]:
     found: list[Citation] = []
     prev_end = 0
     prev_written: str | None = None
-    for m in P.REF_RE.finditer(text):
+    for m in finditer_at(P.REF_RE, text, ref_starts(text)):
         if URL_BEFORE.search(text, max(0, m.start() - 60), m.start()):
             continue
         num = read_numbered(m, text, prev_end)

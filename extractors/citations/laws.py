@@ -9,6 +9,7 @@ import regex
 
 from .. import patterns as P
 from .. import vocab
+from ..starts import finditer_at, law_starts
 from ..vocab import WS
 
 CONSTITUTION_TAIL = regex.compile(r"(?:(?<!\s)\s+nước\s+Cộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?(?:(?<!\s)\s+năm\s+\d{4})?",
@@ -114,7 +115,7 @@ def _plain(text: str, m, caps: bool) -> list[NamedLaw]:
 
 def named_laws(text: str) -> list[NamedLaw]:
     out: list[NamedLaw] = []
-    for m in P.LAW_WORD.finditer(text):
+    for m in finditer_at(P.LAW_WORD, text, law_starts(text)):
         caps = m.group("w").isupper()
         # in upper-case text, only in an upper-case run (a heading), so 'LUẬT' in running text is skipped
         if caps and not regex.match(r"\s+[\p{Lu}\d]", text[m.end():m.end() + 3]):

@@ -1,0 +1,127 @@
+"""Where a date, a số hiệu or a law's name can start, found by cheap literal scans, so the full
+patterns of :mod:`extractors.patterns` run only there instead of at every character.
+
+A pattern tried at every position of the text costs ``regex`` ~20 ns a character whatever it finds
+(issue 17); a date needs its separator twice or 'tháng', a số hiệu a '/' (or 'QCVN'/'TCVN'), a law
+'Luật'/'Hiến'/'Pháp', and ``str.find`` or a ``re`` pattern that opens with a literal skips to those.
+Each ``*_starts`` function returns, in order, a superset of the positions where its pattern can
+match; :func:`finditer_at` then yields exactly what ``pattern.finditer(text)`` yields.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+# a numeric date's first separator: the same one again after the month, then the year (patterns.NUMERIC_DATE);
+# one pattern per separator, so each scan skips to a literal ('\s' and '\d' of re cover those of regex)
+DATE_SEPARATORS = tuple(re.compile(rf"{re.escape(c)}(?=\s?\d\d?\s?{re.escape(c)}\s?\d{{4}})") for c in "/.-")
+# the 'á' of 'tháng' in any case (patterns.WORDED_DATE is case-insensitive)
+THANG = re.compile(r"[áÁ](?<=[tT][hH][áÁ])(?=[nN][gG])")
+
+
+def finditer_at(pattern, text: str, starts: Iterable[int]) -> Iterator:
+    """``pattern.finditer(text)``, trying only at ``starts`` (ascending, every position where a match can
+    start among them): the same non-overlapping matches, left to right (the lookbehinds see the text
+    before each start, as in a scan from 0)."""
+    end = 0
+    for s in starts:
+        if s >= end and (m := pattern.match(text, s)):
+            yield m
+            end = m.end()
+
+
+def _digits_before(text: str, j: int) -> int:
+    """Start of the run of digits that ends at ``j`` (``j`` itself when there is none)."""
+    while j and text[j - 1].isdecimal():
+        j -= 1
+    return j
+
+
+def _ngay_before(text: str, d: int) -> int | None:
+    """Where 'ngày' (any case) starts when only whitespace stands between it and ``d``."""
+    i = d
+    while i and text[i - 1].isspace():
+        i -= 1
+    return i - 4 if i >= 4 and text[i - 4:i].lower() == "ngày" else None
+
+
+def date_starts(text: str) -> list[int]:
+    """Where ``patterns.ANY_DATE`` can match: the day's first digit, right before a separator that
+    comes back after the month or before 'tháng', and the 'ngày' written before that day."""
+    days = set()
+    for pat in DATE_SEPARATORS:
+        for m in pat.finditer(text):
+            j = m.start()
+            if j and text[j - 1].isspace():   # '15 / 5 /2026'
+                j -= 1
+            d = _digits_before(text, j)
+            if d < j:
+                days.add(d)
+    for m in THANG.finditer(text):
+        j = m.start() - 2
+        while j and text[j - 1].isspace():
+            j -= 1
+        d = _digits_before(text, j)
+        if d < j:
+            days.add(d)
+    out = set(days)
+    for d in days:
+        n = _ngay_before(text, d)
+        if n is not None:
+            out.add(n)
+    return sorted(out)
+
+
+def _number_before(text: str, j: int, out: set[int]) -> None:
+    """The starts a ``patterns.NUMBER`` ending at ``j`` can have: '59', '05a', '66.7' (the run before the dot too)."""
+    if j and "a" <= text[j - 1] <= "z":
+        j -= 1
+    d = _digits_before(text, j)
+    if d == j:
+        return
+    out.add(d)
+    if d >= 2 and text[d - 1] == "." and text[d - 2].isdecimal():
+        out.add(_digits_before(text, d - 1))
+
+
+def ref_starts(text: str) -> list[int]:
+    """Where ``patterns.REF_RE`` can match: 'QCVN'/'TCVN', and the number before each '/' (right before
+    it or one space away: '59/2012', '242 /QĐ'), or before the code of a party document ('21-NQ/TW')."""
+    out: set[int] = set()
+    for word in ("QCVN", "TCVN"):
+        i = text.find(word)
+        while i >= 0:
+            out.add(i)
+            i = text.find(word, i + 1)
+    s = text.find("/")
+    while s >= 0:
+        q = s - 1 if s and text[s - 1].isspace() else s
+        _number_before(text, q, out)
+        h = q
+        while h and text[h - 1].isalpha():
+            h -= 1
+        if h < q and h and text[h - 1] == "-":   # '21-NQ/TW'
+            _number_before(text, h - 1, out)
+        s = text.find("/", s + 1)
+    return sorted(out)
+
+
+def law_starts(text: str) -> list[int]:
+    """Where ``patterns.LAW_WORD`` can match: 'Luật', 'LUẬT', 'Hiến', 'HIẾN', 'Pháp', 'PHÁP', and the
+    'Bộ'/'BỘ' that only whitespace parts from a 'luật'/'LUẬT' after it."""
+    out: list[int] = []
+    for word in ("Luật", "LUẬT", "Hiến", "HIẾN", "Pháp", "PHÁP"):
+        i = text.find(word)
+        while i >= 0:
+            out.append(i)
+            i = text.find(word, i + 1)
+    for word, bo in (("luật", "Bộ"), ("LUẬT", "BỘ")):
+        i = text.find(word)
+        while i >= 0:
+            j = i
+            while j and text[j - 1].isspace():
+                j -= 1
+            if j < i and text[j - 2:j] == bo:
+                out.append(j - 2)
+            i = text.find(word, i + 1)
+    return sorted(set(out))

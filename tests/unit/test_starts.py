@@ -1,0 +1,38 @@
+"""extractors/starts.py: trying the full patterns only where the literal scans say a match can start
+finds exactly what a scan from every character finds (the matches, and so every date and citation)."""
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from extractors import patterns as P
+from extractors.starts import date_starts, finditer_at, law_starts, ref_starts
+
+# the pieces dates, số hiệu and law names are written with, and what breaks them: case, spacing,
+# a no-break space, a control character Python calls whitespace, a superscript, a run of digits too long
+PIECES = ["ngày", "NGÀY", "Ngày", " ", "  ", "\n", "\t", "\u00a0", "\x1c", "1", "12", "123", "2020", "20201", "/",
+          "-", ".", ",", ":", "tháng", "THÁNG", "thÁng", "năm", " / ", "QCVN", "TCVN", "NĐ", "CP", "QĐ", "TTg",
+          "NQ", "TW", "a", "x", "Luật", "LUẬT", "Bộ", "BỘ", "luật", "Hiến", "pháp", "Pháp", "lệnh", "PHÁP", "LỆNH",
+          "HIẾN", "sắc", "dự án", "²", "Đ", "đ"]
+FORMS = [(P.ANY_DATE, date_starts), (P.REF_RE, ref_starts), (P.LAW_WORD, law_starts)]
+
+
+def spans(pattern, starts, text):
+    return [m.span() for m in pattern.finditer(text)], [m.span() for m in finditer_at(pattern, text, starts(text))]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=30).map("".join))
+def test_same_matches_as_a_scan_from_every_character(text):
+    for pattern, starts in FORMS:
+        full, at = spans(pattern, starts, text)
+        assert full == at
+
+
+@pytest.mark.parametrize("text, found", [
+    ("ban hành ngày 15 / 5 /2026 và ngày 3 tháng 4 năm 2025, 1.2.2020", ["ngày 15 / 5 /2026", "ngày 3 tháng 4 năm 2025", "1.2.2020"]),
+    ("Nghị định số 59/2012/NĐ-CP, Nghị quyết số 66.7/2025/NQ-CP, 21-NQ/TW và QCVN 01:2019/BCT",
+     ["59/2012/NĐ-CP", "66.7/2025/NQ-CP", "21-NQ/TW", "QCVN 01:2019/BCT"]),
+    ("theo Bộ  luật Lao động và LUẬT ĐẤT ĐAI, Hiến pháp năm 2013", ["Bộ  luật", "LUẬT", "Hiến pháp"]),
+])
+def test_the_forms_are_found(text, found):
+    got = [m.group() for pattern, starts in FORMS for m in finditer_at(pattern, text, starts(text))]
+    assert got == found
