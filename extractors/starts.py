@@ -15,8 +15,8 @@ from typing import Iterable, Iterator
 # a numeric date's first separator: the same one again after the month, then the year (patterns.NUMERIC_DATE);
 # one pattern per separator, so each scan skips to a literal ('\s' and '\d' of re cover those of regex)
 DATE_SEPARATORS = tuple(re.compile(rf"{re.escape(c)}(?=\s?\d\d?\s?{re.escape(c)}\s?\d{{4}})") for c in "/.-")
-# the 'á' of 'tháng' in any case (patterns.WORDED_DATE is case-insensitive)
-THANG = re.compile(r"[áÁ](?<=[tT][hH][áÁ])(?=[nN][gG])")
+# the 'á' of 'tháng' in any case (patterns.WORDED_DATE is case-insensitive), one pattern each so both open with a literal
+THANG = tuple(re.compile(rf"{a}(?<=[tT][hH]{a})(?=[nN][gG])") for a in "áÁ")
 
 
 def finditer_at(pattern, text: str, starts: Iterable[int]) -> Iterator:
@@ -35,6 +35,14 @@ def _digits_before(text: str, j: int) -> int:
     while j and text[j - 1].isdecimal():
         j -= 1
     return j
+
+
+def _found(text: str, word: str) -> Iterator[int]:
+    """Every position of ``word`` in ``text``."""
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
 
 
 def _ngay_before(text: str, d: int) -> int | None:
@@ -57,7 +65,7 @@ def date_starts(text: str) -> list[int]:
             d = _digits_before(text, j)
             if d < j:
                 days.add(d)
-    for m in THANG.finditer(text):
+    for m in (m for pat in THANG for m in pat.finditer(text)):
         j = m.start() - 2
         while j and text[j - 1].isspace():
             j -= 1
@@ -89,10 +97,7 @@ def ref_starts(text: str) -> list[int]:
     it or one space away: '59/2012', '242 /QĐ'), or before the code of a party document ('21-NQ/TW')."""
     out: set[int] = set()
     for word in ("QCVN", "TCVN"):
-        i = text.find(word)
-        while i >= 0:
-            out.add(i)
-            i = text.find(word, i + 1)
+        out.update(_found(text, word))
     s = text.find("/")
     while s >= 0:
         q = s - 1 if s and text[s - 1].isspace() else s
@@ -106,22 +111,29 @@ def ref_starts(text: str) -> list[int]:
     return sorted(out)
 
 
+def _word_before(text: str, i: int, word: str) -> int | None:
+    """Where ``word`` starts when only whitespace (at least one character) parts it from ``i``."""
+    j = i
+    while j and text[j - 1].isspace():
+        j -= 1
+    return j - len(word) if j < i and text[j - len(word):j] == word else None
+
+
+# the law words of patterns.LAW_WORD by the letters they end with: (the letter before them, the word that
+# whitespace parts from it, '' for none) — 'Luật', 'Bộ luật', 'Pháp lệnh', 'Hiến pháp' and their capitals
+LAW_TAILS = {"uật": (("L", ""), ("l", "Bộ")), "UẬT": (("L", ""), ("L", "BỘ")),
+             "háp": (("P", ""), ("p", "Hiến")), "HÁP": (("P", ""), ("P", "HIẾN"))}
+
+
 def law_starts(text: str) -> list[int]:
-    """Where ``patterns.LAW_WORD`` can match: 'Luật', 'LUẬT', 'Hiến', 'HIẾN', 'Pháp', 'PHÁP', and the
-    'Bộ'/'BỘ' that only whitespace parts from a 'luật'/'LUẬT' after it."""
+    """Where ``patterns.LAW_WORD`` can match, found by the letters its words share ('uật', 'háp', …)."""
     out: list[int] = []
-    for word in ("Luật", "LUẬT", "Hiến", "HIẾN", "Pháp", "PHÁP"):
-        i = text.find(word)
-        while i >= 0:
-            out.append(i)
-            i = text.find(word, i + 1)
-    for word, bo in (("luật", "Bộ"), ("LUẬT", "BỘ")):
-        i = text.find(word)
-        while i >= 0:
-            j = i
-            while j and text[j - 1].isspace():
-                j -= 1
-            if j < i and text[j - 2:j] == bo:
-                out.append(j - 2)
-            i = text.find(word, i + 1)
+    for tail, forms in LAW_TAILS.items():
+        for i in _found(text, tail):
+            for letter, first in forms:
+                if i and text[i - 1] == letter:
+                    if not first:
+                        out.append(i - 1)
+                    elif (b := _word_before(text, i - 1, first)) is not None:
+                        out.append(b)
     return sorted(set(out))

@@ -14,6 +14,8 @@ from ..models import Pinpoint
 
 SENTENCE_BREAK = regex.compile(r"[.;!?]\s|\n\n")
 ISSUED_WORD = regex.compile(r"ban\s+hành|ký|phê\s+duyệt", regex.V1 | regex.I)
+# the words a pinpoint (patterns.PIN_ITEM) starts with, in lower case: PIN_CHAIN is searched from the first one
+PIN_WORDS = ("điểm", "khoản", "điều", "mục", "phụ", "chương")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +30,8 @@ def around(text: str, start: int, end: int, floor: int, leading_date: bool = Tru
     """Pinpoints written right before ``text[start:end]`` (not before ``floor``, the end of the previous
     mention), and the date written with it: after it, else (``leading_date``) leading its sentence."""
     pins: tuple[Pinpoint, ...] = ()
-    pc = P.PIN_CHAIN.search(text, max(floor, start - 200), start)
+    lo = _first_pin_word(text, max(floor, start - 200), start)
+    pc = P.PIN_CHAIN.search(text, lo, start) if lo is not None else None
     if pc and pc.end() == start:
         pins, start = pinpoints(pc.group("chain")), pc.start()
     cited = None
@@ -38,6 +41,15 @@ def around(text: str, start: int, end: int, floor: int, leading_date: bool = Tru
     elif leading_date:
         cited = date_leading_sentence(text, start, floor)
     return Around(start, end, pins, cited)
+
+
+def _first_pin_word(text: str, lo: int, hi: int) -> int | None:
+    """Where the first word a pinpoint can start with stands in ``text[lo:hi]`` (any case); None if none does."""
+    low = text[lo:hi].lower()
+    if len(low) != hi - lo:   # a letter whose lower case is longer ('İ'): no offsets to read, search it all
+        return lo
+    found = [i for i in map(low.find, PIN_WORDS) if i >= 0]
+    return lo + min(found) if found else None
 
 
 def pinpoints(chain: str) -> tuple[Pinpoint, ...]:
@@ -65,7 +77,8 @@ def date_leading_sentence(text: str, start: int, floor: int) -> dt.date | None:
     """'Ngày 28 tháng 10 năm 2025, Chủ tịch … đã ban hành Công văn số 3280/UBND-VX': the date that
     opens the sentence, when the sentence says the document was issued then."""
     best = None
-    for m in P.DATE_LEADS_SENTENCE.finditer(text, max(floor, start - 300), start):
+    lo = text.find("Ngày", max(floor, start - 300), start)   # where the pattern can first match
+    for m in P.DATE_LEADS_SENTENCE.finditer(text, lo, start) if lo >= 0 else ():
         best = m
     if not best:
         return None
