@@ -25,10 +25,13 @@ RULE_FLAGS_I = regex.V1 | regex.IGNORECASE
 OWN_REF = regex.compile(rf"(?<!\p{{L}})Số\s*:?\s*(?P<ref>(?:{P.NUMBER})?\s?/\s?(?:\d{{4}}\s?/\s?)?{P.SYMBOL}|\d+-\p{{Lu}}+/{P.SEG})", regex.V1)
 # the place-date line: at the start of a line (or of a table cell, or after 'Số: …' in the same header row), a
 # place of at most five words ('Hà Nội', 'TP. Hồ Chí Minh', 'Phú Yên'), then the date; never 'Căn cứ Luật … ngày …'
+LINE_DATE = r"ngày\s*(?P<d>\d{1,2}|\.{2,}|…+)?\s*(?:\d\s*)?tháng\s*(?P<m>\d{1,2}|\.{2,}|…+)\s*năm\s*(?P<y>\d{4})"
 DATE_LINE = regex.compile(
     r"(?:^|(?<=\n|\|)|(?<=(?i:Số)\s*:?[^\n]{0,40}?\s))[ \t|*_>#]*"
-    r"(?P<place>\p{Lu}[\p{L}.\-]*(?:[ \t]+[\p{L}.\-]+){0,4}?)\s*,?\s*ngày\s*(?P<d>\d{1,2}|\.{2,}|…+)?\s*(?:\d\s*)?"
-    r"tháng\s*(?P<m>\d{1,2}|\.{2,}|…+)\s*năm\s*(?P<y>\d{4})", regex.V1)
+    rf"(?P<place>\p{{Lu}}[\p{{L}}.\-]*(?:[ \t]+[\p{{L}}.\-]+){{0,4}}?)\s*,?\s*{LINE_DATE}", regex.V1)
+# the date of a place-date line alone: it opens with a literal, so it is found fast, and DATE_LINE is then
+# searched only from the line its place is on (see date_line_search)
+LINE_DATE_RE = regex.compile(LINE_DATE, regex.V1)
 NOT_PLACE = regex.compile(r"(?<!\p{L})(?:Căn|cứ|Luật|luật|số|Số|của|Nghị|Quyết|Thông|Đề|Chỉ|Kế|Công|văn|bản|sinh|từ|Ngày|ngày|"
                           r"thành\s+lập|Theo|theo|tại|và|được|Hỏi|đáp)(?!\p{L})", regex.V1)
 VV = regex.compile(r"(?<!\p{L})(?:V/v|V/V|Về việc)\b", regex.V1)
@@ -51,6 +54,18 @@ ISSUER_LINE = regex.compile(r"^(?:(?:Ủ|Uỷ|UỶ|ỦY|Ủy)\s*BAN|HỘI\s+Đ�
                             r"TÒA\s+ÁN|VIỆN\s+KIỂM\s+SÁT|NGÂN\s+HÀNG|KIỂM\s+TOÁN|BỘ\s+CHỈ\s+HUY|UBND)", RULE_FLAGS_I)
 # the first line of the body, under the trích yếu
 SUBJECT_STOP = regex.compile(r"(Căn cứ|Thực hiện|Kính gửi|Theo (?:đề nghị|quy định)|Để|Trong|Ngày|I\.|1\.|Sau|Nhằm|Trên)\b")
+
+REF_PARTS = regex.compile(r"[/\-]")
+PROVINCE_WORD = regex.compile(r"(?<!\p{L})(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|Tỉnh|Thành\s+phố)\s+", regex.V1)
+GOV_EMAIL = regex.compile(r"[\w.\-]+@(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn")
+GOV_URL = regex.compile(r"(?:https?://)?(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn")
+NON_LETTER = regex.compile(r"[^\p{L}]")
+RECIPIENT_SPLIT = regex.compile(r"\n\s*[-–•]\s*|;\s*\n")
+RECIPIENTS_END = regex.compile(r"(?:\d+\.|[IVX]+\.|Căn cứ|Thực hiện|Theo|Để|Ngày)")
+# the signer's name at the end of a line that also holds the title (cells joined), unless running text precedes it
+NAME_AT_END = regex.compile(r"(?:(?:Đại|Thượng|Trung)\s+tướng\s+)?(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4})\s*\|?\s*$")
+TWO_LOWER_WORDS = regex.compile(r"\p{Ll}{2,}\s+\p{Ll}{2,}")
+GENERAL_NAME = regex.compile(r"(?:(?:Đại|Thượng|Trung)\s+tướng\s+)(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4})")
 
 
 def _fold(s: str) -> str:
@@ -93,7 +108,7 @@ def _national_ref(ref: str | None) -> bool:
     """Whether the codes of a số hiệu name only national issuers (88/2025/TT-BTC, 1702/NQ-UBTVQH15)."""
     if not ref:
         return False
-    issuers = {vocab.issuer_for_segment(seg) for seg in regex.split(r"[/\-]", ref)[1:]} - {None}
+    issuers = {vocab.issuer_for_segment(seg) for seg in REF_PARTS.split(ref)[1:]} - {None}
     return bool(issuers) and issuers <= vocab.national_issuers()
 
 
@@ -102,7 +117,7 @@ def _provinces_in_body(text: str, title: bool = False) -> str | None:
     the bare name: 'Thái Bình: 05 năm thực hiện …')."""
     prov_re = _province_patterns()[0]
     counts = collections.Counter()
-    for m in regex.finditer(r"(?<!\p{L})(?:tỉnh|thành\s+phố|TỈNH|THÀNH\s+PHỐ|Tỉnh|Thành\s+phố)\s+", text, regex.V1):
+    for m in PROVINCE_WORD.finditer(text):
         pm = prov_re.match(text, m.end())
         if pm:
             counts[_province_of(pm)] += 1
@@ -115,24 +130,46 @@ def _provinces_in_body(text: str, title: bool = False) -> str | None:
 
 def _province_from_email(text: str, urls: bool = True) -> str | None:
     domains = {d: p.name for p in vocab.provinces() for d in p.domains}
-    for m in regex.finditer(r"[\w.\-]+@(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn", text):
+    for m in GOV_EMAIL.finditer(text):
         if m.group(1).lower() in domains:
             return domains[m.group(1).lower()]
-    for m in regex.finditer(r"(?:https?://)?(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn", text) if urls else ():
+    for m in GOV_URL.finditer(text) if urls else ():
         if m.group(1).lower() in domains:
             return domains[m.group(1).lower()]
     return None
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, line) of every non-empty line of ``text[start:end]``."""
     out = []
-    for m in regex.finditer(r"[^\n]+", text[start:end]):
-        out.append((start + m.start(), start + m.end(), m.group()))
+    pos = start
+    for line in text[start:end].split("\n"):
+        if line:
+            out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
     return out
 
 
+# whitespace to str.split() that regex's \\s (vocab.WS) is not
+SPLIT_ONLY_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f")
+
+
 def _collapse(s: str) -> str:
-    return WS.sub(" ", s).strip(" |-*")
+    """Whitespace runs as one space, without the border's spaces, bars, dashes and stars."""
+    if any(c in s for c in SPLIT_ONLY_SPACES):
+        return WS.sub(" ", s).strip(" |-*")
+    return " ".join(s.split()).strip(" |-*")
+
+
+def _capitals(line: str) -> bool:
+    """Whether the letters of ``line`` are capitals (at least one): ``NON_LETTER.sub("", line).isupper()``,
+    told without building the string of letters when the line or its first small letter says so."""
+    if line.isupper():   # no small character at all: true once a letter is a capital
+        return any(c.isupper() and c.isalpha() for c in line)
+    for c in line:
+        if c.isalpha() and (c.islower() or (c.istitle() and not c.isupper())):
+            return False   # a small (or title-case) letter
+    return NON_LETTER.sub("", line).isupper()   # only characters that are not letters are small
 
 
 def latest_cited_date(citations: list[Citation] | None) -> dt.date | None:
@@ -198,9 +235,28 @@ def find_ref(text: str, spans: dict[str, Span]) -> str | None:
 
 def find_date_line(text: str, head: Header) -> regex.Match | None:
     """The place-date line: the document's own date (a date it cites is never its own)."""
-    for dm in DATE_LINE.finditer(text, 0, head.end):
+    pos = 0
+    while dm := date_line_search(text, pos, head.end):
         if not NOT_PLACE.search(dm.group("place")):
             return dm
+        pos = dm.end()
+    return None
+
+
+def date_line_search(text: str, pos: int, endpos: int) -> regex.Match | None:
+    """``DATE_LINE.search(text, pos, endpos)``, searched only from the line of each date's place.
+
+    A match ends with the date (LINE_DATE_RE, which holds no digit-free stretch where another could
+    start), and its place stands right before it, with only whitespace and a comma between, on one line
+    with what precedes it in the match: so no match ending at a date starts before the start of the
+    line of the last other character before that date."""
+    for d in LINE_DATE_RE.finditer(text, pos, endpos):
+        j = d.start()
+        while j and (text[j - 1].isspace() or text[j - 1] == ","):
+            j -= 1
+        m = DATE_LINE.search(text, max(pos, text.rfind("\n", 0, j) + 1), d.end())
+        if m:
+            return m
     return None
 
 
@@ -224,10 +280,9 @@ def find_issuer_lines(text: str, head: Header) -> list[str]:
         ln = _collapse(line)
         if not ln:
             continue
-        letters = regex.sub(r"[^\p{L}]", "", ln)
         if ln.startswith("Số") or VV.match(ln):
             break
-        if letters and letters.isupper() and len(issuer_lines) < 4:
+        if _capitals(ln) and len(issuer_lines) < 4:
             if not issuer_lines and not ISSUER_LINE.match(ln):
                 if head.motto:
                     continue
@@ -241,7 +296,7 @@ def find_issuer_lines(text: str, head: Header) -> list[str]:
 def find_doc_type(head: Header, ref: str | None) -> str | None:
     """The code of the own số hiệu, else the heading in capitals, else V/v → Công văn, else a news item."""
     if ref:
-        for seg in regex.split(r"[/\-]", ref)[1:3]:
+        for seg in REF_PARTS.split(ref)[1:3]:
             t = vocab.type_by_code().get(seg.upper())
             if t:
                 return t
@@ -258,7 +313,7 @@ def find_subject(head: Header, doc_type: str | None, spans: dict[str, Span]) -> 
     """V/v …, or the lines under the type heading up to the first sentence, or a news item's first line."""
     text, vv, heading = head.text, head.vv, head.heading
     if vv and (not heading or vv.start() < heading.start()):
-        stop = _first_of(text, vv.start(), [KINH_GUI, MOTTO, DATE_LINE], head.end)
+        stop = _first_of(text, vv.start(), [KINH_GUI.search, MOTTO.search, date_line_search], head.end)
         spans["subject"] = Span(vv.start(), stop, text[vv.start():stop])
         return _collapse(text[vv.start():stop])
     if heading:
@@ -304,10 +359,10 @@ def find_document_province(text: str, issuer: str | None, ref: str | None, place
     return None, None
 
 
-def _first_of(text: str, start: int, pats, limit: int) -> int:
+def _first_of(text: str, start: int, searches, limit: int) -> int:
     best = min(len(text), start + 400)
-    for p in pats:
-        m = p.search(text, start + 3, limit)
+    for search in searches:
+        m = search(text, start + 3, limit)
         if m and m.start() < best:
             best = m.start()
     nl = text.find("\n\n", start)
@@ -321,7 +376,7 @@ def _recipients(text: str, head_end: int) -> list[str]:
     kg = KINH_GUI.search(text, 0, min(len(text), head_end + 1500))
     if kg:
         rest = text[kg.end():kg.end() + 800]
-        items = regex.split(r"\n\s*[-–•]\s*|;\s*\n", rest)
+        items = RECIPIENT_SPLIT.split(rest)
         first = _collapse(items[0])
         if first and not first.startswith("-"):
             out.append(first.rstrip(";.,"))
@@ -329,7 +384,7 @@ def _recipients(text: str, head_end: int) -> list[str]:
             it = _collapse(it)
             if not it:
                 continue
-            if regex.match(r"(?:\d+\.|[IVX]+\.|Căn cứ|Thực hiện|Theo|Để|Ngày)", it) or len(it) > 160:
+            if RECIPIENTS_END.match(it) or len(it) > 160:
                 break
             out.append(it.split("\n")[0].rstrip(";.,"))
             if it.endswith("."):
@@ -360,13 +415,13 @@ def _signature(text: str) -> tuple[str | None, str | None]:
             signer = pm.group("name")
             break
         # a name can share the line with the title when cells were joined
-        pm2 = regex.search(r"(?:(?:Đại|Thượng|Trung)\s+tướng\s+)?(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4})\s*\|?\s*$", ln)
-        if pm2 and not regex.search(r"\p{Ll}{2,}\s+\p{Ll}{2,}", ln[:pm2.start()]):
+        pm2 = NAME_AT_END.search(ln)
+        if pm2 and not TWO_LOWER_WORDS.search(ln, 0, pm2.start()):
             signer = pm2.group(1)
             break
     if signer is None:
         tail = text[title_m.start():title_m.end() + 80]
-        pm3 = regex.search(r"(?:(?:Đại|Thượng|Trung)\s+tướng\s+)(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4})", tail)
+        pm3 = GENERAL_NAME.search(tail)
         if pm3:
             signer = pm3.group(1)
     return signer, title or None

@@ -12,9 +12,17 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
+import regex
+
+# regex knows a newer Unicode than Python: digits and letters it has that str.isdecimal/isalpha and re do
+# not know (all such digits lie outside the BMP) are asked of it, so every scan below stays a superset
+DIGIT = r"[\d\U00010000-\U0010ffff]"   # re's \d, and any character outside the BMP
+REGEX_DIGIT = regex.compile(r"\d")
+REGEX_LETTER = regex.compile(r"\p{L}")
 # a numeric date's first separator: the same one again after the month, then the year (patterns.NUMERIC_DATE);
-# one pattern per separator, so each scan skips to a literal ('\s' and '\d' of re cover those of regex)
-DATE_SEPARATORS = tuple(re.compile(rf"{re.escape(c)}(?=\s?\d\d?\s?{re.escape(c)}\s?\d{{4}})") for c in "/.-")
+# one pattern per separator, so each scan skips to a literal (re's \s covers regex's)
+DATE_SEPARATORS = tuple(re.compile(rf"{re.escape(c)}(?=\s?{DIGIT}{DIGIT}?\s?{re.escape(c)}\s?{DIGIT}{{4}})")
+                        for c in "/.-")
 # the 'á' of 'tháng' in any case (patterns.WORDED_DATE is case-insensitive), one pattern each so both open with a literal
 THANG = tuple(re.compile(rf"{a}(?<=[tT][hH]{a})(?=[nN][gG])") for a in "áÁ")
 
@@ -30,9 +38,17 @@ def finditer_at(pattern, text: str, starts: Iterable[int]) -> Iterator:
             end = m.end()
 
 
+def _is_digit(c: str) -> bool:
+    return c.isdecimal() or (c > "\uffff" and REGEX_DIGIT.match(c) is not None)
+
+
+def _is_letter(c: str) -> bool:
+    return c.isalpha() or (not c.isascii() and REGEX_LETTER.match(c) is not None)
+
+
 def _digits_before(text: str, j: int) -> int:
-    """Start of the run of digits that ends at ``j`` (``j`` itself when there is none)."""
-    while j and text[j - 1].isdecimal():
+    """Start of the run of digits (regex's \\d) that ends at ``j`` (``j`` itself when there is none)."""
+    while j and _is_digit(text[j - 1]):
         j -= 1
     return j
 
@@ -88,7 +104,7 @@ def _number_before(text: str, j: int, out: set[int]) -> None:
     if d == j:
         return
     out.add(d)
-    if d >= 2 and text[d - 1] == "." and text[d - 2].isdecimal():
+    if d >= 2 and text[d - 1] == "." and _is_digit(text[d - 2]):
         out.add(_digits_before(text, d - 1))
 
 
@@ -103,7 +119,7 @@ def ref_starts(text: str) -> list[int]:
         q = s - 1 if s and text[s - 1].isspace() else s
         _number_before(text, q, out)
         h = q
-        while h and text[h - 1].isalpha():
+        while h and _is_letter(text[h - 1]):
             h -= 1
         if h < q and h and text[h - 1] == "-":   # '21-NQ/TW'
             _number_before(text, h - 1, out)

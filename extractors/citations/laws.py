@@ -14,6 +14,8 @@ from ..vocab import WS
 
 CONSTITUTION_TAIL = regex.compile(r"(?:(?<!\s)\s+nước\s+Cộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?(?:(?<!\s)\s+năm\s+\d{4})?",
                                   regex.V1 | regex.I)
+FIRST_WORD = regex.compile(r"(?P<w>[\p{L}\d][\p{L}\d\-]*)")
+CAPS_NEXT = regex.compile(r"\s+[\p{Lu}\d]")
 LAW_TYPES = {"hiến pháp": "Hiến pháp", "bộ luật": "Bộ luật", "luật": "Luật", "pháp lệnh": "Pháp lệnh"}
 
 
@@ -55,7 +57,7 @@ def _name_after(text: str, pos: int) -> int:
     for n, name in _names_by_start().get(low[:2], ()):
         if low[:n] == name and (n == len(rest) or not rest[n].isalnum()):
             return pos + n
-    first = regex.match(r"(?P<w>[\p{L}\d][\p{L}\d\-]*)", rest)
+    first = FIRST_WORD.match(rest)
     if not first:
         return pos
     w = first.group("w")
@@ -118,7 +120,7 @@ def named_laws(text: str) -> list[NamedLaw]:
     for m in finditer_at(P.LAW_WORD, text, law_starts(text)):
         caps = m.group("w").isupper()
         # in upper-case text, only in an upper-case run (a heading), so 'LUẬT' in running text is skipped
-        if caps and not regex.match(r"\s+[\p{Lu}\d]", text[m.end():m.end() + 3]):
+        if caps and not CAPS_NEXT.match(text[m.end():m.end() + 3]):
             continue
         if law_type(m.group("w")) == "Hiến pháp":
             out += _constitution(text, m)

@@ -11,7 +11,7 @@ from extractors.starts import date_starts, finditer_at, law_starts, ref_starts
 PIECES = ["ngày", "NGÀY", "Ngày", " ", "  ", "\n", "\t", "\u00a0", "\x1c", "1", "12", "123", "2020", "20201", "/",
           "-", ".", ",", ":", "tháng", "THÁNG", "thÁng", "năm", " / ", "QCVN", "TCVN", "NĐ", "CP", "QĐ", "TTg",
           "NQ", "TW", "a", "x", "Luật", "LUẬT", "Bộ", "BỘ", "luật", "Hiến", "pháp", "Pháp", "lệnh", "PHÁP", "LỆNH",
-          "HIẾN", "sắc", "dự án", "²", "Đ", "đ"]
+          "HIẾN", "sắc", "dự án", "²", "Đ", "đ", "\U00010d41", "\ua7cb"]   # a digit and a letter newer than Python's Unicode
 FORMS = [(P.ANY_DATE, date_starts), (P.REF_RE, ref_starts), (P.LAW_WORD, law_starts)]
 
 
