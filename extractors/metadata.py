@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import functools
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -128,9 +129,16 @@ def _provinces_in_body(text: str, title: bool = False) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+@functools.cache
+def _gov_domains() -> dict[str, str]:
+    return {d: p.name for p in vocab.provinces() for d in p.domains}
+
+
 def _province_from_email(text: str, urls: bool = True) -> str | None:
-    domains = {d: p.name for p in vocab.provinces() for d in p.domains}
-    for m in GOV_EMAIL.finditer(text):
+    if ".gov.vn" not in text:   # what both patterns end with
+        return None
+    domains = _gov_domains()
+    for m in GOV_EMAIL.finditer(text) if "@" in text else ():
         if m.group(1).lower() in domains:
             return domains[m.group(1).lower()]
     for m in GOV_URL.finditer(text) if urls else ():
@@ -151,12 +159,12 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
 
 
 # whitespace to str.split() that regex's \\s (vocab.WS) is not
-SPLIT_ONLY_SPACES = ("\x1c", "\x1d", "\x1e", "\x1f")
+SPLIT_ONLY_SPACE = re.compile("[\x1c-\x1f]")
 
 
 def _collapse(s: str) -> str:
     """Whitespace runs as one space, without the border's spaces, bars, dashes and stars."""
-    if any(c in s for c in SPLIT_ONLY_SPACES):
+    if SPLIT_ONLY_SPACE.search(s):
         return WS.sub(" ", s).strip(" |-*")
     return " ".join(s.split()).strip(" |-*")
 
@@ -393,8 +401,15 @@ def _recipients(text: str, head_end: int) -> list[str]:
     return out
 
 
+# a word every SIGN_TITLE holds ('CHỦ TỊCH', 'GIÁM ĐỐC', 'BỘ TRƯỞNG', 'THỦ TƯỚNG', 'CHÁNH VĂN PHÒNG', 'BÍ THƯ', 'TỔNG …')
+TITLE_WORDS = ("CHỦ", "GIÁM", "TRƯỞNG", "THỦ", "CHÁNH", "BÍ", "TỔNG")
+
+
 def _signature(text: str) -> tuple[str | None, str | None]:
     tail_start = max(0, len(text) - 3000)
+    tail = text[max(0, tail_start - 400):]   # where a title can be (it is searched from 400 before 'Nơi nhận')
+    if not any(w in tail for w in TITLE_WORDS):
+        return None, None
     nn = None
     for nn in NOI_NHAN.finditer(text, tail_start):
         pass
