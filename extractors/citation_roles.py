@@ -9,6 +9,7 @@ replaces or repeals another, with the span of the words that say so.  Vocabulary
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import regex
 
 from . import vocab
 from .dates import find_dates
+from .starts import first_words, word_matches
 from .vocab import whole_words
 
 FLAGS = regex.V1 | regex.IGNORECASE
@@ -41,7 +43,7 @@ def _patterns():
     ceases = whole_words(v['ceases_after'], FLAGS)
     self_ = whole_words(v['self_words'], FLAGS)
     partial = whole_words(v['partial_words'], regex.V1)
-    return word_role, trigger, ceases, self_, partial, int(v["reach"])
+    return word_role, trigger, ceases, self_, partial, int(v["reach"]), first_words(word_role), first_words(v['ceases_after'])
 
 
 # where a clause starts: after . ; ! ?, a blank line, or a line break before a list item or 'Căn cứ' (a single
@@ -98,35 +100,49 @@ class Supersession:
 
 
 def _clause_start(text: str, pos: int) -> int:
+    """The end of the last CLAUSE_START in the 1500 characters before ``pos`` (``pos - 1500`` if none).
+
+    Looked for in the last 200 characters first: a scan from a later start finds the same last match
+    once it finds any (only a run of whitespace can straddle that start, and every match inside the run
+    ends where the straddling one does), so the whole 1500 are read only when the 200 hold none."""
     lo = max(0, pos - 1500)
-    cut = [m.end() for m in CLAUSE_START.finditer(text, lo, pos)]
-    return cut[-1] if cut else lo
+    for w in (max(lo, pos - 200), lo):
+        last = None
+        for last in CLAUSE_START.finditer(text, w, pos):
+            pass
+        if last is not None:
+            return last.end()
+        if w == lo:
+            break
+    return lo
 
 
 def roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
     """One role per mention: the last role word before it in its clause (within ``reach`` characters of
     the mention or of the mention before it that shares the word: 'Căn cứ A, B, C'), or 'repeals' when
     the clause goes on with 'hết hiệu lực'; otherwise 'reference'."""
-    word_role, trigger, ceases, _, _, reach = _patterns()
+    word_role, trigger, ceases, _, _, reach, trigger_firsts, ceases_firsts = _patterns()
+    starts = [p.start for p in mentions]
+    ordered = all(a <= b for a, b in zip(starts, starts[1:]))
     out: list[Role] = []
     for k, m in enumerate(mentions):
         lo = _clause_start(text, m.start)
         last = None
-        for t in trigger.finditer(text, lo, m.start):
+        for t in word_matches(trigger, trigger_firsts, text, lo, m.start):
             last = t
         role = None
         if last is not None:
             # the words cover the mention directly, or through the mentions listed between them
-            gap_start = last.end()
-            for p in mentions[:k]:
-                if last.end() <= p.start and p.end <= m.start and p.start - gap_start <= reach:
+            gap_start = last_end = last.end()
+            for p in mentions[bisect.bisect_left(starts, last_end, 0, k) if ordered else 0:k]:
+                if last_end <= p.start and p.end <= m.start and p.start - gap_start <= reach:
                     gap_start = p.end
             if m.start - gap_start <= reach:
                 word = word_role[WS(last.group()).lower()]
                 role = (Role("reference", last.start(), last.end(), replacing=word[3:]) if word.startswith("by:")
                         else Role(word, last.start(), last.end()))
         stop = CEASES_GAP_END.search(text, m.end, min(len(text), m.end + 120))
-        after = ceases.search(text, m.end, min(len(text), m.end + 200))
+        after = next(word_matches(ceases, ceases_firsts, text, m.end, min(len(text), m.end + 200)), None)
         if after is not None and after.start() <= (stop.start() if stop else m.end + 120) \
                 and not any(m.end < p.start < after.end() for p in mentions) \
                 and not OTHER_SUBJECT.search(text, m.end, after.end()):
@@ -161,7 +177,7 @@ def supersessions(text: str, mentions: Sequence[Mention], found: Sequence[Role] 
     (the citing document), 'Thông tư số A … thay thế Thông tư số B' (A, cited just before in the same
     clause), 'Bãi bỏ Quyết định số X' in a document's own articles (the citing document), 'Quyết định số X
     hết hiệu lực kể từ ngày D'.  Replacing or repealing only articles or words of X is 'amended'."""
-    _, _, _, self_, partial, _ = _patterns()
+    _, _, _, self_, partial, *_ = _patterns()
     found = list(found) if found is not None else roles(text, mentions)
     out: list[Supersession] = []
     for k, (m, r) in enumerate(zip(mentions, found)):

@@ -27,13 +27,14 @@ DATE_SEPARATORS = tuple(re.compile(rf"{re.escape(c)}(?=\s?{DIGIT}{DIGIT}?\s?{re.
 THANG = tuple(re.compile(rf"{a}(?<=[tT][hH]{a})(?=[nN][gG])") for a in "áÁ")
 
 
-def finditer_at(pattern, text: str, starts: Iterable[int]) -> Iterator:
-    """``pattern.finditer(text)``, trying only at ``starts`` (ascending, every position where a match can
-    start among them): the same non-overlapping matches, left to right (the lookbehinds see the text
-    before each start, as in a scan from 0)."""
+def finditer_at(pattern, text: str, starts: Iterable[int], endpos: int | None = None) -> Iterator:
+    """``pattern.finditer(text, starts[0], endpos)``, trying only at ``starts`` (ascending, every position
+    where a match can start among them): the same non-overlapping matches, left to right (the lookbehinds
+    see the text before each start, as in a scan from 0)."""
     end = 0
+    endpos = len(text) if endpos is None else endpos
     for s in starts:
-        if s >= end and (m := pattern.match(text, s)):
+        if s >= end and (m := pattern.match(text, s, endpos)):
             yield m
             end = m.end()
 
@@ -153,3 +154,21 @@ def law_starts(text: str) -> list[int]:
                     elif (b := _word_before(text, i - 1, first)) is not None:
                         out.append(b)
     return sorted(set(out))
+
+
+def first_words(words: Iterable[str]) -> re.Pattern:
+    """Where any of ``words`` can start in a lower-cased text: a zero-width ``re`` scan for their first
+    words (see :func:`word_matches`)."""
+    firsts = sorted({w.lower().split()[0] for w in words}, key=len, reverse=True)
+    return re.compile("(?=" + "|".join(map(re.escape, firsts)) + ")")
+
+
+def word_matches(pattern, firsts: re.Pattern, text: str, lo: int, hi: int) -> Iterator:
+    """``pattern.finditer(text, lo, hi)`` for a case-insensitive alternation of ``words`` (vocab.whole_words),
+    tried only where ``firsts`` (:func:`first_words` of them) finds a first word in ``text[lo:hi].lower()``.
+    (Lower case keeps each letter's place unless a letter lower-cases to two, then the window is scanned
+    whole; the words hold no 'ss', 'st', 'ff', 'fi', 'fl' that full case folding would match in 'ß' or a ligature.)"""
+    low = text[lo:hi].lower()
+    if len(low) != hi - lo:
+        return pattern.finditer(text, lo, hi)
+    return finditer_at(pattern, text, [lo + m.start() for m in firsts.finditer(low)], hi)

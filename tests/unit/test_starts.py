@@ -36,3 +36,24 @@ def test_same_matches_as_a_scan_from_every_character(text):
 def test_the_forms_are_found(text, found):
     got = [m.group() for pattern, starts in FORMS for m in finditer_at(pattern, text, starts(text))]
     assert got == found
+
+
+# clause marks, role words in any case, and the whitespace runs a clause start can straddle
+ROLE_PIECES = ["Căn cứ", "CĂN CỨ", "căn  cứ", "theo quy định tại", "thay thế", "được thay thế bởi", "hết hiệu lực",
+               "Hết Hiệu Lực", "x", "Nghị định", ".", ";", " ", "\n", "\n\n", " \n \n", "\t", "- ", "1. ", "a) ", "Điều 5",
+               "İ", "ß"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(ROLE_PIECES), min_size=1, max_size=150).map("".join), st.integers(0, 400), st.integers(0, 30))
+def test_role_words_and_clause_starts_are_found_as_by_a_whole_scan(text, back, cut):
+    from extractors import citation_roles as R
+    from extractors.starts import word_matches
+    _, trigger, ceases, _, _, _, trigger_firsts, ceases_firsts = R._patterns()
+    pos = max(0, len(text) - cut)
+    lo = max(0, pos - back)
+    for pattern, firsts in ((trigger, trigger_firsts), (ceases, ceases_firsts)):
+        assert [m.span() for m in word_matches(pattern, firsts, text, lo, pos)] == \
+            [m.span() for m in pattern.finditer(text, lo, pos)]
+    cuts = [m.end() for m in R.CLAUSE_START.finditer(text, max(0, pos - 1500), pos)]
+    assert R._clause_start(text, pos) == (cuts[-1] if cuts else max(0, pos - 1500))
