@@ -160,11 +160,17 @@ def first_words(words: Iterable[str]) -> re.Pattern:
     """Where any of ``words`` can start in a lower-cased text: a zero-width ``re`` scan for their first
     words (see :func:`word_matches`)."""
     firsts = sorted({w.lower().split()[0] for w in words}, key=len, reverse=True)
-    return re.compile("(?=" + "|".join(map(re.escape, firsts)) + ")")
+    alternation = "|".join(map(re.escape, firsts))
+    # consuming a first word hides no start of a match: inside it, a match could only start after one of
+    # its letters, where a whole word cannot; unless a word holds something else ('v/v'): then every
+    # position is tried (zero width)
+    inside = any(not REGEX_LETTER.match(a[i - 1]) and (a[i:].startswith(b) or b.startswith(a[i:]))
+                 for a in firsts for b in firsts for i in range(1, len(a)))
+    return re.compile(f"(?={alternation})" if inside else alternation)
 
 
 def word_matches(pattern, firsts: re.Pattern, text: str, lo: int, hi: int) -> Iterator:
-    """``pattern.finditer(text, lo, hi)`` for a case-insensitive alternation of ``words`` (vocab.whole_words),
+    """``pattern.finditer(text, lo, hi)`` for ``vocab.whole_words(words)`` (case-insensitive, no letter before a match),
     tried only where ``firsts`` (:func:`first_words` of them) finds a first word in ``text[lo:hi].lower()``.
     (Lower case keeps each letter's place unless a letter lower-cases to two, then the window is scanned
     whole; the words hold no 'ss', 'st', 'ff', 'fi', 'fl' that full case folding would match in 'ß' or a ligature.)"""

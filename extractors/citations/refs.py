@@ -7,6 +7,7 @@ every form (:mod:`.context`).
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import regex
@@ -29,6 +30,7 @@ def norm_ref(ref: str) -> str:
     return LEADING_ZEROS.sub("", r)
 
 
+@functools.lru_cache(maxsize=1 << 16)   # the same số hiệu is keyed again and again (roles, relations, flags)
 def ref_key(ref: str | None) -> str | None:
     """The form two writings of one số hiệu share: '27/CTTg' and '27/CT-TTg', '05/KH' and '5/KH'.
     The dot of a dotted number stays: 66.7/2025/NQ-CP is not 667/2025/NQ-CP.  The one definition

@@ -57,3 +57,15 @@ def test_role_words_and_clause_starts_are_found_as_by_a_whole_scan(text, back, c
             [m.span() for m in pattern.finditer(text, lo, pos)]
     cuts = [m.end() for m in R.CLAUSE_START.finditer(text, max(0, pos - 1500), pos)]
     assert R._clause_start(text, pos) == (cuts[-1] if cuts else max(0, pos - 1500))
+
+
+@pytest.mark.parametrize("words, text", [
+    (["căn cứ", "thực hiện"], "Căn cứ X, thực hiện Y, thựccăn cứ Z"),
+    (["v/v x", "v y"], "v/v y"),   # a first word holding a '/': a match may start inside it
+])
+def test_word_matches(words, text):
+    from extractors.starts import first_words, word_matches
+    from extractors.vocab import whole_words
+    pattern = whole_words(words)
+    assert [m.span() for m in word_matches(pattern, first_words(words), text, 0, len(text))] == \
+        [m.span() for m in pattern.finditer(text)] != []
