@@ -44,9 +44,13 @@ SIGN_TITLE = regex.compile(
     r"TRƯỞNG\s+[\p{Lu} ]{2,40}|BÍ\s+THƯ|CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|CHÁNH\s+THANH\s+TRA|GIÁM\s+ĐỐC\s+SỞ|TỔNG\s+[\p{Lu} ]{2,30})\b[\p{Lu} ]*",
     regex.V1)
 PERSON = regex.compile(r"^(?:(?:Đại|Thượng|Trung)\s+tướng\s+|(?:TS|ThS|PGS|GS)\.?\s*)?(?P<name>\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4})\s*$", regex.V1)
-TYPE_HEADING = regex.compile(
-    r"^[^\S\n]*+(?P<t>BÁO CÁO|KẾ HOẠCH|QUYẾT ĐỊNH|CHỈ THỊ|THÔNG BÁO|THÔNG TƯ|THÔNG TƯ LIÊN TỊCH|NGHỊ ĐỊNH|NGHỊ QUYẾT|TỜ TRÌNH|"
-    r"HƯỚNG DẪN|CHƯƠNG TRÌNH|ĐỀ ÁN|PHƯƠNG ÁN|CÔNG ĐIỆN|QUY CHẾ|QUY ĐỊNH|LUẬT|PHÁP LỆNH|KẾT LUẬN|CÔNG VĂN)[^\S\n]*+$", regex.V1 | regex.MULTILINE)
+HEADINGS = ("BÁO CÁO", "KẾ HOẠCH", "QUYẾT ĐỊNH", "CHỈ THỊ", "THÔNG BÁO", "THÔNG TƯ", "THÔNG TƯ LIÊN TỊCH", "NGHỊ ĐỊNH",
+            "NGHỊ QUYẾT", "TỜ TRÌNH", "HƯỚNG DẪN", "CHƯƠNG TRÌNH", "ĐỀ ÁN", "PHƯƠNG ÁN", "CÔNG ĐIỆN", "QUY CHẾ", "QUY ĐỊNH",
+            "LUẬT", "PHÁP LỆNH", "KẾT LUẬN", "CÔNG VĂN")
+# a line that is the type in capitals and nothing else
+TYPE_HEADING = regex.compile(rf"^[^\S\n]*+(?P<t>{'|'.join(HEADINGS)})[^\S\n]*+$", regex.V1 | regex.MULTILINE)
+# the headings as plain words: the lines TYPE_HEADING is tried on (see heading_search)
+HEADING_WORDS = re.compile("|".join(HEADINGS))
 NATIONAL_ISSUER = regex.compile(r"^(BỘ\s|CHÍNH\s+PHỦ|THỦ\s+TƯỚNG|QUỐC\s+HỘI|ỦY\s+BAN\s+THƯỜNG\s+VỤ|VĂN\s+PHÒNG\s+CHÍNH\s+PHỦ|"
                                 r"TÒA\s+ÁN\s+NHÂN\s+DÂN\s+TỐI\s+CAO|VIỆN\s+KIỂM\s+SÁT\s+NHÂN\s+DÂN\s+TỐI\s+CAO|NGÂN\s+HÀNG\s+NHÀ\s+NƯỚC|"
                                 r"KIỂM\s+TOÁN\s+NHÀ\s+NƯỚC|THANH\s+TRA\s+CHÍNH\s+PHỦ|BAN\s+CHẤP\s+HÀNH\s+TRUNG\s+ƯƠNG|CỤC\s|TỔNG\s+CỤC)", RULE_FLAGS_I)
@@ -199,7 +203,20 @@ class Header:
     @classmethod
     def of(cls, text: str) -> "Header":
         end = min(len(text), 2500)
-        return cls(text, end, MOTTO.search(text, 0, end), TYPE_HEADING.search(text, 0, end), VV.search(text, 0, end))
+        return cls(text, end, MOTTO.search(text, 0, end), heading_search(text, end), VV.search(text, 0, end))
+
+
+def heading_search(text: str, end: int) -> regex.Match | None:
+    """``TYPE_HEADING.search(text, 0, end)``, tried only at the start of the lines that hold a heading word
+    (the first word found on the line of a match is its heading: nothing but spaces stands before it)."""
+    line = -1
+    for w in HEADING_WORDS.finditer(text, 0, end):
+        start = text.rfind("\n", 0, w.start()) + 1
+        if start != line:
+            line = start
+            if m := TYPE_HEADING.match(text, start, end):
+                return m
+    return None
 
 
 def extract_metadata(text: str, citations: list[Citation] | None = None) -> DocumentMeta:
@@ -285,19 +302,22 @@ def find_issuer_lines(text: str, head: Header) -> list[str]:
     """The issuer: the upper-case lines above the motto (or the first upper-case lines)."""
     issuer_lines: list[str] = []
     for s, e, line in _lines(text, 0, head.motto.start() if head.motto else head.end):
-        ln = _collapse(line)
-        if not ln:
-            continue
-        if ln.startswith("Số") or VV.match(ln):
-            break
-        if _capitals(ln) and len(issuer_lines) < 4:
+        # a line is collapsed only when it is read: for the 'Số' or 'V/v' that ends the block, or as an issuer
+        # line (the letters a line has, its capitals, are the same before and after)
+        ln = None
+        if "Số" in line or "V/" in line or "Về" in line:
+            ln = _collapse(line)
+            if ln.startswith("Số") or VV.match(ln):
+                break
+        if _capitals(line) and len(issuer_lines) < 4:
+            ln = ln or _collapse(line)
             if not issuer_lines and not ISSUER_LINE.match(ln):
                 if head.motto:
                     continue
                 break
             issuer_lines.append(ln)
-        elif issuer_lines:
-            break
+        elif issuer_lines and (ln if ln is not None else _collapse(line)):
+            break   # the first line after the block that is not blank
     return issuer_lines
 
 
