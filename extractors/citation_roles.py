@@ -102,11 +102,11 @@ class Supersession:
 def _clause_start(text: str, pos: int) -> int:
     """The end of the last CLAUSE_START in the 1500 characters before ``pos`` (``pos - 1500`` if none).
 
-    Looked for in the last 200 characters first: a scan from a later start finds the same last match
-    once it finds any (only a run of whitespace can straddle that start, and every match inside the run
-    ends where the straddling one does), so the whole 1500 are read only when the 200 hold none."""
+    Looked for in the last 80, then 400 characters first: a scan from a later start finds the same last
+    match once it finds any (only a run of whitespace can straddle that start, and every match inside the
+    run ends where the straddling one does), so the whole 1500 are read only when the 400 hold none."""
     lo = max(0, pos - 1500)
-    for w in (max(lo, pos - 200), lo):
+    for w in (max(lo, pos - 80), max(lo, pos - 400), lo):
         last = None
         for last in CLAUSE_START.finditer(text, w, pos):
             pass
@@ -141,8 +141,8 @@ def roles(text: str, mentions: Sequence[Mention]) -> list[Role]:
                 word = word_role[WS(last.group()).lower()]
                 role = (Role("reference", last.start(), last.end(), replacing=word[3:]) if word.startswith("by:")
                         else Role(word, last.start(), last.end()))
-        stop = CEASES_GAP_END.search(text, m.end, min(len(text), m.end + 120))
         after = next(word_matches(ceases, ceases_firsts, text, m.end, min(len(text), m.end + 200)), None)
+        stop = CEASES_GAP_END.search(text, m.end, min(len(text), m.end + 120)) if after is not None else None
         if after is not None and after.start() <= (stop.start() if stop else m.end + 120) \
                 and not any(m.end < p.start < after.end() for p in mentions) \
                 and not OTHER_SUBJECT.search(text, m.end, after.end()):

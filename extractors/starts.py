@@ -10,6 +10,7 @@ match; :func:`finditer_at` then yields exactly what ``pattern.finditer(text)`` y
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 import regex
@@ -156,20 +157,32 @@ def law_starts(text: str) -> list[int]:
     return sorted(set(out))
 
 
-def first_words(words: Iterable[str]) -> re.Pattern:
+def first_words(words: Iterable[str]) -> "FirstWords":
     """Where any of ``words`` can start in a lower-cased text: a zero-width ``re`` scan for their first
     words (see :func:`word_matches`)."""
-    firsts = sorted({w.lower().split()[0] for w in words}, key=len, reverse=True)
+    words = [w.lower().split() for w in words]
+    firsts = sorted({w[0] for w in words}, key=len, reverse=True)
     alternation = "|".join(map(re.escape, firsts))
     # consuming a first word hides no start of a match: inside it, a match could only start after one of
     # its letters, where a whole word cannot; unless a word holds something else ('v/v'): then every
     # position is tried (zero width)
     inside = any(not REGEX_LETTER.match(a[i - 1]) and (a[i:].startswith(b) or b.startswith(a[i:]))
                  for a in firsts for b in firsts for i in range(1, len(a)))
-    return re.compile(f"(?={alternation})" if inside else alternation)
+    pattern = re.compile(f"(?={alternation})" if inside else alternation)
+    # a word every one of them holds ('hiệu' of 'hết hiệu lực', 'không còn hiệu lực'): a window without it has none
+    common = set.intersection(*map(set, words)) if words else set()
+    return FirstWords(pattern, max(sorted(common), key=len) if common else None)
 
 
-def word_matches(pattern, firsts: re.Pattern, text: str, lo: int, hi: int) -> Iterator:
+@dataclass(frozen=True, slots=True)
+class FirstWords:
+    """Where the words of a whole_words pattern can start in lower-cased text, and a word all of them hold."""
+
+    scan: re.Pattern
+    common: str | None
+
+
+def word_matches(pattern, firsts: "FirstWords", text: str, lo: int, hi: int) -> Iterator:
     """``pattern.finditer(text, lo, hi)`` for ``vocab.whole_words(words)`` (case-insensitive, no letter before a match),
     tried only where ``firsts`` (:func:`first_words` of them) finds a first word in ``text[lo:hi].lower()``.
     (Lower case keeps each letter's place unless a letter lower-cases to two, then the window is scanned
@@ -177,4 +190,6 @@ def word_matches(pattern, firsts: re.Pattern, text: str, lo: int, hi: int) -> It
     low = text[lo:hi].lower()
     if len(low) != hi - lo:
         return pattern.finditer(text, lo, hi)
-    return finditer_at(pattern, text, [lo + m.start() for m in firsts.finditer(low)], hi)
+    if firsts.common and firsts.common not in low:
+        return iter(())
+    return finditer_at(pattern, text, [lo + m.start() for m in firsts.scan.finditer(low)], hi)
