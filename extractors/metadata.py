@@ -65,8 +65,12 @@ PROVINCE_WORD = regex.compile(r"(?<!\p{L})(?:tỉnh|thành\s+phố|TỈNH|THÀNH
 GOV_EMAIL = regex.compile(r"[\w.\-]+@(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn")
 GOV_URL = regex.compile(r"(?:https?://)?(?:[\w\-]+\.)*?([\w\-]+)\.gov\.vn")
 NON_LETTER = regex.compile(r"[^\p{L}]")
-RECIPIENT_SPLIT = regex.compile(r"\n\s*[-–•]\s*|;\s*\n")
-RECIPIENTS_END = regex.compile(r"(?:\d+\.|[IVX]+\.|Căn cứ|Thực hiện|Theo|Để|Ngày)")
+# a list item's mark ('- ', '• ') on a new line, or a ';' ending a line; a mark is looked for only from the first
+# line break of a whitespace run (from a later one it would see the same run end: no other match), so a long
+# run of blank lines is read once
+RECIPIENT_SPLIT = regex.compile(r"\n(?<!\n[^\S\n]*\n)\s*+[-–•]\s*|;\s*\n")
+# what ends the list (matched at an item's start; never inside a run of digits or numerals)
+RECIPIENTS_END = regex.compile(r"(?<![\dIVX])(?:\d+\.|[IVX]+\.|Căn cứ|Thực hiện|Theo|Để|Ngày)")
 # the signer's name at the end of a line that also holds the title (cells joined), unless running text precedes it
 NAME_AT_END = regex.compile(r"(?:(?:Đại|Thượng|Trung)\s+tướng\s+)?(\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+){1,4})\s*\|?\s*$")
 TWO_LOWER_WORDS = regex.compile(r"\p{Ll}{2,}\s+\p{Ll}{2,}")

@@ -15,7 +15,7 @@ from ..vocab import WS
 CONSTITUTION_TAIL = regex.compile(r"(?:(?<!\s)\s+nước\s+Cộng\s+hòa\s+xã\s+hội\s+chủ\s+nghĩa\s+Việt\s+Nam)?(?:(?<!\s)\s+năm\s+\d{4})?",
                                   regex.V1 | regex.I)
 FIRST_WORD = regex.compile(r"(?P<w>[\p{L}\d][\p{L}\d\-]*)")
-CAPS_NEXT = regex.compile(r"\s+[\p{Lu}\d]")
+CAPS_NEXT = regex.compile(r"(?<!\s)\s+[\p{Lu}\d]")   # matched right after a law word (from a run's start only)
 LAW_TYPES = {"hiến pháp": "Hiến pháp", "bộ luật": "Bộ luật", "luật": "Luật", "pháp lệnh": "Pháp lệnh"}
 
 

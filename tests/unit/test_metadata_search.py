@@ -62,3 +62,15 @@ def test_heading_and_issuer_lines(text, cut):
     assert (full and full.span()) == (fast and fast.span())
     head = M.Header.of(text)
     assert M.find_issuer_lines(text, head) == issuer_lines_as_written(text, head)
+
+
+LIST_PIECES = ["\n", " ", "\t", "\n\n", "-", "–", "•", ";", "x", "UBND", "12.", "IV.", "1", "I", "Căn cứ", "Theo", "\r"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(LIST_PIECES), min_size=1, max_size=40).map("".join))
+def test_recipient_patterns_read_as_before(text):
+    """The recipients' split and end, made linear for the regex audit, cut and stop as their plain forms."""
+    import regex
+    assert M.RECIPIENT_SPLIT.split(text) == regex.split(r"\n\s*[-–•]\s*|;\s*\n", text)
+    assert bool(M.RECIPIENTS_END.match(text)) == bool(regex.match(r"(?:\d+\.|[IVX]+\.|Căn cứ|Thực hiện|Theo|Để|Ngày)", text))
