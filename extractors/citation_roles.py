@@ -49,6 +49,7 @@ def _patterns():
 # where a clause starts: after . ; ! ?, a blank line, or a line break before a list item or 'Căn cứ' (a single
 # line break inside a paragraph is the reader's wrapping, not a clause)
 CLAUSE_START = regex.compile(r"[.;!?](?=\s)|\n\s*\n|\n(?=[ \t]*(?:[-–+*•]|\d+(?:\.\d+)*[.)]|[a-zđ]\)|Căn\s+cứ|Điều\s+\d))")
+CLAUSE_MARKS = ".;!?\n"   # what a CLAUSE_START starts with
 CEASES_GAP_END = regex.compile(r"[.;\n]")
 IN_FORCE_FROM = regex.compile(r"(?<!\p{L})có\s+hiệu\s+lực(?:\s+thi\s+hành)?", FLAGS)
 # the mention is a question's subject: 'Thông tư X có bị thay thế bởi Thông tư Y không?'
@@ -108,8 +109,9 @@ def _clause_start(text: str, pos: int) -> int:
     lo = max(0, pos - 1500)
     for w in (max(lo, pos - 80), max(lo, pos - 400), lo):
         last = None
-        for last in CLAUSE_START.finditer(text, w, pos):
-            pass
+        if any(c in text[w:pos] for c in CLAUSE_MARKS):   # else the window holds none
+            for last in CLAUSE_START.finditer(text, w, pos):
+                pass
         if last is not None:
             return last.end()
         if w == lo:

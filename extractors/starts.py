@@ -168,18 +168,28 @@ def first_words(words: Iterable[str]) -> "FirstWords":
     # position is tried (zero width)
     inside = any(not REGEX_LETTER.match(a[i - 1]) and (a[i:].startswith(b) or b.startswith(a[i:]))
                  for a in firsts for b in firsts for i in range(1, len(a)))
-    pattern = re.compile(f"(?={alternation})" if inside else alternation)
+    pattern = re.compile(f"(?=({alternation}))" if inside else f"({alternation})")
     # a word every one of them holds ('hiệu' of 'hết hiệu lực', 'không còn hiệu lực'): a window without it has none
     common = set.intersection(*map(set, words)) if words else set()
-    return FirstWords(pattern, max(sorted(common), key=len) if common else None)
+    # when no first word begins another, the one found is the only one there, and a letter right before or
+    # after it ('quy' of 'quyết') rules the place out without trying the pattern
+    prefix_free = not any(a != b and b.startswith(a) for a in firsts for b in firsts)
+    return FirstWords(pattern, max(sorted(common), key=len) if common else None, prefix_free)
 
 
 @dataclass(frozen=True, slots=True)
 class FirstWords:
-    """Where the words of a whole_words pattern can start in lower-cased text, and a word all of them hold."""
+    """Where the words of a whole_words pattern can start in lower-cased text, a word all of them hold,
+    and whether no first word begins another."""
 
     scan: re.Pattern
     common: str | None
+    prefix_free: bool
+
+
+def _letter(c: str) -> bool:
+    """Whether regex's \\p{L} holds ``c`` (str.isalpha says so for ASCII, regex is asked for the rest)."""
+    return c.isalpha() if c.isascii() else REGEX_LETTER.match(c) is not None
 
 
 def word_matches(pattern, firsts: "FirstWords", text: str, lo: int, hi: int) -> Iterator:
@@ -192,4 +202,11 @@ def word_matches(pattern, firsts: "FirstWords", text: str, lo: int, hi: int) -> 
         return pattern.finditer(text, lo, hi)
     if firsts.common and firsts.common not in low:
         return iter(())
-    return finditer_at(pattern, text, [lo + m.start() for m in firsts.scan.finditer(low)], hi)
+    if not firsts.prefix_free:
+        return finditer_at(pattern, text, [lo + m.start() for m in firsts.scan.finditer(low)], hi)
+    starts = []
+    for m in firsts.scan.finditer(low):
+        s, e = lo + m.start(), lo + m.end(1)
+        if not (s and _letter(text[s - 1])) and not (e < hi and _letter(text[e])):
+            starts.append(s)
+    return finditer_at(pattern, text, starts, hi)
