@@ -26,7 +26,8 @@ WORDED_DATE = rf"(?P<d2>{DAY})\s*tháng\s*(?P<m2>{MONTH})\s*(?:,\s*)?(?:năm\s*|
 DATE = rf"(?:{WORDED_DATE}|{NUMERIC_DATE})"
 # a date introduced by 'ngày' (the form used with citations and on the date line)
 NGAY_DATE = regex.compile(rf"(?<!\p{{L}})ngày\s*{DATE}", RULE_FLAGS_I)
-# (a date starts with 'ngày' or a digit: the lookahead spares the lookbehinds at every other position)
+# (a date starts with 'ngày' or a digit: the lookahead spares the lookbehinds at every other position;
+# find_dates tries it only where starts.date_starts says a date can start: change both together)
 ANY_DATE = regex.compile(rf"(?=ngày|\d)(?<![\d/.])(?:ngày\s*)?{DATE}", RULE_FLAGS_I)
 
 # --- số hiệu -----------------------------------------------------------------------------------
@@ -37,6 +38,7 @@ SEG_CAPS = r"\p{Lu}[\p{Lu}\d&]*\p{Lu}[\p{Lu}\d&]*"
 SYMBOL = rf"{SEG}(?:-{SEG}|\x20?-\x20?{SEG_CAPS}(?![\p{{Ll}}]))*"
 # 59, 05a, and the dotted numbers of a series (Nghị quyết số 66.7/2025/NQ-CP), the latter only before a year
 NUMBER = r"(?<![\p{L}\d/.,:])(?:\d{1,3}\.\d{1,2}(?=\s?/\s?\d{4}\s?/)|\d{1,5}[a-z]?)"
+# (find_citations tries it only where starts.ref_starts says one can start: a new form needs its start there)
 REF_RE = regex.compile(
     rf"""
     (?P<ref>
@@ -80,6 +82,7 @@ PIN_PART = regex.compile(
     r"(?P<kind>điểm|khoản|điều|mục|phụ\s+lục|chương)\s+(?:số\s+)?(?P<val>[\dIVXLCa-zđ][\w.\-]*?)(?=[\s,;]|$)", RULE_FLAGS_I)
 
 # --- named laws --------------------------------------------------------------------------------
+# (named_laws tries it only where starts.law_starts finds a law word: a new word needs its letters there)
 LAW_WORD = regex.compile(r"(?<![\p{L}])(?<!(?i:pháp|dự\s+án|văn\s+bản|dự\s+thảo|sắc)\s)(?P<w>Hiến\s+pháp|Bộ\s+luật|Luật|Pháp\s+lệnh|HIẾN\s+PHÁP|BỘ\s+LUẬT|LUẬT|PHÁP\s+LỆNH)(?=\s)", regex.V1)
 AMENDING = regex.compile(
     r"\s+(?P<amend>sửa\s+đổi,?\s+bổ\s+sung(?:\s+một\s+số\s+điều)?(?:\s+của)?(?:\s+các)?\s+)(?=(?:Bộ\s+luật|Luật|BỘ\s+LUẬT|LUẬT)\s)", RULE_FLAGS_I)
