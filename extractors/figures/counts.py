@@ -22,16 +22,17 @@ PER_AFTER = regex.compile(rf"\s*(?:{'|'.join(COUNT_WORDS['per_after'])})", regex
 # 'gấp 17 lần', '2 lần số thuế': a multiplier
 MULTIPLIER = regex.compile(rf"\s*lần(?:\s+(?:{alternation(COUNT_WORDS['multiplier_after'])}))?(?!\p{{L}})", regex.V1 | regex.I)
 MULTIPLIER_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['multiplier_before'])})\s*$", regex.V1 | regex.I)
-CODE = regex.compile(r"0\d{3,}")            # 'mã đề 0826': a code, not a count
+CODE = re.compile(r"0\d{3,}")            # 'mã đề 0826': a code, not a count
 GLUED = regex.compile(r"\p{Ll}\p{Lu}", regex.V1)   # 'NgànÔng', 'trongCollected': words run together, no phrase
 SENTENCE_OPEN = frozenset('.!?:;"“”([«»-–•*…]|')
 TAG_WORDS = 8          # words after a number given to the tagger
 DIGIT = re.compile(r"\d")
 AFTER_RANGE_OR_LIST = regex.compile(r"(?:\d\s*[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
-YEAR = regex.compile(r"1[5-9]\d\d|20\d\d")   # '1890 Xã …' (a birth year): a count this large is written 1.890
+YEAR = re.compile(r"1[5-9]\d\d|20\d\d")   # '1890 Xã …' (a birth year): a count this large is written 1.890
 # 'Tháng 10/ 1776 Hội đồng': the year of a month; '[16]:97 Quốc gia': the page of a footnote reference
 YEAR_OR_PAGE_BEFORE = regex.compile(r"(?:(?<!\p{L})tháng\s*+\d{1,2}\s*+/|\]\s*+:)\s*+$", regex.V1 | regex.I)
-WORD_NEXT = regex.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+\p{L}", regex.V1)
+# a word after the number, on its line or the next (group 1 is a letter where it is alphabetic, as in \p{L})
+WORD_NEXT = re.compile(r"[ \t]*+\n?[ \t]*+([^\W\d_])")
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 # the phrase never runs past a clause mark: the tagger is given the words before it only (short fragments repeat,
 # so most are tagged once per process)
@@ -117,28 +118,29 @@ def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
 
 def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
     """The count a number starts, or None: a number of things, not an identifier, a measure, a ratio or a name."""
-    if q.value != int(q.value) or q.value <= 0 or q.value >= 10**9 or q.has_scale:
+    surface = q.surface
+    digits = surface[0].isdigit()
+    if digits and ("," in surface or CODE.fullmatch(surface) or YEAR.fullmatch(surface)):
+        return None   # '1,0 lần' is a decimal, '0826' a code, '1890' a year
+    if q.has_scale or q.value <= 0 or q.value >= 10**9 or q.value != int(q.value):
+        return None
+    # cheapest first (most numbers end here): no word after the number, or a unit that is not counted
+    w = WORD_NEXT.match(text, q.end)
+    if w is None or w.end() > q.end + 80 or not w.group(1).isalpha() or NOT_UNIT.match(text, q.end, q.end + 80):
         return None
     if _overlaps(taken, q.start, q.end):
         return None
-    digits = q.surface[0].isdigit()
-    if digits and ("," in q.surface or CODE.fullmatch(q.surface)):
-        return None   # '1,0 lần' is a decimal, '0826' a code
-    if YEAR.fullmatch(q.surface):
-        return None  # a year
     rest = text[q.end:q.end + 80]
-    if not WORD_NEXT.match(rest) or NOT_UNIT.match(rest):
-        return None   # cheapest first: no word after the number, or a unit that is not counted
     before = text[max(0, q.start - 25):q.start]
     if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before) or YEAR_OR_PAGE_BEFORE.search(before):
         return None
     if rest.startswith("\n") and (q.start == 0 or text[q.start - 1] == "\n"):
         return None  # a number alone on its line: a row number (STT) of a table
-    if not digits and q.surface[0].isupper() and (rest.lstrip()[:1].isupper() or not _opens_sentence(text, q.start)):
+    if not digits and surface[0].isupper() and (rest.lstrip()[:1].isupper() or not _opens_sentence(text, q.start)):
         return None  # 'Hai Bà Trưng', 'chiến khu Ba Đình', 'vở Mười đêm hương lửa': a name
     if digits and IN_NAME.search(before):
         return None  # 'U-20 quốc gia'
-    if digits and CLOCK.search(before) and (before[-1] == ":" or len(q.surface) == 2):
+    if digits and CLOCK.search(before) and (before[-1] == ":" or len(surface) == 2):
         return None  # '6:02 sáng': a time of day
     m = MULTIPLIER.match(rest)
     if m and (m.group().strip() != "lần" or MULTIPLIER_BEFORE.search(before) or MULTIPLIER_LIST.search(text, max(0, q.start - 40), q.start)):
