@@ -246,15 +246,16 @@ def _word_starts(text: str) -> list[int]:
     return sorted(m.start() for p in WORD_STARTS for m in p.finditer(text))
 
 
-def find_quantities(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
+def find_quantities(text: str, skip: Sequence[tuple[int, int]] = (), digits: re.Pattern = DIGIT_SCAN) -> list[Quantity]:
     """Every number in the text (digits or words), with its span; dates and số hiệu are not numbers.
     ``skip``: sorted, disjoint spans (already read as something else) where no number is looked for.
+    ``digits``: DIGIT_SCAN, or a narrower scan that keeps only some of its matches (as they are, with 'x').
     Digits and words are found apart: no number in digits holds a word a number begins with, and no
     number in words holds a digit."""
     out = []
     k = 0
     n = len(skip)
-    for c in DIGIT_SCAN.finditer(text):
+    for c in digits.finditer(text):
         s = c.start()
         while k < n and skip[k][1] <= s:
             k += 1

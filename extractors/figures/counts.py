@@ -5,7 +5,7 @@ import functools
 import re
 import regex
 from ..models import Count
-from ..numbers import find_quantities
+from ..numbers import SCALE, find_quantities
 from ..vocab import WS, whole_words
 from .context import RULE_FLAGS, WORDS, alternation
 
@@ -108,12 +108,18 @@ def _pos_features(w: list[str]) -> list[list[str]]:
     return out
 
 
+# the numbers in digits that may count something: find_quantities' DIGIT_SCAN without those _count_at refuses
+# whatever follows (a year, a code, a decimal; no word after them and no letter or scale word for QTY_RE to read)
+COUNT_DIGITS = re.compile(r"\d(?<![\w.,/]\d)(?!(?<=0)\d{3}|(?<=1)[5-9]\d\d(?!\d)|(?<=2)0\d\d(?!\d))(?:\d{0,2}(?:\.\d{3})+|\d*)(?!\d|[.,/]\d)"
+                          r"(?:(?P<x>(?=[^\W\d_]|[ \t\n]*(?:[^\S \t\n]|" + SCALE + r")))|(?=[ \t]*+\n?[ \t]*+[^\W\d_]))", re.I)
+
+
 def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
     """Numbers with the thing they count; ``taken`` are spans already read as something else."""
     taken = _merge(taken)
-    quantities = find_quantities(text, taken)
-    out = [c for q in quantities if (c := _count_at(text, q, taken)) is not None]
-    return _link_count_parts(text, out, quantities, taken)
+    out = [c for q in find_quantities(text, taken, COUNT_DIGITS) if (c := _count_at(text, q, taken)) is not None]
+    # every number, for the lists of parts (only where a total is followed by its parts)
+    return _link_count_parts(text, out, functools.cache(lambda: find_quantities(text, taken)), taken)
 
 
 def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
@@ -242,10 +248,11 @@ def approximate(before: str) -> bool:
     return bool(APPROX_BEFORE.search(before))
 
 
-def _link_count_parts(text: str, counts: list[Count], quantities=(), taken=()) -> list[Count]:
+def _link_count_parts(text: str, counts: list[Count], quantities=list, taken=()) -> list[Count]:
     """'10 văn bản, gồm: 03 chỉ thị, 05 kế hoạch, 02 công văn': the three are parts of the ten.  Only where
     the list is plain: right after the total, parts that name what it counts (or its kinds), no part with
-    parts of its own, and no other number in the list (a part the extractor did not read)."""
+    parts of its own, and no other number in the list (a part the extractor did not read; ``quantities()``
+    gives every number of the text)."""
     from dataclasses import replace
     out = list(counts)
     for i in range(len(counts) - 1):
@@ -284,7 +291,7 @@ def _parts_of(text: str, counts: list[Count], i: int, quantities, taken) -> list
     lo = counts[parts[0]].start
     if any(not _overlaps(inside, d.start(), d.end()) for d in DIGIT_RUN.finditer(text, lo, end)):
         return []
-    if any(lo <= q.start < end and not _overlaps(inside, q.start, q.end) for q in quantities):
+    if any(lo <= q.start < end and not _overlaps(inside, q.start, q.end) for q in quantities()):
         return []
     # … and so is a kind named without a number ('6 xã: …, Tam Giang và thị trấn Năm Căn')
     kind = _kind_word(frozenset(_kinds_of(total) or ()) | {counts[j].head.lower() for j in parts} | {total.head.lower()})
