@@ -13,6 +13,8 @@ from .context import RULE_FLAGS, WORDS, alternation
 COUNT_WORDS = WORDS["counts"]
 CLASSIFIERS = frozenset(COUNT_WORDS["classifiers"])
 NOT_UNIT = regex.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})(?!\p{{L}})", RULE_FLAGS)
+# its words by the stdlib engine, tried first: where it finds none, NOT_UNIT finds none
+NOT_UNIT_WORDS = re.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})", re.I)
 # searched backwards ('(?r)'): the match must end where the number starts, so the first try is the only one that counts
 NOT_AFTER = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})(?:\s*+:)?\s*+$", regex.V1)
 MEASURE_WORDS = frozenset(w.lower() for w in COUNT_WORDS["measure_words"])
@@ -132,7 +134,8 @@ def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
         return None
     # cheapest first (most numbers end here): no word after the number, or a unit that is not counted
     w = WORD_NEXT.match(text, q.end)
-    if w is None or w.end() > q.end + 80 or not w.group(1).isalpha() or NOT_UNIT.match(text, q.end, q.end + 80):
+    if w is None or w.end() > q.end + 80 or not w.group(1).isalpha() \
+            or (NOT_UNIT_WORDS.match(text, q.end, q.end + 80) and NOT_UNIT.match(text, q.end, q.end + 80)):
         return None
     if _overlaps(taken, q.start, q.end):
         return None
