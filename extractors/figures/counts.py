@@ -82,32 +82,29 @@ def _istitle(word: str) -> str:
 
 
 def _pos_features(w: list[str]) -> list[list[str]]:
-    """The features of underthesea's CRFPOSTagPredictor template, token by token (column 1 is 'X')."""
+    """The features of underthesea's CRFPOSTagPredictor template, token by token (column 1 is 'X'): the words
+    either side from lists padded with BOS / EOS, the pairs of words joined once."""
     n = len(w)
-    low = [x.lower() for x in w]
-    title = [_istitle(x) for x in w]
-
-    def at(k: int, i: int, vals: list[str]) -> str:
-        j = i + k
-        return "BOS" if j < 0 else "EOS" if j >= n else vals[j]
-
-    def span(a: int, b: int, i: int) -> str:
-        if i + a < 0:
-            return "BOS"
-        if i + a >= n or i + b >= n:
-            return "EOS"
-        return " ".join(w[i + a:i + b + 1])
-
+    low = ["BOS", "BOS"] + [x.lower() for x in w] + ["EOS", "EOS"]
+    title = ["BOS", "BOS"] + [_istitle(x) for x in w] + ["EOS", "EOS"]
+    word = ["BOS", "BOS"] + w + ["EOS", "EOS"]
+    pair = ["BOS", "BOS"] + [f"{w[j]} {w[j + 1]}" for j in range(n - 1)] + ["EOS", "EOS"]   # T[j,j+1] at j + 2
     out = []
     for i in range(n):
-        f = [f"T[{k}].lower={at(k, i, low)}" for k in (-2, -1, 0, 1, 2)]
-        f += [f"T[{k}].istitle={at(k, i, title)}" for k in (0, -1, 1)]
-        f += [f"T[{k}]={at(k, i, w)}" for k in (-2, -1, 0, 1, 2)]
-        f += [f"T[{a},{b}]={span(a, b, i)}" for a, b in ((-2, -1), (-1, 0), (0, 1), (1, 2))]
-        f += [f"T[{k}][1]={'BOS' if i + k < 0 else 'X'}" for k in (-3, -2, -1)]
-        f += [f"T[-3,-2][1]={'BOS' if i < 3 else 'X X'}", f"T[-2,-1][1]={'BOS' if i < 2 else 'X X'}"]
-        out.append(f)
+        k = i + 2
+        out.append([
+            "T[-2].lower=" + low[k - 2], "T[-1].lower=" + low[k - 1], "T[0].lower=" + low[k],
+            "T[1].lower=" + low[k + 1], "T[2].lower=" + low[k + 2],
+            "T[0].istitle=" + title[k], "T[-1].istitle=" + title[k - 1], "T[1].istitle=" + title[k + 1],
+            "T[-2]=" + word[k - 2], "T[-1]=" + word[k - 1], "T[0]=" + word[k], "T[1]=" + word[k + 1], "T[2]=" + word[k + 2],
+            "T[-2,-1]=" + pair[i], "T[-1,0]=" + pair[i + 1], "T[0,1]=" + pair[i + 2], "T[1,2]=" + pair[i + 3],
+            *POS_START[min(i, 3)]])
     return out
+
+
+# the template's column-1 features (every tag is 'X') of the first, second, third and any later word
+POS_START = [[f"T[{k}][1]={'BOS' if i + k < 0 else 'X'}" for k in (-3, -2, -1)]
+             + [f"T[-3,-2][1]={'BOS' if i < 3 else 'X X'}", f"T[-2,-1][1]={'BOS' if i < 2 else 'X X'}"] for i in range(4)]
 
 
 # the numbers in digits that may count something: find_quantities' DIGIT_SCAN without those _count_at refuses
