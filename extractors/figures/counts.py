@@ -13,8 +13,9 @@ from .context import RULE_FLAGS, WORDS, alternation
 COUNT_WORDS = WORDS["counts"]
 CLASSIFIERS = frozenset(COUNT_WORDS["classifiers"])
 NOT_UNIT = regex.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})(?!\p{{L}})", RULE_FLAGS)
-# its words by the stdlib engine, tried first: where it finds none, NOT_UNIT finds none
-NOT_UNIT_WORDS = re.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})", re.I)
+# its words by the stdlib engine, tried first (right after a number): where it finds none, NOT_UNIT finds none
+# (no start inside a run of spaces, so that a search stays linear)
+NOT_UNIT_WORDS = re.compile(rf"(?<!\s)\s*+(?:{alternation(COUNT_WORDS['not_units'])})", re.I)
 # searched backwards ('(?r)'): the match must end where the number starts, so the first try is the only one that counts
 NOT_AFTER = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})(?:\s*+:)?\s*+$", regex.V1)
 MEASURE_WORDS = frozenset(w.lower() for w in COUNT_WORDS["measure_words"])
