@@ -35,7 +35,7 @@ YEAR = re.compile(r"1[5-9]\d\d|20\d\d")   # '1890 Xã …' (a birth year): a cou
 # 'Tháng 10/ 1776 Hội đồng': the year of a month; '[16]:97 Quốc gia': the page of a footnote reference
 YEAR_OR_PAGE_BEFORE = regex.compile(r"(?:(?<!\p{L})tháng\s*+\d{1,2}\s*+/|\]\s*+:)\s*+$", regex.V1 | regex.I)
 # a word after the number, on its line or the next (group 1 is a letter where it is alphabetic, as in \p{L})
-WORD_NEXT = re.compile(r"[ \t]*+\n?[ \t]*+([^\W\d_])")
+WORD_NEXT = re.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+([^\W\d_])")
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 # the phrase never runs past a clause mark: the tagger is given the words before it only (short fragments repeat,
 # so most are tagged once per process)
