@@ -5,7 +5,7 @@ import functools
 import re
 import regex
 from ..models import Count
-from ..numbers import find_quantities
+from ..numbers import SCALE, find_quantities
 from ..vocab import WS, whole_words
 from .context import RULE_FLAGS, WORDS, alternation
 
@@ -13,6 +13,9 @@ from .context import RULE_FLAGS, WORDS, alternation
 COUNT_WORDS = WORDS["counts"]
 CLASSIFIERS = frozenset(COUNT_WORDS["classifiers"])
 NOT_UNIT = regex.compile(rf"\s*(?:{alternation(COUNT_WORDS['not_units'])})(?!\p{{L}})", RULE_FLAGS)
+# its words by the stdlib engine, tried first (right after a number): where it finds none, NOT_UNIT finds none
+# (no start inside a run of spaces, so that a search stays linear)
+NOT_UNIT_WORDS = re.compile(rf"(?<!\s)\s*+(?:{alternation(COUNT_WORDS['not_units'])})", re.I)
 # searched backwards ('(?r)'): the match must end where the number starts, so the first try is the only one that counts
 NOT_AFTER = regex.compile(rf"(?r)(?<!\p{{L}})(?:{alternation(COUNT_WORDS['not_after'])})(?:\s*+:)?\s*+$", regex.V1)
 MEASURE_WORDS = frozenset(w.lower() for w in COUNT_WORDS["measure_words"])
@@ -22,16 +25,17 @@ PER_AFTER = regex.compile(rf"\s*(?:{'|'.join(COUNT_WORDS['per_after'])})", regex
 # 'gấp 17 lần', '2 lần số thuế': a multiplier
 MULTIPLIER = regex.compile(rf"\s*lần(?:\s+(?:{alternation(COUNT_WORDS['multiplier_after'])}))?(?!\p{{L}})", regex.V1 | regex.I)
 MULTIPLIER_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(COUNT_WORDS['multiplier_before'])})\s*$", regex.V1 | regex.I)
-CODE = regex.compile(r"0\d{3,}")            # 'mã đề 0826': a code, not a count
+CODE = re.compile(r"0\d{3,}")            # 'mã đề 0826': a code, not a count
 GLUED = regex.compile(r"\p{Ll}\p{Lu}", regex.V1)   # 'NgànÔng', 'trongCollected': words run together, no phrase
 SENTENCE_OPEN = frozenset('.!?:;"“”([«»-–•*…]|')
 TAG_WORDS = 8          # words after a number given to the tagger
 DIGIT = re.compile(r"\d")
 AFTER_RANGE_OR_LIST = regex.compile(r"(?:\d\s*[-–]|\d\s*,|\d\s+(?:và|hoặc))\s*$", regex.V1)
-YEAR = regex.compile(r"1[5-9]\d\d|20\d\d")   # '1890 Xã …' (a birth year): a count this large is written 1.890
+YEAR = re.compile(r"1[5-9]\d\d|20\d\d")   # '1890 Xã …' (a birth year): a count this large is written 1.890
 # 'Tháng 10/ 1776 Hội đồng': the year of a month; '[16]:97 Quốc gia': the page of a footnote reference
 YEAR_OR_PAGE_BEFORE = regex.compile(r"(?:(?<!\p{L})tháng\s*+\d{1,2}\s*+/|\]\s*+:)\s*+$", regex.V1 | regex.I)
-WORD_NEXT = regex.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+\p{L}", regex.V1)
+# a word after the number, on its line or the next (group 1 is a letter where it is alphabetic, as in \p{L})
+WORD_NEXT = re.compile(r"(?<![ \t])[ \t]*+\n?[ \t]*+([^\W\d_])")
 FRAGMENT_END = regex.compile(r"\n\s*\n|[.;!?](?:\s|$)")
 # the phrase never runs past a clause mark: the tagger is given the words before it only (short fragments repeat,
 # so most are tagged once per process)
@@ -79,66 +83,71 @@ def _istitle(word: str) -> str:
 
 
 def _pos_features(w: list[str]) -> list[list[str]]:
-    """The features of underthesea's CRFPOSTagPredictor template, token by token (column 1 is 'X')."""
+    """The features of underthesea's CRFPOSTagPredictor template, token by token (column 1 is 'X'): the words
+    either side from lists padded with BOS / EOS, the pairs of words joined once."""
     n = len(w)
-    low = [x.lower() for x in w]
-    title = [_istitle(x) for x in w]
-
-    def at(k: int, i: int, vals: list[str]) -> str:
-        j = i + k
-        return "BOS" if j < 0 else "EOS" if j >= n else vals[j]
-
-    def span(a: int, b: int, i: int) -> str:
-        if i + a < 0:
-            return "BOS"
-        if i + a >= n or i + b >= n:
-            return "EOS"
-        return " ".join(w[i + a:i + b + 1])
-
+    low = ["BOS", "BOS"] + [x.lower() for x in w] + ["EOS", "EOS"]
+    title = ["BOS", "BOS"] + [_istitle(x) for x in w] + ["EOS", "EOS"]
+    word = ["BOS", "BOS"] + w + ["EOS", "EOS"]
+    pair = ["BOS", "BOS"] + [f"{w[j]} {w[j + 1]}" for j in range(n - 1)] + ["EOS", "EOS"]   # T[j,j+1] at j + 2
     out = []
     for i in range(n):
-        f = [f"T[{k}].lower={at(k, i, low)}" for k in (-2, -1, 0, 1, 2)]
-        f += [f"T[{k}].istitle={at(k, i, title)}" for k in (0, -1, 1)]
-        f += [f"T[{k}]={at(k, i, w)}" for k in (-2, -1, 0, 1, 2)]
-        f += [f"T[{a},{b}]={span(a, b, i)}" for a, b in ((-2, -1), (-1, 0), (0, 1), (1, 2))]
-        f += [f"T[{k}][1]={'BOS' if i + k < 0 else 'X'}" for k in (-3, -2, -1)]
-        f += [f"T[-3,-2][1]={'BOS' if i < 3 else 'X X'}", f"T[-2,-1][1]={'BOS' if i < 2 else 'X X'}"]
-        out.append(f)
+        k = i + 2
+        out.append([
+            "T[-2].lower=" + low[k - 2], "T[-1].lower=" + low[k - 1], "T[0].lower=" + low[k],
+            "T[1].lower=" + low[k + 1], "T[2].lower=" + low[k + 2],
+            "T[0].istitle=" + title[k], "T[-1].istitle=" + title[k - 1], "T[1].istitle=" + title[k + 1],
+            "T[-2]=" + word[k - 2], "T[-1]=" + word[k - 1], "T[0]=" + word[k], "T[1]=" + word[k + 1], "T[2]=" + word[k + 2],
+            "T[-2,-1]=" + pair[i], "T[-1,0]=" + pair[i + 1], "T[0,1]=" + pair[i + 2], "T[1,2]=" + pair[i + 3],
+            *POS_START[min(i, 3)]])
     return out
+
+
+# the template's column-1 features (every tag is 'X') of the first, second, third and any later word
+POS_START = [[f"T[{k}][1]={'BOS' if i + k < 0 else 'X'}" for k in (-3, -2, -1)]
+             + [f"T[-3,-2][1]={'BOS' if i < 3 else 'X X'}", f"T[-2,-1][1]={'BOS' if i < 2 else 'X X'}"] for i in range(4)]
+
+
+# the numbers in digits that may count something: find_quantities' DIGIT_SCAN without those _count_at refuses
+# whatever follows (a year, a code, a decimal; no word after them and no letter or scale word for QTY_RE to read)
+COUNT_DIGITS = re.compile(r"\d(?<![\w.,/]\d)(?!(?<=0)\d{3}|(?<=1)[5-9]\d\d(?!\d)|(?<=2)0\d\d(?!\d))(?:\d{0,2}(?:\.\d{3})+|\d*)(?!\d|[.,/]\d)"
+                          r"(?:(?P<x>(?=[^\W\d_]|[ \t\n]*(?:[^\S \t\n]|" + SCALE + r")))|(?=[ \t]*+\n?[ \t]*+[^\W\d_]))", re.I)
 
 
 def find_counts(text: str, taken: list[tuple[int, int]] = ()) -> list[Count]:
     """Numbers with the thing they count; ``taken`` are spans already read as something else."""
     taken = _merge(taken)
-    quantities = find_quantities(text, taken)
-    out = [c for q in quantities if (c := _count_at(text, q, taken)) is not None]
-    return _link_count_parts(text, out, quantities, taken)
+    out = [c for q in find_quantities(text, taken, COUNT_DIGITS) if (c := _count_at(text, q, taken)) is not None]
+    # every number, for the lists of parts (only where a total is followed by its parts)
+    return _link_count_parts(text, out, functools.cache(lambda: find_quantities(text, taken)), taken)
 
 
 def _count_at(text: str, q, taken: list[tuple[int, int]]) -> Count | None:
     """The count a number starts, or None: a number of things, not an identifier, a measure, a ratio or a name."""
-    if q.value != int(q.value) or q.value <= 0 or q.value >= 10**9 or q.has_scale:
+    surface = q.surface
+    digits = surface[0].isdigit()
+    if digits and ("," in surface or CODE.fullmatch(surface) or YEAR.fullmatch(surface)):
+        return None   # '1,0 lần' is a decimal, '0826' a code, '1890' a year
+    if q.has_scale or q.value <= 0 or q.value >= 10**9 or q.value != int(q.value):
+        return None
+    # cheapest first (most numbers end here): no word after the number, or a unit that is not counted
+    w = WORD_NEXT.match(text, q.end)
+    if w is None or w.end() > q.end + 80 or not w.group(1).isalpha() \
+            or (NOT_UNIT_WORDS.match(text, q.end, q.end + 80) and NOT_UNIT.match(text, q.end, q.end + 80)):
         return None
     if _overlaps(taken, q.start, q.end):
         return None
-    digits = q.surface[0].isdigit()
-    if digits and ("," in q.surface or CODE.fullmatch(q.surface)):
-        return None   # '1,0 lần' is a decimal, '0826' a code
-    if YEAR.fullmatch(q.surface):
-        return None  # a year
     rest = text[q.end:q.end + 80]
-    if not WORD_NEXT.match(rest) or NOT_UNIT.match(rest):
-        return None   # cheapest first: no word after the number, or a unit that is not counted
     before = text[max(0, q.start - 25):q.start]
     if NOT_AFTER.search(before) or AFTER_RANGE_OR_LIST.search(before) or YEAR_OR_PAGE_BEFORE.search(before):
         return None
     if rest.startswith("\n") and (q.start == 0 or text[q.start - 1] == "\n"):
         return None  # a number alone on its line: a row number (STT) of a table
-    if not digits and q.surface[0].isupper() and (rest.lstrip()[:1].isupper() or not _opens_sentence(text, q.start)):
+    if not digits and surface[0].isupper() and (rest.lstrip()[:1].isupper() or not _opens_sentence(text, q.start)):
         return None  # 'Hai Bà Trưng', 'chiến khu Ba Đình', 'vở Mười đêm hương lửa': a name
     if digits and IN_NAME.search(before):
         return None  # 'U-20 quốc gia'
-    if digits and CLOCK.search(before) and (before[-1] == ":" or len(q.surface) == 2):
+    if digits and CLOCK.search(before) and (before[-1] == ":" or len(surface) == 2):
         return None  # '6:02 sáng': a time of day
     m = MULTIPLIER.match(rest)
     if m and (m.group().strip() != "lần" or MULTIPLIER_BEFORE.search(before) or MULTIPLIER_LIST.search(text, max(0, q.start - 40), q.start)):
@@ -240,10 +249,11 @@ def approximate(before: str) -> bool:
     return bool(APPROX_BEFORE.search(before))
 
 
-def _link_count_parts(text: str, counts: list[Count], quantities=(), taken=()) -> list[Count]:
+def _link_count_parts(text: str, counts: list[Count], quantities=list, taken=()) -> list[Count]:
     """'10 văn bản, gồm: 03 chỉ thị, 05 kế hoạch, 02 công văn': the three are parts of the ten.  Only where
     the list is plain: right after the total, parts that name what it counts (or its kinds), no part with
-    parts of its own, and no other number in the list (a part the extractor did not read)."""
+    parts of its own, and no other number in the list (a part the extractor did not read; ``quantities()``
+    gives every number of the text)."""
     from dataclasses import replace
     out = list(counts)
     for i in range(len(counts) - 1):
@@ -282,7 +292,7 @@ def _parts_of(text: str, counts: list[Count], i: int, quantities, taken) -> list
     lo = counts[parts[0]].start
     if any(not _overlaps(inside, d.start(), d.end()) for d in DIGIT_RUN.finditer(text, lo, end)):
         return []
-    if any(lo <= q.start < end and not _overlaps(inside, q.start, q.end) for q in quantities):
+    if any(lo <= q.start < end and not _overlaps(inside, q.start, q.end) for q in quantities()):
         return []
     # … and so is a kind named without a number ('6 xã: …, Tam Giang và thị trấn Năm Căn')
     kind = _kind_word(frozenset(_kinds_of(total) or ()) | {counts[j].head.lower() for j in parts} | {total.head.lower()})

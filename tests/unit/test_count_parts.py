@@ -82,3 +82,13 @@ def test_not_counts(text):
 ])
 def test_counts_kept(text, value, unit):
     assert (value, unit) in [(c.value, c.unit) for c in find_counts(text)]
+
+
+@pytest.mark.parametrize("text, surfaces", [
+    # a year, a code and a decimal are no count (counts does not even read them); a longer number is one
+    ("Năm 2020 có 12 cuộc kiểm tra, 1990 người, mã đề 0826 câu, 1,5 lần và 20000 thư; 2 cán bộ",
+     ["12 cuộc kiểm tra", "20000 thư", "2 cán bộ"]),
+    ("Đã có 15000 lượt người và 01234 hồ sơ, 2026 hộ", ["15000 lượt người"]),
+])
+def test_count_surfaces(text, surfaces):
+    assert [c.surface for c in find_counts(text)] == surfaces

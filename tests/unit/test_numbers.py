@@ -98,3 +98,29 @@ def test_dates_and_refs_are_not_quantities():
     values = [q.value for q in find_quantities(text)]
     assert 2012 not in values and 23 not in values and 7 not in values
     assert 5 in values
+
+
+# find_quantities reads digits and number words by its own scans (QTY_RE only where a letter or a scale word
+# follows the digits, number words only where a number can begin): the numbers are those QTY_RE reads
+@pytest.mark.parametrize("text, surfaces, values", [
+    ("tổ chức 05 đợt, giá 50.000đ một suất", ["05", "50.000"], [5, 50000]),
+    ("1,5 tỷ đồng và 5 triệu, 3\u00a0nghìn", ["1,5 tỷ", "5 triệu", "3\u00a0nghìn"], [1500000000, 5000000, 3000]),
+    ("5\nnghìn tỷ; 2 Tháng", ["5\nnghìn tỷ", "2"], [5 * 10**12, 2]),
+    ("năm mươi lăm người, năm 2020 có hai đoàn", ["năm mươi lăm", "2020", "hai"], [55, 2020, 2]),
+    ("không trăm, tư pháp, mười lăm, Một trăm linh năm", ["mười lăm", "Một trăm linh năm"], [15, 105]),
+    ("BA NGHÌN người và bẩy mươi hộ", ["BA NGHÌN", "bẩy mươi"], [3000, 70]),
+])
+def test_quantities_as_written(text, surfaces, values):
+    got = find_quantities(text)
+    assert [q.surface for q in got] == surfaces
+    assert [q.value for q in got] == values
+    assert [text[q.start:q.end] for q in got] == surfaces
+
+
+@pytest.mark.parametrize("text, surfaces", [
+    ("tăng 5 % và (hai mươi %), 1,5%-2% mỗi năm; 100 % ; %", ["5 %", "hai mươi %", "1,5%", "2%", "100 %"]),
+    ("đạt 98,5%\n%", ["98,5%"]),
+    ("không có số nào: %, % %", []),
+])
+def test_percentages_as_written(text, surfaces):
+    assert [p.surface for p in find_percents(text)] == surfaces
