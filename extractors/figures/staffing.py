@@ -5,14 +5,17 @@ import re
 from dataclasses import replace
 import regex
 from ..models import Staffing
-from ..numbers import DIGITS, QTY, _quantity, anchored
+from ..numbers import DIGITS, QTY, QTY_END, _quantity, anchored
 from ..vocab import WS, whole_words
 from .context import RULE_FLAGS, ORG, TRAILING, WORDS, alternation, _flat, _list_item_lead, clause_start, level_of, sentence_bounds, unit_in
 
 
 STAFFING_WORDS = WORDS["staffing"]
 STAFF_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{alternation(STAFFING_WORDS['nouns'])})(?!\p{{L}})", RULE_FLAGS)
-STAFF_NOUN = re.compile(r"(?<!\w)(?:" + alternation(STAFFING_WORDS["nouns"]) + r")(?!\w)", re.I)
+# where STAFF_RE can end, for numbers.anchored: a staff noun after whitespace, over the lower-cased text (the
+# any-case form when lowering changes its length), kept only after a digit or a number word (QTY_END)
+STAFF_NOUN = re.compile(r"\s(?P<anchor>" + alternation(STAFFING_WORDS["nouns"]) + r")(?!\w)", re.I)
+STAFF_NOUN_LOWER = re.compile(r"\s(?P<anchor>" + alternation(w.lower() for w in STAFFING_WORDS["nouns"]) + r")(?!\w)")
 STAFF_CUE = whole_words(STAFFING_WORDS['cues'], RULE_FLAGS)
 STAFF_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_before'])})\s*$", RULE_FLAGS)
 CATEGORY = {w: cat for cat, ws in STAFFING_WORDS["categories"].items() for w in ws}
@@ -163,7 +166,7 @@ def find_staffing(text: str) -> list[Staffing]:
                               _flat(w["role"])))
     worked = [(s.start, s.end) for s in found]
     listed = _role_lists(text)
-    for m in sorted(list(anchored(STAFF_RE, STAFF_NOUN, text)) + list(ROLE_RE.finditer(text) if ROLE_NOUN.search(text) else ()), key=lambda x: x.start()):
+    for m in sorted(list(anchored(STAFF_RE, (STAFF_NOUN_LOWER, STAFF_NOUN), text, after=QTY_END)) + list(ROLE_RE.finditer(text) if ROLE_NOUN.search(text) else ()), key=lambda x: x.start()):
         q = _quantity(m.start("q"), m["q"])
         if q is None or q.end != m.end("q") or q.value != int(q.value) or q.value <= 0:
             continue
