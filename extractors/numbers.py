@@ -216,6 +216,15 @@ def plain_starts(text: str, lower: re.Pattern, any_case: re.Pattern):
 QTY_END = re.compile(r"(?:\d|" + WORD + r")\Z", re.I)
 
 
+def ends_before(end: re.Pattern, text: str, pos: int) -> bool:
+    """Whether the text before ``pos``, less the whitespace right before it, ends with ``end`` (a stdlib
+    pattern ending in ``\\Z`` whose matches are at most 8 characters long: ``QTY_END``)."""
+    k = pos
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return end.search(text, max(0, k - 8), k) is not None
+
+
 def anchored(pattern: regex.Pattern, anchors, text: str, reach: int = 80, after: re.Pattern | None = None):
     """The matches of ``pattern`` that end where an anchor (a word ``pattern`` must end with) ends,
     in order: ``pattern`` is only tried in the ``reach`` characters before each anchor.
@@ -231,12 +240,8 @@ def anchored(pattern: regex.Pattern, anchors, text: str, reach: int = 80, after:
     last = 0
     for a in scan:
         start, end = a.span(g)
-        if after is not None:
-            k = start
-            while k > 0 and text[k - 1].isspace():
-                k -= 1
-            if not after.search(text, max(0, k - 8), k):
-                continue
+        if after is not None and not ends_before(after, text, start):
+            continue
         lo = max(last, start - reach)
         for m in pattern.finditer(text, lo, end):
             if m.end() == end:

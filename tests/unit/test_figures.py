@@ -253,3 +253,23 @@ def test_staff_anchors_after_a_number_keep_every_match(text):
     # every staff noun as an anchor (no condition) against the nouns after whitespace and a number only
     assert [(m.span(), m.groupdict()) for m in anchored(STAFF_RE, ANY_STAFF_NOUN, text)] \
         == [(m.span(), m.groupdict()) for m in anchored(STAFF_RE, (STAFF_NOUN_LOWER, STAFF_NOUN), text, after=QTY_END)]
+
+
+# --- clause_start: the nearest stop mark or list line break before a position -------------------
+
+from extractors.figures.context import clause_start  # noqa: E402
+
+
+@pytest.mark.parametrize("text,stops,expected", [
+    ("Sở có 1.120 cán bộ", ".;!?(:", "Sở có 1.120 cán bộ"),            # a decimal dot is no stop
+    ("Năm 2025. Sở có 12 cán bộ", ".;!?(:", "Sở có 12 cán bộ"),
+    ("Tổng số (gồm 12 cán bộ", ".;!?(:", "gồm 12 cán bộ"),              # '(' always
+    ("Tổng số (gồm 12 cán bộ", ".!?", "Tổng số (gồm 12 cán bộ"),
+    ("a; b: c. d? e", ".;!?", "e"),
+    ("Cụ thể:\nPhòng A có 5 người", ".!?", "Phòng A có 5 người"),       # a line after ':'
+    ("Phòng A\nPhòng B có 5 người", ".!?", "Phòng A\nPhòng B có 5 người"),
+    ("gồm\n- Phòng B có 5 người", ".!?", "- Phòng B có 5 người"),        # a list item
+    ("x." + "a" * 300 + " 5 người", ".!?", "a" * 212 + " 5 người"),       # no further back than the limit (220)
+])
+def test_clause_start(text, stops, expected):
+    assert text[clause_start(text, len(text), 220, stops):] == expected
