@@ -25,8 +25,18 @@ SPLIT = regex.compile(rf"(?P<cat>{CAT_RE})\s*:?\s*(?P<n>{DIGITS})(?:\s*người)
 PARTS_FOLLOW = regex.compile(rf"^[^.;]{{0,120}}?(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['parts_follow'])})(?:\s*:|\s+(?=[^.;]*\d))", RULE_FLAGS)
 ROLE_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{alternation(STAFFING_WORDS['role_nouns'])})(?!\p{{L}})", regex.V1)
 # the role nouns alone, by the stdlib engine (its \s holds regex's): a text without one after a number has no
-# ROLE_RE match, and the full pattern, slow at every position, runs on the few texts that hold one (_role_counts)
-ROLE_NOUN = re.compile(alternation(STAFFING_WORDS['role_nouns']))
+# ROLE_RE match, and the full pattern, slow at every position, runs on the few texts that hold one (_role_counts).
+# One pattern per first word ('Phó', 'cấp'), which is all it consumes: a literal start lets the engine skip
+# ahead to it (three times faster than one alternation, which tries every 'c'), and no occurrence hides another.
+def _by_first_word(phrases) -> list[re.Pattern]:
+    rests: dict[str, list[str]] = {}
+    for phrase in phrases:
+        first, *more = phrase.split()
+        rests.setdefault(first, []).append("".join(r"\s+" + re.escape(w) for w in more))
+    return [re.compile(re.escape(w) + (f"(?=(?:{'|'.join(rs)}))" if all(rs) else "")) for w, rs in rests.items()]
+
+
+ROLE_NOUN = _by_first_word(STAFFING_WORDS['role_nouns'])
 # every LIST_ROLE match holds a ':' and a digit after a role, and every role ends with one of these words: a text
 # without such a colon after one (nearly every text) has no role list, and the full pattern is not run on it
 ROLE_COLON = re.compile(r":\s*\d")
@@ -179,7 +189,7 @@ def _role_counts(text: str) -> bool:
     """Whether ROLE_RE can match: a role noun after a number (what stands before its whitespace ends as a QTY
     does). A text without one (all but a few of the ~5 % that name a role) skips the full pattern, which is slow at
     every position."""
-    return any(ends_before(QTY_END, text, r.start()) for r in ROLE_NOUN.finditer(text))
+    return any(ends_before(QTY_END, text, r.start()) for p in ROLE_NOUN for r in p.finditer(text))
 
 
 def find_staffing(text: str) -> list[Staffing]:
@@ -200,11 +210,11 @@ def find_staffing(text: str) -> list[Staffing]:
         lo, hi = sentence_bounds(text, q.start, m.end())
         if role_noun and not (found and found[-1].parent is None and PARTS_FOLLOW.search(text[found[-1].end:m.end()])):
             continue   # 'Phó Trưởng phòng' counts only inside the list of a total
-        if STAFF_NOT_BEFORE.search(text[max(0, q.start - 30):q.start]) or _not_staff(text, q.start, m.end(), lo, hi):
-            continue
         listed_part = _in_total_list(text, found, q.start)
         if not role_noun and not listed_part and not _has_frame(text, lo, hi) \
                 and not SENT_TO_BODY.match(text[m.end():m.end() + 60]):
+            continue   # (before the dearer _not_staff: both only reject, and this one rejects more)
+        if STAFF_NOT_BEFORE.search(text[max(0, q.start - 30):q.start]) or _not_staff(text, q.start, m.end(), lo, hi):
             continue
         kind = _kind(text, q.start, m.end())
         if m["noun"].lower() == "người" and not listed_part and (PEOPLE_SENTENCE.search(text, lo, hi) or (
