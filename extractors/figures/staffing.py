@@ -59,7 +59,7 @@ AVERAGE_WORD = regex.compile(r"(?<!\p{L})(?:bình\s+quân|trung\s+bình)(?!\p{L}
 SLASH_NEXT = regex.compile(r"^\s*/")
 CAP_BEFORE = regex.compile(r"(?<!\p{L})tối\s+đa\s+(?:mỗi\s+\p{L}+\s+)?(?:có|được)\s*$", regex.V1 | regex.I)
 RULE_END = regex.compile(r"[.;](?=\s|$)")
-BOUND_ONLY = regex.compile(r"\s*(?:trên|dưới|từ|đến|Trên|Dưới|Từ)\s*")
+BOUND_ONLY = regex.compile(r"(?<!\s)\s*+(?:trên|dưới|từ|đến|Trên|Dưới|Từ)\s*+")   # fullmatched; linear in a finditer
 YEAR_BEFORE = regex.compile(r"(?<!\p{L})năm\s*$", regex.V1 | regex.I)
 PAREN_AFTER = regex.compile(r"\s*\((?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
 UP_TO_MARK = regex.compile(r"[^,;.()]*")
