@@ -208,14 +208,40 @@ def plain_starts(text: str, lower: re.Pattern, any_case: re.Pattern):
     return lower.finditer(low) if len(low) == len(text) else any_case.finditer(text)
 
 
-def anchored(pattern: regex.Pattern, anchors: re.Pattern, text: str, reach: int = 80):
+# what a QTY ends with (a digit, a number or scale word), for anchored(after=): searched where the
+# whitespace before an anchor begins
+QTY_END = re.compile(r"(?:\d|" + WORD + r")\Z", re.I)
+
+
+def ends_before(end: re.Pattern, text: str, pos: int) -> bool:
+    """Whether the text before ``pos``, less the whitespace right before it, ends with ``end`` (a stdlib
+    pattern ending in ``\\Z`` whose matches are at most 8 characters long: ``QTY_END``)."""
+    k = pos
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    return end.search(text, max(0, k - 8), k) is not None
+
+
+def anchored(pattern: regex.Pattern, anchors, text: str, reach: int = 80, after: re.Pattern | None = None):
     """The matches of ``pattern`` that end where an anchor (a word ``pattern`` must end with) ends,
-    in order: ``pattern`` is only tried in the ``reach`` characters before each anchor."""
+    in order: ``pattern`` is only tried in the ``reach`` characters before each anchor.
+
+    ``anchors``: a stdlib pattern, or a pair (lower-case, any-case) of them scanned by :func:`plain_starts`;
+    when it has a group named ``anchor``, that group is the anchor and the rest of its match a condition
+    (``\\s(?P<anchor>…)``: the whitespace ``pattern`` needs before the word, which, unlike a lookbehind,
+    keeps the stdlib engine's fast scan for the word's first letters).  ``after``: a stdlib pattern ending
+    in ``\\Z`` (``QTY_END``) that the text before an anchor and its whitespace ends with whenever
+    ``pattern`` can end at the anchor; the anchors after any other word cost nothing."""
+    scan = plain_starts(text, *anchors) if isinstance(anchors, tuple) else anchors.finditer(text)
+    g = "anchor" if "anchor" in (anchors[0] if isinstance(anchors, tuple) else anchors).groupindex else 0
     last = 0
-    for a in anchors.finditer(text):
-        lo = max(last, a.start() - reach)
-        for m in pattern.finditer(text, lo, a.end()):
-            if m.end() == a.end():
+    for a in scan:
+        start, end = a.span(g)
+        if after is not None and not ends_before(after, text, start):
+            continue
+        lo = max(last, start - reach)
+        for m in pattern.finditer(text, lo, end):
+            if m.end() == end:
                 yield m
                 last = m.end()
                 break

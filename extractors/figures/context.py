@@ -32,20 +32,34 @@ SENT_END = regex.compile(r"[.!?;](?=\s)|(?<!\s)\n(?:[^\S\n]*+\n)++(?=[^\S\n]*+(?
 # --- context helpers ---------------------------------------------------------------------------
 
 def clause_start(text: str, pos: int, limit: int = 220, stops: str = ".;!?(:") -> int:
-    """Where the clause holding ``pos`` begins: after the last stop mark or list marker before it."""
+    """Where the clause holding ``pos`` begins: after the last stop mark or list marker before it (in the
+    ``limit`` characters before it).  A stop mark counts before whitespace or the end of the text ('(' always), a
+    line break when a list item starts after it or the text before it ends with '.', ':' or ';'; each kind is
+    found by ``str.rfind`` from ``pos`` back, the nearest of them wins."""
     lo = max(0, pos - limit)
-    best = lo
-    for i in range(pos - 1, lo - 1, -1):
-        c = text[i]
-        if c in stops and (i + 1 >= len(text) or text[i + 1].isspace() or c == "("):
-            best = i + 1
-            break
-        if c == "\n" and i + 1 < len(text) and (LIST_MARK.match(text, i) or text[:i].rstrip()[-1:] in (".", ":", ";")):
-            best = i + 1
-            break
+    at = lo - 1
+    if pos > lo:
+        n = len(text)
+        for c in stops:
+            i = text.rfind(c, lo, pos)
+            while i > at and not (c == "(" or i + 1 >= n or text[i + 1].isspace()):
+                i = text.rfind(c, lo, i)
+            at = max(at, i)
+        i = text.rfind("\n", at + 1, pos)
+        while i > at and not (i + 1 < n and (LIST_MARK.match(text, i) or _last_char(text, i) in (".", ":", ";"))):
+            i = text.rfind("\n", at + 1, i)
+        at = max(at, i)
+    best = at + 1
     while best < pos and text[best].isspace():
         best += 1
     return best
+
+
+def _last_char(text: str, i: int) -> str:
+    """The last character before ``i`` that is not whitespace, or ''."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return text[i - 1] if i > 0 else ""
 
 
 SENTENCE_END = regex.compile(r"[.!?](?=\s|$)")

@@ -30,28 +30,59 @@ DEADLINE = regex.compile(
                       |(?:{alternation(DEADLINE_WORDS['time_labels'])})\s*:\s*(?:trong\s+)?))?tháng\s+(?P<mm>\d{{1,2}})
          (?:\s*(?:/|năm)\s*(?P<my>\d{{4}})|(?P<mrec>\s+(?:{alternation(DEADLINE_WORDS['recurring'])})))
     """, RULE_FLAGS)
-# Where a DEADLINE match can start: every branch starts with a word that no letter precedes, the first
-# word of a cue or time label or one of the words the branches spell out.  Those words are found by a
-# plain scan of the lower-cased text (same offsets when lowering keeps the length; else the stdlib engine
-# ignoring case), far faster than DEADLINE can reject every other position; DEADLINE is then tried only
-# there, in order, as finditer would.  Occurrences overlapping an earlier one need no try: they follow
-# a letter of it.
-_FIRST_WORDS = sorted({w.split()[0].lower() for w in DEADLINE_WORDS['cues'] + DEADLINE_WORDS['time_labels']}
-                      | {"đến", "hoàn", "xong", "trong", "trước", "hết", "vào", "từ", "quý", "dự", "thực", "chậm", "tháng"})
-DEADLINE_START = re.compile("|".join(map(re.escape, _FIRST_WORDS)))
+# Where a DEADLINE match can start, found by the stdlib engine over the lower-cased text (same offsets when
+# lowering keeps the length; else the same pattern ignoring case over the text itself), far faster than
+# DEADLINE can reject every other position: each branch starts with a word no letter precedes, and that word
+# is kept only where what DEADLINE needs after it follows (the branch up to its first digit: a prefix of a
+# match, so no start is lost).  Only the first word is consumed: the next one can start right after it.
+# A month with neither a cue nor 'hằng năm' ('ngày 20 tháng 6 năm 2026' read from its 'tháng') is no start:
+# find_deadlines never reads one (see _bare_month), and no other start stands inside one.
+def _alt(phrases) -> str:
+    return "|".join(r"\s+".join(map(re.escape, p.lower().split())) for p in sorted(phrases, key=len, reverse=True))
+
+
+def _starts(entries) -> str:
+    """(phrase, what follows it) pairs: the phrases' first words, each with the lookahead of its continuations."""
+    rests: dict[str, list[str]] = {}
+    for phrase, tail in entries:
+        first, *more = phrase.lower().split()
+        rests.setdefault(first, []).append("".join(r"\s+" + re.escape(w) for w in more) + tail)
+    return "|".join(f"{re.escape(w)}(?=(?:{'|'.join(rs)}))" for w, rs in sorted(rests.items(), key=lambda kv: -len(kv[0])))
+
+
+_Q = r"(?:từ\s+)?quý\s+[iv1-4]"                                  # quý I / từ quý I … đến quý III
+_QCUE = r"(?:trong|trước|hết|đến\s+hết|vào)\s+"
+_M = r"(?:trong\s+|vào\s+|trước\s+)?tháng\s+\d"                 # after hoàn thành / xong
+DEADLINE_START = re.compile(_starts(
+    [(cue, r"\s*:?\s+(?:vào\s+)?(?:(?:hết\s+)?ngày\s*)?\d") for cue in DEADLINE_WORDS['cues']]          # cue + date
+    + [("đến", r"\s+(?:hết\s+)?ngày\s*\d")]                                                           # đến hết ngày
+    + [(w, r"\s+" + _QCUE + _Q) for w in ("hoàn thành", "xong")]                                        # quarters
+    + [(w, r"\s+" + _Q) for w in ("trong", "trước", "hết", "vào", "đến hết")]
+    + [("từ", r"\s+quý\s+[iv1-4]"), ("quý", r"\s+[iv1-4]")]
+    + [("dự kiến", r"\s+(?:hoàn\s+thành|xong|thực\s+hiện\s+xong)\s+" + _M)]                          # months
+    + [(w, r"\s+" + _M) for w in ("hoàn thành", "xong", "thực hiện xong")]
+    + [(w, r"\s+tháng\s+\d") for w in ("trong", "trước")] + [("chậm nhất", r"\s+(?:trong\s+|vào\s+)?tháng\s+\d")]
+    + [(label, r"\s*:\s*(?:trong\s+)?tháng\s+\d") for label in DEADLINE_WORDS['time_labels']]
+    + [("tháng", rf"\s+\d{{1,2}}\s+(?:{_alt(DEADLINE_WORDS['recurring'])})")]))
 DEADLINE_START_ANY_CASE = re.compile(DEADLINE_START.pattern, re.I)
 
 
+def _bare_month(m) -> bool:
+    """A month of DEADLINE with neither a cue nor 'hằng năm' before or after it: a date, never a deadline."""
+    return m["mm"] is not None and not m["mcue"] and not m["mrec"]
+
+
 def deadline_matches(text: str):
-    """``DEADLINE.finditer(text)``, tried only where a match can start."""
+    """``DEADLINE.finditer(text)`` but its bare months (:func:`_bare_month`), tried only where a match can start."""
     end = 0
     for c in plain_starts(text, DEADLINE_START, DEADLINE_START_ANY_CASE):
         if c.start() < end:
             continue
         m = DEADLINE.match(text, c.start())
         if m:
-            yield m
             end = m.end()
+            if not _bare_month(m):
+                yield m
 
 
 DL_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(DEADLINE_WORDS['not_before'])})\s*(?:từ\s+)?$", RULE_FLAGS)

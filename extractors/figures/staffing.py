@@ -5,14 +5,17 @@ import re
 from dataclasses import replace
 import regex
 from ..models import Staffing
-from ..numbers import DIGITS, QTY, _quantity, anchored
+from ..numbers import DIGITS, QTY, QTY_END, _quantity, anchored, ends_before
 from ..vocab import WS, whole_words
 from .context import RULE_FLAGS, ORG, TRAILING, WORDS, alternation, _flat, _list_item_lead, clause_start, level_of, sentence_bounds, unit_in
 
 
 STAFFING_WORDS = WORDS["staffing"]
 STAFF_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{alternation(STAFFING_WORDS['nouns'])})(?!\p{{L}})", RULE_FLAGS)
-STAFF_NOUN = re.compile(r"(?<!\w)(?:" + alternation(STAFFING_WORDS["nouns"]) + r")(?!\w)", re.I)
+# where STAFF_RE can end, for numbers.anchored: a staff noun after whitespace, over the lower-cased text (the
+# any-case form when lowering changes its length), kept only after a digit or a number word (QTY_END)
+STAFF_NOUN = re.compile(r"\s(?P<anchor>" + alternation(STAFFING_WORDS["nouns"]) + r")(?!\w)", re.I)
+STAFF_NOUN_LOWER = re.compile(r"\s(?P<anchor>" + alternation(w.lower() for w in STAFFING_WORDS["nouns"]) + r")(?!\w)")
 STAFF_CUE = whole_words(STAFFING_WORDS['cues'], RULE_FLAGS)
 STAFF_NOT_BEFORE = regex.compile(rf"(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['not_before'])})\s*$", RULE_FLAGS)
 CATEGORY = {w: cat for cat, ws in STAFFING_WORDS["categories"].items() for w in ws}
@@ -21,9 +24,23 @@ CATEGORY_WORD = regex.compile(rf"(?<!đa\s+số\s+(?:là\s+)?)(?<!không\s+)(?<!
 SPLIT = regex.compile(rf"(?P<cat>{CAT_RE})\s*:?\s*(?P<n>{DIGITS})(?:\s*người)?|(?P<n2>{DIGITS})\s*(?:người\s+)?(?P<cat2>{CAT_RE})", RULE_FLAGS)
 PARTS_FOLLOW = regex.compile(rf"^[^.;]{{0,120}}?(?<!\p{{L}})(?:{alternation(STAFFING_WORDS['parts_follow'])})(?:\s*:|\s+(?=[^.;]*\d))", RULE_FLAGS)
 ROLE_RE = regex.compile(rf"(?P<q>{QTY})\s+(?P<noun>{alternation(STAFFING_WORDS['role_nouns'])})(?!\p{{L}})", regex.V1)
-# the role nouns alone, by the stdlib engine (its \s holds regex's): a text without one has no ROLE_RE match,
-# and the full pattern, slow at every position, runs on the few texts (~5 %) that hold one
-ROLE_NOUN = re.compile(alternation(STAFFING_WORDS['role_nouns']))
+# the role nouns alone, by the stdlib engine (its \s holds regex's): a text without one after a number has no
+# ROLE_RE match, and the full pattern, slow at every position, runs on the few texts that hold one (_role_counts).
+# One pattern per first word ('Phó', 'cấp'), which is all it consumes: a literal start lets the engine skip
+# ahead to it (three times faster than one alternation, which tries every 'c'), and no occurrence hides another.
+def _by_first_word(phrases) -> list[re.Pattern]:
+    rests: dict[str, list[str]] = {}
+    for phrase in phrases:
+        first, *more = phrase.split()
+        rests.setdefault(first, []).append("".join(r"\s+" + re.escape(w) for w in more))
+    return [re.compile(re.escape(w) + (f"(?=(?:{'|'.join(rs)}))" if all(rs) else "")) for w, rs in rests.items()]
+
+
+ROLE_NOUN = _by_first_word(STAFFING_WORDS['role_nouns'])
+# every LIST_ROLE match holds a ':' and a digit after a role, and every role ends with one of these words: a text
+# without such a colon after one (nearly every text) has no role list, and the full pattern is not run on it
+ROLE_COLON = re.compile(r":\s*\d")
+ROLE_LAST_WORD = re.compile(r"(?:" + alternation({r.split()[-1] for r in STAFFING_WORDS['list_roles']}) + r")\Z")
 LIST_ROLE = regex.compile(rf"(?<!\p{{L}})(?P<role>{alternation(STAFFING_WORDS['list_roles'])})\s*:\s*(?P<n>\d{{1,3}})(?:\s*(?:người|đồng\s+chí))?(?![\d.,]\d)", regex.V1)
 KIND_BEFORE = [(k, regex.compile(rf"(?<!\p{{L}})(?:{alternation(ws)})(?:\s+(?:là|có|chỉ|được|quân\s+số|số\s+lượng))*\s*$", RULE_FLAGS))
                for k, ws in STAFFING_WORDS["kinds"].items()]
@@ -37,14 +54,25 @@ WORK_FRAME = regex.compile(rf"(?P<q>\d{{1,4}})\s+(?:người|học\s+viên|lao\s
 
 
 WORK_FRAME_GATE = regex.compile(r"làm\s+công\s+tác", regex.V1)   # what every WORK_FRAME match holds
+# the small patterns of the rules below, compiled once (each with the flags it was written with)
+AVERAGE_WORD = regex.compile(r"(?<!\p{L})(?:bình\s+quân|trung\s+bình)(?!\p{L})", regex.V1 | regex.I)
+SLASH_NEXT = regex.compile(r"^\s*/")
+CAP_BEFORE = regex.compile(r"(?<!\p{L})tối\s+đa\s+(?:mỗi\s+\p{L}+\s+)?(?:có|được)\s*$", regex.V1 | regex.I)
+RULE_END = regex.compile(r"[.;](?=\s|$)")
+BOUND_ONLY = regex.compile(r"(?<!\s)\s*+(?:trên|dưới|từ|đến|Trên|Dưới|Từ)\s*+")   # fullmatched; linear in a finditer
+YEAR_BEFORE = regex.compile(r"(?<!\p{L})năm\s*$", regex.V1 | regex.I)
+PAREN_AFTER = regex.compile(r"\s*\((?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)")
+UP_TO_MARK = regex.compile(r"[^,;.()]*")
+A_LETTER = regex.compile(r"\p{L}")
+TOTAL_OF = regex.compile(r"(?<!\p{L})tổng\s+số\s+", regex.V1 | regex.I)
+STAFF_QUOTA_END = regex.compile(r"(?<!\p{L})biên\s+chế\s*$", regex.V1 | regex.I)
 
 
 def _kind(text: str, q_start: int, end: int) -> str:
     before = text[max(0, q_start - 30):q_start]
-    if regex.search(r"(?<!\p{L})(?:bình\s+quân|trung\s+bình)(?!\p{L})", text[max(0, q_start - 40):q_start], regex.V1 | regex.I) \
-            and regex.match(r"^\s*/", text[end:end + 5]):
+    if AVERAGE_WORD.search(text[max(0, q_start - 40):q_start]) and SLASH_NEXT.match(text[end:end + 5]):
         return "average"   # 'bình quân khoảng 32 biên chế/01 cấp xã'
-    if regex.search(r"(?<!\p{L})tối\s+đa\s+(?:mỗi\s+\p{L}+\s+)?(?:có|được)\s*$", before, regex.V1 | regex.I):
+    if CAP_BEFORE.search(before):
         return "cap"
     for k, pat in KIND_BEFORE:
         if pat.search(before):
@@ -58,8 +86,8 @@ def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
     """Thresholds of a rule, steps, kin, years, and people acted upon, moved or counted as a flow."""
     # a threshold conditions its own rule, up to the ';' that begins the next ('a) … không quá 03 người; b) có từ 07 …')
     rule_lo = clause_start(text, q_start, 400, stops=".;!?")
-    rule_end = regex.compile(r"[.;](?=\s|$)").search(text, end, hi)
-    if regex.fullmatch(r"\s*(?:trên|dưới|từ|đến|Trên|Dưới|Từ)\s*", text[rule_lo:q_start]):
+    rule_end = RULE_END.search(text, end, hi)
+    if BOUND_ONLY.fullmatch(text[rule_lo:q_start]):
         return True   # '…; trên 60 người, bầu không quá 09 ủy viên': the bound that opens a rule
     if THRESHOLD.search(text, rule_lo, rule_end.end() if rule_end else hi) or ACTED_SENTENCE.search(text, lo, hi) \
             or _in_quoted_title(text, q_start):
@@ -73,7 +101,7 @@ def _not_staff(text: str, q_start: int, end: int, lo: int, hi: int) -> bool:
     nb = NOT_BEFORE_STAFF.search(text[max(0, q_start - 30):q_start])
     if nb and not (nb.group().strip() == "cử" and SENT_TO_BODY.match(text[end:end + 60])):
         return True   # 'cử 01 cán bộ tham gia Hội đồng': the members of the body it joins, a head count
-    if regex.search(r"(?<!\p{L})năm\s*$", text[max(0, q_start - 8):q_start], regex.V1 | regex.I):
+    if YEAR_BEFORE.search(text[max(0, q_start - 8):q_start]):
         return True
     clause = TIME_LEAD.sub("", text[clause_start(text, q_start, 120):q_start])
     if (ACTED_BEFORE.search(clause) and not SENT_TO_BODY.match(text[end:end + 60])) or FLOW_IN_CLAUSE.search(clause):
@@ -133,6 +161,8 @@ def _has_frame(text: str, lo: int, hi: int) -> bool:
 def _role_lists(text: str) -> list[Staffing]:
     """'Trưởng đoàn: 01 người; Phó Trưởng đoàn: 01 người; Thành viên: 05 người': a total, then each role."""
     out: list[Staffing] = []
+    if not any(ends_before(ROLE_LAST_WORD, text, c.start()) for c in ROLE_COLON.finditer(text)):
+        return out
     items = list(LIST_ROLE.finditer(text))
     groups: list[list] = []
     for it in items:
@@ -155,6 +185,13 @@ def _role_lists(text: str) -> list[Staffing]:
     return out
 
 
+def _role_counts(text: str) -> bool:
+    """Whether ROLE_RE can match: a role noun after a number (what stands before its whitespace ends as a QTY
+    does). A text without one (all but a few of the ~5 % that name a role) skips the full pattern, which is slow at
+    every position."""
+    return any(ends_before(QTY_END, text, r.start()) for p in ROLE_NOUN for r in p.finditer(text))
+
+
 def find_staffing(text: str) -> list[Staffing]:
     found: list[Staffing] = []
     for w in (WORK_FRAME.finditer(text) if WORK_FRAME_GATE.search(text) else ()):   # 'cho 03 học viên làm công tác Người quản lý … của Công ty X'
@@ -163,7 +200,7 @@ def find_staffing(text: str) -> list[Staffing]:
                               _flat(w["role"])))
     worked = [(s.start, s.end) for s in found]
     listed = _role_lists(text)
-    for m in sorted(list(anchored(STAFF_RE, STAFF_NOUN, text)) + list(ROLE_RE.finditer(text) if ROLE_NOUN.search(text) else ()), key=lambda x: x.start()):
+    for m in sorted(list(anchored(STAFF_RE, (STAFF_NOUN_LOWER, STAFF_NOUN), text, after=QTY_END)) + list(ROLE_RE.finditer(text) if _role_counts(text) else ()), key=lambda x: x.start()):
         q = _quantity(m.start("q"), m["q"])
         if q is None or q.end != m.end("q") or q.value != int(q.value) or q.value <= 0:
             continue
@@ -173,11 +210,11 @@ def find_staffing(text: str) -> list[Staffing]:
         lo, hi = sentence_bounds(text, q.start, m.end())
         if role_noun and not (found and found[-1].parent is None and PARTS_FOLLOW.search(text[found[-1].end:m.end()])):
             continue   # 'Phó Trưởng phòng' counts only inside the list of a total
-        if STAFF_NOT_BEFORE.search(text[max(0, q.start - 30):q.start]) or _not_staff(text, q.start, m.end(), lo, hi):
-            continue
         listed_part = _in_total_list(text, found, q.start)
         if not role_noun and not listed_part and not _has_frame(text, lo, hi) \
                 and not SENT_TO_BODY.match(text[m.end():m.end() + 60]):
+            continue   # (before the dearer _not_staff: both only reject, and this one rejects more)
+        if STAFF_NOT_BEFORE.search(text[max(0, q.start - 30):q.start]) or _not_staff(text, q.start, m.end(), lo, hi):
             continue
         kind = _kind(text, q.start, m.end())
         if m["noun"].lower() == "người" and not listed_part and (PEOPLE_SENTENCE.search(text, lo, hi) or (
@@ -188,8 +225,8 @@ def find_staffing(text: str) -> list[Staffing]:
         end = m.end()
         # what follows: '(chuyên trách: 18, kiêm nhiệm: 19)', '(là biên chế …)', 'chuyên trách'
         after = text[end:min(hi, end + 120)]
-        paren = regex.match(r"\s*\((?P<body>[^()]*(?:\([^()]*\)[^()]*)*)\)", after)
-        tail = paren["body"] if paren else regex.match(r"[^,;.()]*", after).group()
+        paren = PAREN_AFTER.match(after)
+        tail = paren["body"] if paren else UP_TO_MARK.match(after).group()
         full = part = None
         category = None
         splits = list(SPLIT.finditer(tail))
@@ -304,7 +341,7 @@ def _opening_paren(text: str, lo: int, hi: int, limit: int = 1500) -> int | None
 
 def _unit(s: str) -> str | None:
     u = _trim_unit(_cut(_trim_unit(s), 90))
-    return u if regex.search(r"\p{L}", u) else None   # '2009' is a date left over, not a body
+    return u if A_LETTER.search(u) else None   # '2009' is a date left over, not a body
 
 
 def _body_phrase(s: str, last: bool = True) -> str | None:
@@ -329,7 +366,7 @@ def _staff_unit(before: str, paren: str, prev: str = "") -> str | None:
 
 def _described_unit(before: str, paren: str) -> str | None:
     clause = _flat(TRAILING.sub("", _flat(before)))
-    tm = regex.search(r"(?<!\p{L})tổng\s+số\s+", clause, regex.V1 | regex.I)
+    tm = TOTAL_OF.search(clause)
     if tm:
         return _unit(clause[tm.end():])
     cues = list(STAFF_CUE.finditer(clause))
@@ -340,8 +377,8 @@ def _described_unit(before: str, paren: str) -> str | None:
         at = cues[k].start()
         org = next((o for o in ORG.finditer(clause) if o.start() <= at < o.end()), None)
         head = clause[:at]
-        if not org and regex.search(r"(?<!\p{L})biên\s+chế\s*$", head, regex.V1 | regex.I):
-            at = regex.search(r"(?<!\p{L})biên\s+chế\s*$", head, regex.V1 | regex.I).start()
+        if not org and STAFF_QUOTA_END.search(head):
+            at = STAFF_QUOTA_END.search(head).start()
         return _unit(clause[org.start() if org else at:])
     sn = list(STOCK_NOUN.finditer(clause))
     if sn and _trim_unit(clause[sn[-1].end():]):

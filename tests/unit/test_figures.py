@@ -194,7 +194,7 @@ def test_figure_extractors_never_fail_and_stay_inside_the_text(text):
 
 # --- deadlines: DEADLINE tried only where one of its first words stands, as finditer would ----------
 
-from extractors.figures.deadlines import DEADLINE, deadline_matches  # noqa: E402
+from extractors.figures.deadlines import DEADLINE, _bare_month, deadline_matches  # noqa: E402
 
 DEADLINE_TEXTS = [
     "Các phòng gửi báo cáo chậm nhất là ngày 15/12/2025; hoàn thành trong quý II/2026 và trước tháng 6 năm 2026.",
@@ -202,11 +202,74 @@ DEADLINE_TEXTS = [
     "Dự kiến hoàn thành trong tháng 9/2026, xong trong 10 ngày; thời gian thực hiện: tháng 3 hàng năm.",
     "İstanbul: hạn chót là ngày 05/01/2027, không muộn hơn ngày 1/2/2027 (lowering changes this text's length)",
     "hếttháng 5/2026 vàotháng 6/2026 trướcngày 3/3/2026 (no start after a letter), phải xong trong tháng 7/2026",
+    # bare months (a date's 'tháng', no cue, no 'hằng năm') are no deadline: left out, the rest as finditer
+    "Ngày 20 tháng 6 năm 2026, tháng 7/2026 Sở họp; báo cáo vào tháng 12 hằng năm, thực hiện xong trước tháng 8/2026.",
+    "Quyết định ngày 5 tháng 3 năm 2025; thời hạn: tháng 4/2026; Thời gian hoàn thành: Trong tháng 5/2026; "
+    "trong vòng tháng 1/2026; Vào Quý IV/2026 xong; hoàn thành vào quý 3 năm 2026; hết quý iv/2026.",
 ]
 
 
 @pytest.mark.parametrize("text", DEADLINE_TEXTS)
 def test_deadline_matches_are_finditers(text):
-    expected = [(m.span(), m.group()) for m in DEADLINE.finditer(text)]
+    expected = [(m.span(), m.group()) for m in DEADLINE.finditer(text) if not _bare_month(m)]
     assert expected   # each sentence holds deadlines
     assert [(m.span(), m.group()) for m in deadline_matches(text)] == expected
+
+
+def test_bare_months_are_no_deadlines():
+    assert [m.group() for m in DEADLINE.finditer("Ngày 20 tháng 6 năm 2026 và tháng 7/2026") if _bare_month(m)] \
+        == ["tháng 6 năm 2026", "tháng 7/2026"]
+    assert F.find_deadlines("Ngày 20 tháng 6 năm 2026, tháng 7/2026 Sở Tư pháp gửi báo cáo.") == []
+
+
+# --- the cheap gates in front of DEADLINE and STAFF_RE keep every match --------------------------
+
+import re  # noqa: E402
+
+from extractors.numbers import QTY_END, anchored  # noqa: E402
+from extractors.figures.staffing import STAFF_NOUN, STAFF_NOUN_LOWER, STAFF_RE, STAFFING_WORDS  # noqa: E402
+from extractors.vocab import alternation  # noqa: E402
+
+GATE_PIECES = st.sampled_from(WORDS["deadlines"]["cues"] + WORDS["deadlines"]["time_labels"] + WORDS["deadlines"]["recurring"]
+                              + STAFFING_WORDS["nouns"] + ["ngày", "hết", "đến", "vào", "quý", "Quý", "IV", "ii", "tháng", "THÁNG",
+                                                           "từ", "dự kiến", "xong", "15/12/2025", "9/2026", "năm 2026", "25/12",
+                                                           "12", "1.250", "hai mươi", "nghìn", "Ba", "những", "nhân", "x", ":",
+                                                           "İ", "²", "(", "\n", "  ", "\x1c"])
+GATE_TEXTS = st.lists(st.tuples(GATE_PIECES, st.sampled_from([" ", "", "\n"])), max_size=14).map(
+    lambda ps: "".join(p + s for p, s in ps))
+ANY_STAFF_NOUN = re.compile(r"(?<!\w)(?:" + alternation(STAFFING_WORDS["nouns"]) + r")(?!\w)", re.I)
+
+
+@settings(max_examples=300, deadline=None)
+@given(GATE_TEXTS)
+def test_deadline_start_scan_keeps_every_match(text):
+    assert [(m.span(), m.group()) for m in deadline_matches(text)] \
+        == [(m.span(), m.group()) for m in DEADLINE.finditer(text) if not _bare_month(m)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(GATE_TEXTS)
+def test_staff_anchors_after_a_number_keep_every_match(text):
+    # every staff noun as an anchor (no condition) against the nouns after whitespace and a number only
+    assert [(m.span(), m.groupdict()) for m in anchored(STAFF_RE, ANY_STAFF_NOUN, text)] \
+        == [(m.span(), m.groupdict()) for m in anchored(STAFF_RE, (STAFF_NOUN_LOWER, STAFF_NOUN), text, after=QTY_END)]
+
+
+# --- clause_start: the nearest stop mark or list line break before a position -------------------
+
+from extractors.figures.context import clause_start  # noqa: E402
+
+
+@pytest.mark.parametrize("text,stops,expected", [
+    ("Sở có 1.120 cán bộ", ".;!?(:", "Sở có 1.120 cán bộ"),            # a decimal dot is no stop
+    ("Năm 2025. Sở có 12 cán bộ", ".;!?(:", "Sở có 12 cán bộ"),
+    ("Tổng số (gồm 12 cán bộ", ".;!?(:", "gồm 12 cán bộ"),              # '(' always
+    ("Tổng số (gồm 12 cán bộ", ".!?", "Tổng số (gồm 12 cán bộ"),
+    ("a; b: c. d? e", ".;!?", "e"),
+    ("Cụ thể:\nPhòng A có 5 người", ".!?", "Phòng A có 5 người"),       # a line after ':'
+    ("Phòng A\nPhòng B có 5 người", ".!?", "Phòng A\nPhòng B có 5 người"),
+    ("gồm\n- Phòng B có 5 người", ".!?", "- Phòng B có 5 người"),        # a list item
+    ("x." + "a" * 300 + " 5 người", ".!?", "a" * 212 + " 5 người"),       # no further back than the limit (220)
+])
+def test_clause_start(text, stops, expected):
+    assert text[clause_start(text, len(text), 220, stops):] == expected
