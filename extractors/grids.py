@@ -13,6 +13,8 @@ A grid knows its caption unit (``Đơn vị: Triệu đồng``), each data row's
 from __future__ import annotations
 
 import collections
+import functools
+from typing import Iterator
 from dataclasses import dataclass
 
 import regex
@@ -93,17 +95,16 @@ class Region:
 def table_regions(text: str) -> list[Region]:
     """Every pipe block of at least 2 rows × 2 cells, numeric or not (issue 12, A1)."""
     out: list[Region] = []
-    for block in _pipe_blocks(text):
-        rows = [_cells(text, m.start(), m.end()) for m in block if not MD_RULE.match(m.group())]
+    for block, rows in _pipe_rows(text):
         rows = [r for r in rows if r]
         if max((len(r) for r in rows), default=0) < 2 or (len(rows) < 2 and not out):
             continue
         if INDEX_CELL.fullmatch(rows[0][0].surface) and rows[0][0].surface.strip() not in ("TT", "STT"):
             # a block that starts with a data row ('1 | CCN …') continues the table above, under its header
             header = out[-1].header if out and len(out[-1].header) == len(rows[0]) else ()
-            out.append(Region(block[0].start(), block[-1].end(), header, tuple(tuple(r) for r in rows)))
+            out.append(Region(block[0][0], block[-1][1], header, tuple(tuple(r) for r in rows)))
         else:
-            out.append(Region(block[0].start(), block[-1].end(), tuple(c.surface for c in rows[0]), tuple(tuple(r) for r in rows[1:])))
+            out.append(Region(block[0][0], block[-1][1], tuple(c.surface for c in rows[0]), tuple(tuple(r) for r in rows[1:])))
     return out
 
 
@@ -128,39 +129,60 @@ MD_RULE = regex.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
 def _cells(text: str, start: int, end: int) -> list[Span]:
+    """The cells of one pipe line, each without its surrounding spaces (an outer '|' opens or closes no cell)."""
     line = text[start:end]
-    parts, pos = [], 0
-    for m in regex.finditer(r"\|", line):
-        parts.append((pos, m.start()))
-        pos = m.end()
-    parts.append((pos, len(line)))
-    if line.lstrip().startswith("|"):
-        parts = parts[1:]
-    if line.rstrip().endswith("|"):
-        parts = parts[:-1]
+    pieces = line.split("|")
+    first = 1 if line.lstrip().startswith("|") else 0
+    last = len(pieces) - 1 if line.rstrip().endswith("|") else len(pieces)
     out = []
-    for a, b in parts:
-        seg = line[a:b]
-        lead = len(seg) - len(seg.lstrip())
-        s, e = start + a + lead, start + a + len(seg.rstrip())
-        out.append(Span(s, max(s, e), text[s:max(s, e)]))
+    pos = start
+    for k, seg in enumerate(pieces):
+        if first <= k < last:
+            stripped = seg.strip()
+            if stripped:
+                s = pos + seg.index(stripped[0])
+                out.append(Span(s, s + len(stripped), stripped))
+            else:
+                s = pos + len(seg)
+                out.append(Span(s, s, ""))
+        pos += len(seg) + 1
     return out
 
 
-def _pipe_blocks(text: str) -> list[list[regex.Match]]:
-    blocks: list[list[regex.Match]] = []
-    for m in PIPE_LINE.finditer(text):
-        if blocks and text[blocks[-1][-1].end():m.start()].strip() == "":
-            blocks[-1].append(m)
+def _pipe_lines(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every line holding a '|' (the matches of PIPE_LINE), from the '|'s themselves."""
+    pos = text.find("|")
+    while pos >= 0:
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        yield start, end
+        pos = text.find("|", end)
+
+
+def _pipe_blocks(text: str) -> list[list[tuple[int, int]]]:
+    """Runs of pipe lines with only blank lines between them: (start, end) of each line."""
+    blocks: list[list[tuple[int, int]]] = []
+    for line in _pipe_lines(text):
+        if blocks and text[blocks[-1][-1][1]:line[0]].strip() == "":
+            blocks[-1].append(line)
         else:
-            blocks.append([m])
+            blocks.append([line])
     return blocks
+
+
+@functools.lru_cache(maxsize=1)
+def _pipe_rows(text: str) -> tuple[tuple[tuple[tuple[int, int], ...], tuple[tuple[Span, ...], ...]], ...]:
+    """Each pipe block and the cells of its rows (Markdown rule lines left out).  The last text's are
+    kept: find_grids and table_regions read the same document one after the other."""
+    return tuple((tuple(block), tuple(tuple(_cells(text, a, b)) for a, b in block if not MD_RULE.match(text[a:b])))
+                 for block in _pipe_blocks(text))
 
 
 def _pipe_grids(text: str) -> list[Grid]:
     grids = []
-    for block in _pipe_blocks(text):
-        rows = [_cells(text, m.start(), m.end()) for m in block if not MD_RULE.match(m.group())]
+    for _, rows in _pipe_rows(text):
         if len(rows) < 2 or max(len(r) for r in rows) < 2:
             continue
         g = grid_from_rows(text, rows)
@@ -182,15 +204,17 @@ def grid_from_rows(text: str, rows: list[list[Span | None]], headers: list[list[
     data: list[GridRow] = []
     width = max(len(r) for r in rows)
     for cells in rows:
-        texts = [(i, c) for i, c in enumerate(cells) if c is not None and c.surface.strip() and not is_num(c)]
+        num = [is_num(c) for c in cells]
+        texts = [(i, c) for i, c in enumerate(cells) if c is not None and c.surface.strip() and not num[i]]
         first_text = texts[0][0] if texts else width
-        nums = [(i, c) for i, c in enumerate(cells) if is_num(c) and i > first_text]
+        nums = [(i, c) for i, c in enumerate(cells) if num[i] and i > first_text]
         if not nums or _is_index_row([c for c in cells if c is not None]):
             if not data:
                 header.append([c.surface if c is not None else None for c in cells])
             continue
-        unit = next((c.surface.strip() for _, c in texts if UNIT_CELL.fullmatch(c.surface)), None)
-        label = " ".join(c.surface for _, c in texts if not UNIT_CELL.fullmatch(c.surface)
+        is_unit = [bool(UNIT_CELL.fullmatch(c.surface)) for _, c in texts]
+        unit = next((c.surface.strip() for (_, c), u in zip(texts, is_unit) if u), None)
+        label = " ".join(c.surface for (_, c), u in zip(texts, is_unit) if not u
                          and not INDEX_CELL.fullmatch(c.surface))
         index = next((c.surface.strip() for c in cells[:max(1, first_text)] if c is not None and c.surface.strip()
                       and INDEX_CELL.fullmatch(c.surface)), None)
@@ -284,6 +308,16 @@ def _is_index_row(cells: list[Span]) -> bool:
 PARA = regex.compile(r"[^\n]+(?:\n[^\n]+)*")
 
 
+_SPACE = regex.compile(r"\s")
+
+
+@functools.cache
+def _may_open_caption(c: str) -> bool:
+    """Whether CAPTION can match a paragraph starting with ``c``: its words start with M, B or P,
+    after spaces."""
+    return c in "MBP" or _SPACE.match(c) is not None
+
+
 def _cell_list_grids(text: str) -> list[Grid]:
     paras = [Span(m.start(), m.end(), m.group()) for m in PARA.finditer(text)]
     grids = []
@@ -297,9 +331,10 @@ def _cell_list_grids(text: str) -> list[Grid]:
         region.clear()
 
     for p in paras:
-        if len(p.surface) > 300 or CAPTION.match(p.surface):
+        caption = _may_open_caption(p.surface[0]) and CAPTION.match(p.surface)
+        if len(p.surface) > 300 or caption:
             flush()
-            if CAPTION.match(p.surface):
+            if caption:
                 region.append(p)
             continue
         region.append(p)
@@ -338,6 +373,10 @@ def _agreement(runs: list[tuple[int, int]]) -> int:
     return widths.most_common(1)[0][1] if widths else 0
 
 
+ROW_NUMBER = regex.compile(r"\s*\d{1,3}\s*")
+HEAD_WORD = regex.compile(r"\s*(?:Nội\s+dung|Chỉ\s+tiêu|Đơn\s+vị\s+tính|ĐVT)\s*")
+
+
 def _cell_list_grid(text: str, paras: list[Span]) -> Grid | None:
     is_num = [bool(NUM_CELL.fullmatch(p.surface)) for p in paras]
     runs: list[tuple[int, int]] = []   # [i, j) of numeric paragraphs
@@ -351,9 +390,11 @@ def _cell_list_grid(text: str, paras: list[Span]) -> Grid | None:
             i = j
         else:
             i += 1
+    if sum(1 for a, b in runs if b - a >= 2) < 2:
+        return None   # trimming only shortens runs: fewer than two long runs stay fewer
     # a row number (STT) right after a row's values runs into them ('…, 104,0, 2, Chi ngân sách'):
     # cut it off where that makes the rows agree on their width
-    trimmed = [(a, b - 1) if b - a >= 3 and b < len(paras) and regex.fullmatch(r"\s*\d{1,3}\s*", paras[b - 1].surface)
+    trimmed = [(a, b - 1) if b - a >= 3 and b < len(paras) and ROW_NUMBER.fullmatch(paras[b - 1].surface)
                else (a, b) for a, b in runs]
     runs = max((runs, trimmed), key=_agreement)  # on a tie, keep the runs as written
     long_runs = [(a, b) for a, b in runs if b - a >= 2 and not _is_index_row(paras[a:b])]
@@ -381,7 +422,7 @@ def _cell_list_grid(text: str, paras: list[Span]) -> Grid | None:
     if len(data) < 2:
         return None
     heads = [p for p in header_paras if not INDEX_CELL.fullmatch(p.surface) and not CAPTION_UNIT.search(p.surface)
-             and not regex.fullmatch(r"\s*(?:Nội\s+dung|Chỉ\s+tiêu|Đơn\s+vị\s+tính|ĐVT)\s*", p.surface)
+             and not HEAD_WORD.fullmatch(p.surface)
              and not CAPTION.match(p.surface) and not p.surface.strip().startswith("(")]
     columns = tuple(_clean(h.surface) for h in heads[-k:]) if len(heads) >= k else tuple(None for _ in range(k))
     start, end = paras[0].start, data[-1].cells[-1].end

@@ -69,12 +69,32 @@ def apply_edits(m: Mapped, edits: Iterable[Edit]) -> Mapped:
     return Mapped("".join(parts), np.concatenate(oparts))
 
 
-def sub(pattern: regex.Pattern | re.Pattern, repl: str | Callable[[regex.Match], str], m: Mapped) -> Mapped:
+def sub(pattern: regex.Pattern | re.Pattern, repl: str | Callable[[regex.Match], str], m: Mapped,
+        matches: Iterable[regex.Match] | None = None) -> Mapped:
     """regex.sub that keeps the span map.  A match replaced by its own text is no edit (its characters
-    would map to the same offsets): '\\n\\n' kept as '\\n\\n' costs nothing."""
-    fn = repl if callable(repl) else (lambda mt: mt.expand(repl))
-    return apply_edits(m, ((mt.start(), mt.end(), r) for mt in pattern.finditer(m.text)
-                           if (r := fn(mt)) != mt.group()))
+    would map to the same offsets): '\\n\\n' kept as '\\n\\n' costs nothing.  ``matches``: the matches
+    to replace when the caller found them more cheaply than ``pattern.finditer`` (see ``_tried_at``)."""
+    if callable(repl):
+        fn = repl
+    elif "\\" in repl:
+        fn = lambda mt: mt.expand(repl)   # noqa: E731
+    else:   # a plain replacement: Match.expand would parse it again at every match
+        fn = lambda mt: repl   # noqa: E731
+    found = pattern.finditer(m.text) if matches is None else matches
+    return apply_edits(m, [(mt.start(), mt.end(), r) for mt in found if (r := fn(mt)) != mt.group()])
+
+
+def _tried_at(pattern: regex.Pattern, text: str, places: Iterable[int]) -> list[regex.Match]:
+    """The matches ``pattern.finditer(text)`` gives, with ``pattern`` tried only at ``places`` (ascending).
+    Exact when every match of ``pattern`` is non-empty and starts at one of them: the positions skipped
+    could start no match, and the match found at a place is the one finditer finds there (``match``
+    at a position sees the text before it, so lookbehinds and ``^`` behave as in the whole scan)."""
+    out, last = [], 0
+    for p in places:
+        if p >= last and (mt := pattern.match(text, p)):
+            last = mt.end()
+            out.append(mt)
+    return out
 
 
 # --- steps ---------------------------------------------------------------------------------
@@ -87,6 +107,20 @@ _COMBINING = regex.compile(r"\P{M}\p{M}+", RULE_FLAGS)
 _MARK = regex.compile(r"\p{M}", RULE_FLAGS)   # most texts hold no combining mark: one cheap scan decides
 _LOOKALIKE = {"\u00d0": "\u0110", "\ufffe": "-", "\u00ad": "", "\u2044": "/", "\u2215": "/"}  # Eth → Đ; pdfium hyphen; OCR fraction slash
 _LOOKALIKE_RE = regex.compile("[" + "".join(_LOOKALIKE) + "]", RULE_FLAGS)
+
+
+def _bmp_class(cls: str) -> str:
+    """The code points of the Basic Multilingual Plane in ``regex`` class ``cls`` as plain ranges for
+    ``re``, and every code point beyond it: a superset of ``cls`` whatever Unicode version either engine has."""
+    bmp = "".join(map(chr, range(0x10000)))
+    ranges = "".join(f"\\u{mt.start():04x}-\\u{mt.end() - 1:04x}" for mt in regex.finditer(f"{cls}+", bmp, RULE_FLAGS))
+    return ranges + "\\U00010000-\\U0010ffff"
+
+
+# every character one of the steps in RARE_STEPS acts on: no step puts one into a text, so for a text
+# without any (all but 1 in 70 of the archive) those steps would change nothing and are not run
+_RARE = re.compile("[" + "".join(_LOOKALIKE) + "\\r\\u2028\\u2029\\f\\u00a0\\u2007\\u202f\\t"
+                   + _CONTROL.pattern[1:-1] + _bmp_class(r"\p{M}") + "]")
 
 
 def unicode_nfc(m: Mapped) -> Mapped:
@@ -103,11 +137,26 @@ def line_ends(m: Mapped) -> Mapped:
 
 
 _MD_EMPH = regex.compile(r"\*+|^#{1,6}[ \t]+|^[ \t]*\|[ \t]*$", RULE_FLAGS | regex.MULTILINE)
+# where its line branches can start, found by literal scans: a '#' at a line start; the start of a
+# line whose last non-blank character is a lone '|' (the line is checked by _MD_EMPH itself)
+_STARS = regex.compile(r"\*+", RULE_FLAGS)
+_HASH_LINE = re.compile(r"\n#")
+_PIPE_END = re.compile(r"\|[ \t]*(?:\n|\Z)")
 
 
 def markdown_marks(m: Mapped) -> Mapped:
     """Markdown emphasis (``**``), heading marks and empty table-cell lines of text dumps."""
-    return sub(_MD_EMPH, "", m)
+    text = m.text
+    starts = [h.start() + 1 for h in _HASH_LINE.finditer(text)]
+    starts += [text.rfind("\n", 0, h.start()) + 1 for h in _PIPE_END.finditer(text)]
+    if text.startswith("#"):
+        starts.append(0)
+    # the line branches match no '*' and the star branch no line start: the two sets of matches are
+    # apart, and every match is removed (none is empty)
+    edits = [(*mt.span(), "") for mt in _STARS.finditer(text)]
+    for mt in _tried_at(_MD_EMPH, text, sorted(set(starts))):
+        bisect.insort(edits, (*mt.span(), ""))
+    return apply_edits(m, edits)
 
 
 # every branch starts after a line end or form feed: the first lookbehind rejects other positions at once
@@ -116,9 +165,20 @@ _PAGE_NUMBER = regex.compile(
     r"|(?<=\f)[ \t]*\d{1,3}[ \t]*\n)", RULE_FLAGS)
 
 
+# where a page number can start: after a blank line or a form feed, before a number ('\\d' of `regex`
+# in BMP, anything beyond); two scans, each with a literal start the engine searches fast
+_NUMBER_AHEAD = r"(?=[ \t]*(?:-[ \t]*)?(?:Trang[ \t]+)?[" + _bmp_class(r"\d") + "])"
+_PAGE_NUMBER_AFTER_BLANK = re.compile(r"\n[ \t]*\n" + _NUMBER_AHEAD)
+_PAGE_NUMBER_AFTER_BREAK = re.compile(r"\f" + _NUMBER_AHEAD)
+
+
 def page_numbers(m: Mapped) -> Mapped:
     """Page numbers: a lone number at the top of a page, or alone between blank lines."""
-    return sub(_PAGE_NUMBER, "", m)
+    text = m.text
+    places = [h.end() for h in _PAGE_NUMBER_AFTER_BLANK.finditer(text)]
+    if "\f" in text:
+        places = sorted(places + [h.end() for h in _PAGE_NUMBER_AFTER_BREAK.finditer(text)])
+    return sub(_PAGE_NUMBER, "", m, _tried_at(_PAGE_NUMBER, text, places))
 
 
 _ESIGN = regex.compile(
@@ -194,9 +254,25 @@ _SPLIT_SYMBOL = regex.compile(
 _SPLIT_WORD = regex.compile(r"(?<=\p{Ll})-[ \t]*\n[ \t]*(?=\p{Ll})", RULE_FLAGS)
 
 
+# where the breaks start, by literal scans: after a '-' or '/' at a line end; after the digit that
+# ends the blank run before a '/' line (found from the '/' back)
+_HYPHEN_END = re.compile(r"-[ \t]*\n")
+_SLASH_END = re.compile(r"/[ \t]*\n")
+_SLASH_LINE = re.compile(r"\n[ \t]*/")
+
+
+def _blank_run_start(text: str, i: int) -> int:
+    while i and text[i - 1] in " \t\n":
+        i -= 1
+    return i
+
+
 def split_symbols(m: Mapped) -> Mapped:
-    m = sub(_SPLIT_SYMBOL, "", m)
-    return sub(_SPLIT_WORD, "", m)
+    text = m.text
+    places = [h.start() + 1 for h in _HYPHEN_END.finditer(text)] + [h.start() + 1 for h in _SLASH_END.finditer(text)]
+    places += [_blank_run_start(text, h.start()) for h in _SLASH_LINE.finditer(text)]
+    m = sub(_SPLIT_SYMBOL, "", m, _tried_at(_SPLIT_SYMBOL, text, sorted(set(places))))
+    return sub(_SPLIT_WORD, "", m, _tried_at(_SPLIT_WORD, m.text, (h.start() for h in _HYPHEN_END.finditer(m.text))))
 
 
 def web_furniture(m: Mapped) -> Mapped:
@@ -242,24 +318,42 @@ def web_furniture(m: Mapped) -> Mapped:
     return apply_edits(m, edits)
 
 
-_HSPACE = regex.compile(r"[ ]{2,}", RULE_FLAGS)
-_LINE_EDGE = regex.compile(r"(?<! )[ ]++(?=\n)|(?<=\n)[ ]++", RULE_FLAGS)
-_BLANKS = regex.compile(r"\n(?:[ \t]*\n)+", RULE_FLAGS)
+_HSPACE = re.compile(r"  +")
+# spaces at a line edge: a whole run of spaces before a line end or after one
+_LINE_END_SPACE = re.compile(r" \n")
+_LINE_START_SPACES = re.compile(r"\n +")
+# runs of blank lines, except the one blank line they become ('\\n\\n' kept is no edit)
+_BLANKS = re.compile(r"\n(?:\n(?:[ \t]*\n)+|[ \t]+\n(?:[ \t]*\n)*)")
+
+
+def spaces(m: Mapped) -> Mapped:
+    """Tabs and no-break spaces → space."""
+    return sub(_NBSP, " ", m)
+
+
+def _space_run_start(text: str, i: int) -> int:
+    while i and text[i - 1] == " ":
+        i -= 1
+    return i
 
 
 def whitespace(m: Mapped) -> Mapped:
-    """Tabs and no-break spaces → space; runs of spaces → one; no spaces at line edges;
-    runs of blank lines → one blank line."""
-    m = sub(_NBSP, " ", m)
-    m = sub(_HSPACE, " ", m)
-    if " \n" in m.text or "\n " in m.text:   # what each branch of _LINE_EDGE needs
-        m = sub(_LINE_EDGE, "", m)
+    """Runs of spaces → one; no spaces at line edges; runs of blank lines → one blank line."""
+    if "  " in m.text:   # a plain search, twice as fast as the pattern's scan; few texts hold a run
+        m = sub(_HSPACE, " ", m)
+    text = m.text
+    edges = {(h.start() + 1, h.end()) for h in _LINE_START_SPACES.finditer(text)}
+    edges.update((_space_run_start(text, h.start()), h.start() + 1) for h in _LINE_END_SPACE.finditer(text))
+    m = apply_edits(m, [(s, e, "") for s, e in sorted(edges)])
     return sub(_BLANKS, "\n\n", m)
+
+
+_PAGE_BREAK = regex.compile(r"[ \t]*\f[ \t]*", RULE_FLAGS)
 
 
 def page_breaks(m: Mapped) -> Mapped:
     """Form feeds (page breaks) become line ends: pages are kept in the span map, not the text."""
-    return sub(regex.compile(r"[ \t]*\f[ \t]*", RULE_FLAGS), "\n", m)
+    return sub(_PAGE_BREAK, "\n", m)
 
 
 def strip_ends(m: Mapped) -> Mapped:
@@ -275,9 +369,11 @@ def strip_ends(m: Mapped) -> Mapped:
 
 
 STEPS_ALL = (line_ends, unicode_nfc, esign_stamps, running_headers, page_numbers, footnote_markers,
-             split_symbols, page_breaks, whitespace, strip_ends, unicode_nfc)
+             split_symbols, page_breaks, spaces, whitespace, strip_ends, unicode_nfc)
 STEPS_WEB = (line_ends, unicode_nfc, markdown_marks, web_furniture, esign_stamps, page_numbers, footnote_markers,
-             split_symbols, page_breaks, whitespace, strip_ends, unicode_nfc)
+             split_symbols, page_breaks, spaces, whitespace, strip_ends, unicode_nfc)
+# the steps that act only on characters of _RARE (running_headers: on pages, split by form feeds)
+RARE_STEPS = frozenset({line_ends, unicode_nfc, running_headers, page_breaks, spaces})
 # unicode_nfc again last: a removal can bring a base letter and a combining mark together ('C*\u0301' → 'C\u0301')
 
 
@@ -308,6 +404,8 @@ class Normalized:
 
 def normalize(raw_text: str, fmt: str = "txt", page_starts: tuple[int, ...] = (0,)) -> Normalized:
     m = Mapped.identity(raw_text)
+    rare = _RARE.search(raw_text) is not None
     for step in steps_for(fmt):
-        m = step(m)
+        if rare or step not in RARE_STEPS:
+            m = step(m)
     return Normalized(m.text, m.origin, page_starts)

@@ -8,6 +8,7 @@ never uses, and no word with two tone marks.  Tables are in ``data/legacy_encodi
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -47,13 +48,22 @@ def _implausible(text: str) -> int:
     return len(JUNK.findall(text)) + two_tones
 
 
+def _viet_share_above(sample: str, share: float) -> bool:
+    """Whether ``sample`` holds more Vietnamese letters than ``share`` of its words.  Words are runs
+    of letters apart, so there are at most (len + 1) // 2: as many letters as that bound asks for,
+    which Vietnamese text holds in its first lines, decide without counting the words."""
+    bound = int(share * max((len(sample) + 1) // 2, 1)) + 1
+    if sum(1 for _ in itertools.islice(VIET.finditer(sample), bound)) >= bound:
+        return True
+    return len(VIET.findall(sample)) > share * (len(WORD.findall(sample)) or 1)
+
+
 def detect(text: str) -> str | None:
     """'tcvn3' or 'vni' when the text reads as that legacy encoding, else None."""
     sample = text[:20000]
     if not JUNK.search(sample):
         return None   # nothing a legacy font leaves behind: the usual case, decided in one scan
-    letters = len(WORD.findall(sample)) or 1
-    if len(VIET.findall(sample)) > 0.02 * letters:
+    if _viet_share_above(sample, 0.02):
         return None   # already Unicode Vietnamese
     before = _implausible(sample)
     if before < 5:

@@ -32,6 +32,10 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 
+_HTML_TAG = regex.compile(r"<(html|body|head)[\s>]")
+_LETTER = regex.compile(r"\p{L}")
+
+
 def sniff(data: bytes, suffix: str) -> str:
     head = data[:4096]
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
@@ -48,7 +52,7 @@ def sniff(data: bytes, suffix: str) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc" if b"W\x00o\x00r\x00d\x00D\x00o\x00c\x00u\x00m\x00e\x00n\x00t" in data or suffix == ".doc" else "ole"
     text_head = _decode_head(head).lstrip().lower()
-    if text_head.startswith(("<!doctype html", "<html", "<?xml")) or regex.search(r"<(html|body|head)[\s>]", text_head[:2048]):
+    if text_head.startswith(("<!doctype html", "<html", "<?xml")) or _HTML_TAG.search(text_head[:2048]):
         return "html"
     if suffix in HTML_SUFFIXES and "<" in text_head:
         return "html"
@@ -130,7 +134,7 @@ def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> R
             doc.tables = pdf_tables(data)
         except Exception as e:  # noqa: BLE001 - a table that cannot be read leaves the text readable
             doc.error = f"tables not read: {type(e).__name__}: {str(e).splitlines()[0][:80] if str(e) else ''}"
-    if doc.status == "ok" and not regex.search(r"\p{L}", doc.raw_text):
+    if doc.status == "ok" and not _LETTER.search(doc.raw_text):
         if fmt == "pdf":
             doc.status, doc.error = "no_text_layer", (f"PDF has no text layer ({len(pages)} pages; "
                                                       + ("OCR found no text)" if ocr_pages else "install tesseract-ocr and tesseract-ocr-vie to OCR it)"))

@@ -25,6 +25,7 @@ def bom_encoding(data: bytes, utf32: bool = True) -> str | None:
 
 # characters that only occur in Vietnamese text decoded from Windows-1258 (combining tone marks)
 _CP1258_MARKS = regex.compile(r"[\u0300\u0301\u0303\u0309\u0323]")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 
 
 def decode_text(data: bytes) -> str:
@@ -47,7 +48,7 @@ def decode_text(data: bytes) -> str:
     if detect(latin):   # TCVN3 / VNI: converted by read_document
         return latin
     text = data.decode("cp1258", errors="replace")
-    if _CP1258_MARKS.search(text) or not regex.search(r"[\x80-\xff]", data.decode("latin-1")):
+    if _CP1258_MARKS.search(text) or not _HIGH_BYTE.search(data):
         return text
     return data.decode("utf-8", errors="replace")
 

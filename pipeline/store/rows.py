@@ -2,6 +2,7 @@
 extraction of one normalized document (ruled PDF tables located in its text)."""
 from __future__ import annotations
 
+import bisect
 from typing import Sequence
 
 from extractors.document import Extraction, extract as extract_document
@@ -30,15 +31,20 @@ def _pdf_grids(norm: Normalized, tables: Sequence[RawTable]) -> list[Grid]:
     return out
 
 
-def _where(norm: Normalized, start: int, end: int, surface: str, ocr_pages: frozenset[int] = frozenset()) -> dict:
-    raw_start, raw_end = norm.raw_span(start, end)
-    page = norm.page_of(start)
-    return {"char_start": start, "char_end": end, "page": page, "surface": surface,
-            "raw_start": raw_start, "raw_end": raw_end, "from_ocr": page in ocr_pages}
-
-
 def _spanned(spec: TableSpec, doc_id: str, norm: Normalized, items, ocr_pages: frozenset[int]) -> list[dict]:
-    return [{**spec.row(doc_id, i, x), **_where(norm, x.start, x.end, x.surface, ocr_pages)} for i, x in enumerate(items)]
+    """The rows of ``items``, each with where it was read (tables.WHERE_COLUMNS): the raw span as
+    ``Normalized.raw_span`` gives it, the page as ``Normalized.page_of`` (the page of the raw start)."""
+    origin = norm.origin
+    page_starts = norm.page_starts
+    rows = []
+    for i, x in enumerate(items):
+        s, e = x.start, x.end
+        raw_start = int(origin[s])
+        raw_end = raw_start if e <= s else int(origin[e - 1]) + 1
+        page = bisect.bisect_right(page_starts, raw_start)
+        rows.append({**spec.row(doc_id, i, x), "char_start": s, "char_end": e, "page": page, "surface": x.surface,
+                     "raw_start": raw_start, "raw_end": raw_end, "from_ocr": page in ocr_pages})
+    return rows
 
 
 def citation_rows(doc_id: str, norm: Normalized, cites: list[Citation], ocr_pages: frozenset[int] = frozenset()) -> list[dict]:

@@ -63,3 +63,49 @@ def test_span_map_is_total_and_monotone(raw, fmt):
     # line, '0\n\n0' → '0'), but only drops: what it keeps is the first pass's text, in order
     rest = iter(n.text)
     assert all(ch in rest for ch in again.text)
+
+
+# --- the cheap scans give what the plain scans gave (issue 17) ---------------------------------
+
+import regex  # noqa: E402
+
+from pipeline import normalize as N  # noqa: E402
+
+# the alphabet of every step's patterns: line ends, blanks, table and emphasis marks, digits, symbol runs
+_EDGY = st.lists(st.sampled_from(list(" \n\f\t-/|*#:.1234567890aAbĐđƯ") + ["Trang", "\u0301", "\u00a0", "\r"]),
+                 max_size=120).map("".join)
+
+
+def _same(a: N.Mapped, b: N.Mapped) -> bool:
+    return a.text == b.text and a.origin.tolist() == b.origin.tolist()
+
+
+def _whitespace_before(m: N.Mapped) -> N.Mapped:
+    """whitespace() as it was, with the whole-text patterns."""
+    m = N.sub(regex.compile(r"[ ]{2,}"), " ", m)
+    m = N.sub(regex.compile(r"(?<! )[ ]++(?=\n)|(?<=\n)[ ]++", regex.V1), "", m)
+    return N.sub(regex.compile(r"\n(?:[ \t]*\n)+"), "\n\n", m)
+
+
+@given(_EDGY)
+@settings(max_examples=400, deadline=None)
+@example("12/\n\nAB -\n  x|\n |  \n# t\n\n\n- 3 -\n\n")
+@example("1050\n /QĐ-SCT thực hi-\nện ** a**\n#\n")
+def test_steps_tried_at_candidates_equal_whole_scans(raw):
+    m = N.Mapped.identity(raw)
+    assert _same(N.markdown_marks(m), N.sub(N._MD_EMPH, "", m))
+    assert _same(N.page_numbers(m), N.sub(N._PAGE_NUMBER, "", m))
+    assert _same(N.split_symbols(m), N.sub(N._SPLIT_WORD, "", N.sub(N._SPLIT_SYMBOL, "", m)))
+    assert _same(N.whitespace(m), _whitespace_before(m))
+
+
+@given(_EDGY)
+@settings(max_examples=300, deadline=None)
+@example("a\u00a0b\r\n\f2\nc\u0301")
+def test_skipping_rare_steps_changes_nothing(raw):
+    for fmt in ("md", "pdf"):
+        m = N.Mapped.identity(raw)
+        for step in N.steps_for(fmt):   # every step, none skipped
+            m = step(m)
+        n = normalize(raw, fmt)
+        assert n.text == m.text and n.origin.tolist() == m.origin.tolist()
