@@ -20,8 +20,7 @@ _LETTER = regex.compile(r"\p{L}")
 
 class PdfTables:
     """The ruled tables of a PDF, read by :func:`read_pdf` while each page is open for its text (the
-    pages are not parsed twice); :func:`pdf_tables` hands them on.  ``rows`` stays None when they
-    could not be read there: a document with form widgets, whose pages :func:`read_pdf` flattens."""
+    pages are not parsed twice); :func:`pdf_tables` hands them on (``rows`` None: not read yet)."""
 
     def __init__(self) -> None:
         self.rows: list[RawTable] | None = None
@@ -56,12 +55,22 @@ def read_pdf(data: bytes, ocr: str = "auto", tables: PdfTables | None = None) ->
             pass
         if len(pdf) == 0:
             raise ReadError("unreadable", "PDF has no pages")
-        # without a form environment no page is flattened: its tables are read from the pages as they are
-        found: list[RawTable] | None = [] if tables is not None and not pdf.formenv else None
+        found: list[RawTable] | None = [] if tables is not None else None
+        flattening = bool(pdf.formenv)   # without a form environment no page is flattened
+
+        def read_tables(page, i: int, tp=None) -> None:
+            nonlocal found
+            try:
+                found.extend(_page_tables(page, i, tp))
+            except Exception as e:  # noqa: BLE001 - handed on by pdf_tables, as if read apart
+                tables.error, found = e, None
+
         pages, ocr_pages = [], []
         use_ocr = ocr != "never" and ocr_engine.available()
         for i in range(len(pdf)):
             page = pdf[i]
+            if found is not None and flattening:
+                read_tables(page, i)   # as the file draws the page, before widgets are flattened into it
             flattened = False
             try:
                 flattened = page.flatten() == 1  # stamped numbers/dates live in form widgets
@@ -72,11 +81,8 @@ def read_pdf(data: bytes, ocr: str = "auto", tables: PdfTables | None = None) ->
                 page = pdf[i]
             tp = page.get_textpage()
             text = layout_text(tp, page.get_width()) if i == 0 else tp.get_text_range()
-            if found is not None:
-                try:
-                    found.extend(_page_tables(page, i, tp))
-                except Exception as e:  # noqa: BLE001 - handed on by pdf_tables, as if read apart
-                    tables.error, found = e, None
+            if found is not None and not flattening:
+                read_tables(page, i, tp)
             tp.close()
             scan = len(_LETTER.findall(text[:2000])) < MIN_PAGE_LETTERS
             if use_ocr and (ocr == "always" or scan or garbled_share(text) > GARBLED_SHARE):
