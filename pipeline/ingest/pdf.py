@@ -12,6 +12,7 @@ import regex
 from extractors.vocab import SUPERSCRIPT_DIGITS
 
 from .raw import RawTable, ReadError
+from .ruled import ruled_cells
 
 OCR_MODES = ("auto", "always", "never")
 MIN_PAGE_LETTERS = 20         # a page with fewer letters in its text layer is a scan
@@ -149,9 +150,9 @@ MAX_RULE_OBJECTS = 5000       # more objects than this on a page: a drawing (a m
 def pdf_tables(data: bytes, read: PdfTables | None = None) -> list[RawTable]:
     """Ruled tables holding numbers, cell by cell (those :func:`read_pdf` already read, when given).
 
-    The geometry is pdfplumber's (edges snapped and joined, intersections, cells, tables), fed
-    with the vector paths and cell texts of pypdfium2: pdfplumber's own page parse (pdfminer)
-    costs ~40 ms a page, the pdfium objects under 2 ms.  Boxes drawn around prose (one column,
+    The geometry is pdfplumber's (edges snapped and joined, intersections, cells, tables: see
+    :mod:`.ruled`), fed with the vector paths and cell texts of pypdfium2: pdfplumber's own page
+    parse (pdfminer) costs ~40 ms a page, the pdfium objects under 2 ms.  Boxes drawn around prose (one column,
     no numbers) are not tables.
     """
     if read is not None and read.error is not None:
@@ -187,7 +188,7 @@ def _page_tables(page, index: int, tp=None) -> list[RawTable]:
         tp = page.get_textpage()
     out = []
     try:
-        for cells in _ruled_cells(paths, height):
+        for cells in ruled_cells(paths, height):
             rows = _cell_rows(cells, lambda x0, top, x1, bottom: tp.get_text_bounded(
                 left=x0, bottom=height - bottom, right=x1, top=height - top))
             numeric = sum(1 for row in rows for c in row[1:] if c and NUM_CELL.fullmatch(c))
@@ -227,24 +228,6 @@ def _path_boxes(page) -> list[tuple[float, float, float, float]]:
 
     walk(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
     return out
-
-
-def _ruled_cells(paths: list[tuple[float, float, float, float]], height: float) -> list[list[tuple]]:
-    """Tables (lists of cell boxes, top-down coordinates) from path bounding boxes, by pdfplumber's rules."""
-    from pdfplumber import table as plumber_table
-    from pdfplumber import utils as plumber_utils
-
-    edges = []
-    for left, bottom, right, top in paths:
-        rect = {"x0": left, "x1": right, "top": height - top, "bottom": height - bottom, "y0": bottom, "y1": top,
-                "doctop": height - top, "width": right - left, "height": top - bottom, "object_type": "rect"}
-        edges.extend(plumber_utils.obj_to_edges(rect))
-    edges = plumber_utils.filter_edges(edges, min_length=1)
-    edges = plumber_table.merge_edges(edges, snap_x_tolerance=plumber_table.DEFAULT_SNAP_TOLERANCE, snap_y_tolerance=plumber_table.DEFAULT_SNAP_TOLERANCE,
-                          join_x_tolerance=plumber_table.DEFAULT_JOIN_TOLERANCE, join_y_tolerance=plumber_table.DEFAULT_JOIN_TOLERANCE)
-    edges = plumber_utils.filter_edges(edges, min_length=3)
-    cells = plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(edges, 3, 3))
-    return plumber_table.cells_to_tables(cells)
 
 
 def _cell_rows(cells: list[tuple], text_of) -> list[tuple[str | None, ...]]:

@@ -1,5 +1,6 @@
 """The PDF reader's shortcuts give what the slow ways give: tables read with the text, char boxes and
 path bounds through pdfium's C functions, the flate-bomb check skipped only where deflate cannot reach it."""
+import random
 import zlib
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from pipeline.ingest import pdf as P
+from pipeline.ingest.ruled import ruled_cells
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "raw" / "hagiang_kh45-2026-theodoi-thpl.pdf"
 
@@ -29,7 +31,7 @@ def test_tables_read_with_the_text_are_those_read_apart(corpus):
 def test_a_table_error_is_handed_on_as_if_read_apart(monkeypatch):
     def broken(*args):
         raise ValueError("no grid")
-    monkeypatch.setattr(P, "_ruled_cells", broken)
+    monkeypatch.setattr(P, "ruled_cells", broken)
     read = P.PdfTables()
     pages, _ = P.read_pdf(SAMPLE.read_bytes(), "never", read)
     assert pages and read.rows is None
@@ -66,6 +68,41 @@ def test_path_bounds_are_pypdfium2s(corpus):
             boxes += slow
         assert len(boxes) >= P.MIN_RULE_PATHS
         pdf.close()
+
+
+def _plumber_cells(paths, height):
+    """The cells as pdfplumber's own functions find them (what the reader called before ruled.py)."""
+    from pdfplumber import table as plumber_table
+    from pdfplumber import utils as plumber_utils
+
+    edges = []
+    for left, bottom, right, top in paths:
+        edges += plumber_utils.obj_to_edges({
+            "x0": left, "x1": right, "top": height - top, "bottom": height - bottom, "y0": bottom, "y1": top,
+            "doctop": height - top, "width": right - left, "height": top - bottom, "object_type": "rect"})
+    edges = plumber_utils.filter_edges(edges, min_length=1)
+    edges = plumber_table.merge_edges(edges, snap_x_tolerance=3, snap_y_tolerance=3, join_x_tolerance=3, join_y_tolerance=3)
+    edges = plumber_utils.filter_edges(edges, min_length=3)
+    return plumber_table.cells_to_tables(plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(edges, 3, 3)))
+
+
+def test_ruled_cells_are_pdfplumbers(corpus):
+    pages = []
+    for path in _pdfs(corpus):
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        pages += [(P._path_boxes(page), page.get_height()) for page in pdf]
+        pdf.close()
+    pages = [(paths, h) for paths, h in pages if len(paths) >= P.MIN_RULE_PATHS][:8]
+    rnd = random.Random(17)
+    for paths, h in list(pages):   # the boxes nudged across the 3-point tolerances, and shuffled
+        for _ in range(2):
+            nudged = [tuple(v + rnd.choice([0, 0, 0, 0.4, -1.5, 2.99, 3.0, 3.01, -3.2]) for v in box) for box in paths]
+            if rnd.random() < 0.3:
+                rnd.shuffle(nudged)
+            pages.append((nudged, h))
+    found = [_plumber_cells(paths, h) for paths, h in pages]
+    assert sum(map(len, found)) >= 10
+    assert [ruled_cells(paths, h) for paths, h in pages] == found
 
 
 def _pdf_with_stream(stream: bytes) -> bytes:
