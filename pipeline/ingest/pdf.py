@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import itertools
 import statistics
 from operator import itemgetter
 
@@ -85,7 +86,8 @@ def read_pdf(data: bytes, ocr: str = "auto", tables: PdfTables | None = None) ->
             if found is not None and not flattening:
                 read_tables(page, i, tp)
             tp.close()
-            scan = len(_LETTER.findall(text[:2000])) < MIN_PAGE_LETTERS
+            # fewer letters than that in its first 2,000 characters (counted up to MIN_PAGE_LETTERS)
+            scan = sum(1 for _ in itertools.islice(_LETTER.finditer(text, 0, 2000), MIN_PAGE_LETTERS)) < MIN_PAGE_LETTERS
             if use_ocr and (ocr == "always" or scan or garbled_share(text) > GARBLED_SHARE):
                 try:
                     text = ocr_engine.ocr_page(page)
@@ -390,6 +392,8 @@ _SPACES = regex.compile(r"\s+")
 
 
 def garbled_share(text: str) -> float:
+    if not _IMPOSSIBLE.search(text, 0, 50000):
+        return 0.0   # the usual text layer: no impossible code point, none to count
     sample = _SPACES.sub("", text[:50000])
     if not sample:
         return 0.0
