@@ -4,7 +4,7 @@ measured in this one run (timings vary from run to run; ratios much less).
     .venv/bin/python bench/bench.py [--docs N] [--work DIR] [--keep]
 
 Steps: generate an archive of N documents (and 3N more for the memory check) with `vanban synth`;
-time the PDF text engine and `pdftotext` on its PDFs; time the extraction stage alone; run
+time the PDF reader (text and ruled tables) and `pdftotext` on its PDFs; time the extraction stage alone; run
 `vanban run` end to end with 1 worker and with all cores, then again unchanged; measure the peak
 memory of the whole process tree at N and 4N documents; score against the generator's truth.
 """
@@ -114,9 +114,11 @@ def main() -> None:
     mb_files = sum(f.stat().st_size for f in files) / 1e6
 
     # --- the PDF text engine against pdftotext, one process each ---------------------------------
+    from pipeline.ingest.pdf import PdfTables
     from pipeline.ingest.read import read_document, read_pdf
+    read_pdf(pdfs[0].read_bytes(), tables=PdfTables())   # the table code's imports are start-up, not reading
     t = time.perf_counter()
-    pdf_pages = sum(len(read_pdf(p.read_bytes())) for p in pdfs)
+    pdf_pages = sum(len(read_pdf(p.read_bytes(), tables=PdfTables())[0]) for p in pdfs)
     engine = pdf_pages / (time.perf_counter() - t)
     t = time.perf_counter()
     for p in pdfs:
@@ -186,7 +188,7 @@ def main() -> None:
         (f"all pages/s, {cores} workers", f"{(pdf_pages + non_pdf_pages) / tall:.1f}"),
         ("PDF pages/s end to end, 1 worker", f"{pdf_pages / tpdf1:.1f}"),
         (f"PDF pages/s end to end, {cores} workers", f"{pdf_pages / tpdf:.1f}"),
-        ("PDF pages/s, text engine alone (pypdfium2, 1 process)", f"{engine:.1f}"),
+        ("PDF pages/s, PDF reader alone (text and ruled tables, pypdfium2, 1 process)", f"{engine:.1f}"),
         ("PDF pages/s, pdftotext alone (1 process)", f"{pdftotext:.1f}"),
         ("extraction MB/s per core: citations + dates", f"{cit_mbs:.2f}"),
         ("extraction MB/s per core: everything (figures, tagger cold)", f"{full_mbs:.2f}"),
@@ -203,9 +205,12 @@ def main() -> None:
     print()
     for k, v in rows:
         print(f"{k:<{width}}  {v}")
+    pdf_ratio1, pdf_ratio = (pdf_pages / tpdf1) / pdftotext, (pdf_pages / tpdf) / pdftotext
     targets = [  # (what, measured, needed, met)
-        ("end-to-end PDF pages/s / pdftotext pages/s (1 process each)", (pdf_pages / tpdf1) / pdftotext, "≥ 0.5",
-         (pdf_pages / tpdf1) / pdftotext >= 0.5),
+        ("end-to-end PDF pages/s / pdftotext pages/s (1 worker, pdftotext in 1 process)", pdf_ratio1, "≥ 0.8",
+         pdf_ratio1 >= 0.8),
+        (f"end-to-end PDF pages/s / pdftotext pages/s ({cores} workers, pdftotext in 1 process)", pdf_ratio, "≥ 0.8",
+         pdf_ratio >= 0.8),
         ("citations + dates, MB/s per core", cit_mbs, "≥ 10", cit_mbs >= 10),
         ("whole extraction with figures, MB/s per core", full_mbs, "≥ 1", full_mbs >= 1),
         (f"{cores} workers / 1 worker, documents/s", t1 / tall, "≥ 1.7", t1 / tall >= 1.7),

@@ -2,23 +2,39 @@
 OCR for scanned or garbled pages, flate bombs refused, ruled tables cell by cell."""
 from __future__ import annotations
 
+import ctypes
+import functools
+import itertools
 import statistics
+from operator import itemgetter
 
 import regex
 
 from extractors.vocab import SUPERSCRIPT_DIGITS
 
 from .raw import RawTable, ReadError
+from .ruled import ruled_cells
 
 OCR_MODES = ("auto", "always", "never")
 MIN_PAGE_LETTERS = 20         # a page with fewer letters in its text layer is a scan
+_LETTER = regex.compile(r"\p{L}")
 
 
-def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
+class PdfTables:
+    """The ruled tables of a PDF, read by :func:`read_pdf` while each page is open for its text (the
+    pages are not parsed twice); :func:`pdf_tables` hands them on (``rows`` None: not read yet)."""
+
+    def __init__(self) -> None:
+        self.rows: list[RawTable] | None = None
+        self.error: Exception | None = None
+
+
+def read_pdf(data: bytes, ocr: str = "auto", tables: PdfTables | None = None) -> tuple[list[str], list[int]]:
     """Page texts, and the pages read by OCR.
 
     ``ocr``: ``auto`` reads a page by OCR when it has no text layer or a garbled one (and
     tesseract is installed); ``always`` reads every page by OCR; ``never`` does not.
+    ``tables``: filled with the document's ruled tables, read from the same open pages.
     """
     import pypdfium2 as pdfium
 
@@ -41,10 +57,22 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
             pass
         if len(pdf) == 0:
             raise ReadError("unreadable", "PDF has no pages")
+        found: list[RawTable] | None = [] if tables is not None else None
+        flattening = bool(pdf.formenv)   # without a form environment no page is flattened
+
+        def read_tables(page, i: int, tp=None) -> None:
+            nonlocal found
+            try:
+                found.extend(_page_tables(page, i, tp))
+            except Exception as e:  # noqa: BLE001 - handed on by pdf_tables, as if read apart
+                tables.error, found = e, None
+
         pages, ocr_pages = [], []
         use_ocr = ocr != "never" and ocr_engine.available()
         for i in range(len(pdf)):
             page = pdf[i]
+            if found is not None and flattening:
+                read_tables(page, i)   # as the file draws the page, before widgets are flattened into it
             flattened = False
             try:
                 flattened = page.flatten() == 1  # stamped numbers/dates live in form widgets
@@ -55,8 +83,11 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
                 page = pdf[i]
             tp = page.get_textpage()
             text = layout_text(tp, page.get_width()) if i == 0 else tp.get_text_range()
+            if found is not None and not flattening:
+                read_tables(page, i, tp)
             tp.close()
-            scan = len(regex.findall(r"\p{L}", text[:2000])) < MIN_PAGE_LETTERS
+            # fewer letters than that in its first 2,000 characters (counted up to MIN_PAGE_LETTERS)
+            scan = sum(1 for _ in itertools.islice(_LETTER.finditer(text, 0, 2000), MIN_PAGE_LETTERS)) < MIN_PAGE_LETTERS
             if use_ocr and (ocr == "always" or scan or garbled_share(text) > GARBLED_SHARE):
                 try:
                     text = ocr_engine.ocr_page(page)
@@ -65,6 +96,8 @@ def read_pdf(data: bytes, ocr: str = "auto") -> tuple[list[str], list[int]]:
                     pass   # the page keeps its text layer; the document's status says what it is worth
             pages.append(text)
             page.close()
+        if found is not None:
+            tables.rows = found
         return pages, ocr_pages
     finally:
         pdf.close()
@@ -75,16 +108,23 @@ MAX_PDF_BYTES = 1024 * 2**20         # every stream of the file
 _STREAM = regex.compile(rb"stream\r?\n")
 
 
+# deflate's ceiling: a length/distance pair of 2 bits writes at most 258 bytes, so no input byte
+# inflates to more than 1032 bytes
+DEFLATE_MAX_RATIO = 1032
+
+
 def pdf_stream_problem(data: bytes) -> str | None:
     """A PDF whose Flate streams decompress beyond the limits (a flate bomb), measured on the
-    bytes that come out, not the lengths the file declares."""
+    bytes that come out, not the lengths the file declares.  A file too small for any stream to
+    reach the limits, even at deflate's ceiling, is not decompressed to find out."""
     import zlib
 
+    starts = [m.end() for m in _STREAM.finditer(data) if data[m.end():m.end() + 1] in (b"x", b"H", b"h", b"X")]
+    if DEFLATE_MAX_RATIO * len(data) <= MAX_PDF_STREAM_BYTES and \
+            DEFLATE_MAX_RATIO * sum(len(data) - s for s in starts) <= MAX_PDF_BYTES:
+        return None
     total = 0
-    for m in _STREAM.finditer(data):
-        start = m.end()
-        if data[start:start + 1] not in (b"x", b"H", b"h", b"X") and data[start:start + 1] != b"\x78":
-            continue   # not a zlib stream
+    for start in starts:
         d = zlib.decompressobj()
         n = 0
         pos = start
@@ -109,62 +149,87 @@ MIN_RULE_PATHS = 6            # fewer vector paths than this on a page: no ruled
 MAX_RULE_OBJECTS = 5000       # more objects than this on a page: a drawing (a map, a plan), not ruled tables
 
 
-def pdf_tables(data: bytes) -> list[RawTable]:
-    """Ruled tables holding numbers, cell by cell.
+def pdf_tables(data: bytes, read: PdfTables | None = None) -> list[RawTable]:
+    """Ruled tables holding numbers, cell by cell (those :func:`read_pdf` already read, when given).
 
-    The geometry is pdfplumber's (edges snapped and joined, intersections, cells, tables), fed
-    with the vector paths and cell texts of pypdfium2: pdfplumber's own page parse (pdfminer)
-    costs ~40 ms a page, the pdfium objects under 2 ms.  Boxes drawn around prose (one column,
+    The geometry is pdfplumber's (edges snapped and joined, intersections, cells, tables: see
+    :mod:`.ruled`), fed with the vector paths and cell texts of pypdfium2: pdfplumber's own page
+    parse (pdfminer) costs ~40 ms a page, the pdfium objects under 2 ms.  Boxes drawn around prose (one column,
     no numbers) are not tables.
     """
+    if read is not None and read.error is not None:
+        raise read.error
+    if read is not None and read.rows is not None:
+        return read.rows
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    from extractors.grids import NUM_CELL   # the extractors' patterns load with the first PDF, not at start-up
 
     pdf = pdfium.PdfDocument(data)
     out = []
     try:
         for i in range(len(pdf)):
-            page = pdf[i]
-            if pdfium_c.FPDFPage_CountObjects(page) > MAX_RULE_OBJECTS:
-                continue   # snapping 100,000 strokes into a grid costs seconds and finds no table
-            paths = [o.get_bounds() for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)]
-            if len(paths) < MIN_RULE_PATHS:
-                continue
-            height = page.get_height()
-            tp = page.get_textpage()
-            try:
-                for cells in _ruled_cells(paths, height):
-                    rows = _cell_rows(cells, lambda x0, top, x1, bottom: tp.get_text_bounded(
-                        left=x0, bottom=height - bottom, right=x1, top=height - top))
-                    numeric = sum(1 for row in rows for c in row[1:] if c and NUM_CELL.fullmatch(c))
-                    wide = sum(1 for row in rows if sum(1 for c in row if c) >= 2)
-                    if len(rows) >= 2 and numeric >= 2 and wide >= 2:
-                        out.append(RawTable(i, tuple(rows)))
-            finally:
-                tp.close()
+            out.extend(_page_tables(pdf[i], i))
     finally:
         pdf.close()
     return out
 
 
-def _ruled_cells(paths: list[tuple[float, float, float, float]], height: float) -> list[list[tuple]]:
-    """Tables (lists of cell boxes, top-down coordinates) from path bounding boxes, by pdfplumber's rules."""
-    from pdfplumber import table as plumber_table
-    from pdfplumber import utils as plumber_utils
+def _page_tables(page, index: int, tp=None) -> list[RawTable]:
+    """The ruled tables of one page (``tp``: its text page when one is open)."""
+    import pypdfium2.raw as pdfium_c
 
-    edges = []
-    for left, bottom, right, top in paths:
-        rect = {"x0": left, "x1": right, "top": height - top, "bottom": height - bottom, "y0": bottom, "y1": top,
-                "doctop": height - top, "width": right - left, "height": top - bottom, "object_type": "rect"}
-        edges.extend(plumber_utils.obj_to_edges(rect))
-    edges = plumber_utils.filter_edges(edges, min_length=1)
-    edges = plumber_table.merge_edges(edges, snap_x_tolerance=plumber_table.DEFAULT_SNAP_TOLERANCE, snap_y_tolerance=plumber_table.DEFAULT_SNAP_TOLERANCE,
-                          join_x_tolerance=plumber_table.DEFAULT_JOIN_TOLERANCE, join_y_tolerance=plumber_table.DEFAULT_JOIN_TOLERANCE)
-    edges = plumber_utils.filter_edges(edges, min_length=3)
-    cells = plumber_table.intersections_to_cells(plumber_table.edges_to_intersections(edges, 3, 3))
-    return plumber_table.cells_to_tables(cells)
+    from extractors.grids import NUM_CELL   # the extractors' patterns load with the first PDF, not at start-up
+
+    if pdfium_c.FPDFPage_CountObjects(page) > MAX_RULE_OBJECTS:
+        return []   # snapping 100,000 strokes into a grid costs seconds and finds no table
+    paths = _path_boxes(page)
+    if len(paths) < MIN_RULE_PATHS:
+        return []
+    height = page.get_height()
+    own = tp is None
+    if own:
+        tp = page.get_textpage()
+    out = []
+    try:
+        for cells in ruled_cells(paths, height):
+            rows = _cell_rows(cells, lambda x0, top, x1, bottom: tp.get_text_bounded(
+                left=x0, bottom=height - bottom, right=x1, top=height - top))
+            numeric = sum(1 for row in rows for c in row[1:] if c and NUM_CELL.fullmatch(c))
+            wide = sum(1 for row in rows if sum(1 for c in row if c) >= 2)
+            if len(rows) >= 2 and numeric >= 2 and wide >= 2:
+                out.append(RawTable(index, tuple(rows)))
+    finally:
+        if own:
+            tp.close()
+    return out
+
+
+def _path_boxes(page) -> list[tuple[float, float, float, float]]:
+    """Bounds (left, bottom, right, top) of the page's vector paths, and of those one form XObject
+    down, in page order: ``page.get_objects(filter=[PATH], max_depth=2)`` without a Python object
+    for each of the page's objects."""
+    import pypdfium2.raw as pdfium_c
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    out = []
+
+    def walk(parent, count, get) -> None:
+        n = count(parent)
+        if n < 0:
+            raise pdfium_error("Failed to get number of pageobjects.")
+        for i in range(n):
+            obj = get(parent, i)
+            if not obj:
+                raise pdfium_error("Failed to get pageobject.")
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+                if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+                    raise pdfium_error("Failed to locate pageobject.")
+                out.append((left.value, bottom.value, right.value, top.value))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and count is pdfium_c.FPDFPage_CountObjects:
+                walk(obj, pdfium_c.FPDFFormObj_CountObjects, pdfium_c.FPDFFormObj_GetObject)
+
+    walk(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject)
+    return out
 
 
 def _cell_rows(cells: list[tuple], text_of) -> list[tuple[str | None, ...]]:
@@ -177,6 +242,52 @@ def _cell_rows(cells: list[tuple], text_of) -> list[tuple[str | None, ...]]:
     return rows
 
 
+@functools.cache
+def _charbox_functions():
+    """pdfium's loose and tight char-box functions, called without ctypes' conversion of each
+    argument (:func:`_glyphs` passes the declared types): a page's 2,000 characters cost 2 ms
+    instead of 5 through ``PdfTextPage.get_charbox``."""
+    import pypdfium2.raw as pdfium_c
+
+    def unchecked(f):
+        g = type(f)(ctypes.cast(f, ctypes.c_void_p).value)
+        g.restype = f.restype
+        return g
+
+    return unchecked(pdfium_c.FPDFText_GetLooseCharBox), unchecked(pdfium_c.FPDFText_GetCharBox)
+
+
+def _glyphs(tp, text: str) -> list[tuple]:
+    """(char, left, right, bottom, top, tight bottom, tight top) of each character but line breaks: the
+    loose box (font ascent to descent, advance width), and the ink's box; a space keeps its loose
+    left, bottom and top only."""
+    get_loose, get_tight = _charbox_functions()
+    loose, tight = (ctypes.c_float * 4)(), (ctypes.c_double * 4)()   # FS_RECTF: left, top, right, bottom
+    loose_p = ctypes.byref(loose)
+    l_p, r_p, b_p, t_p = (ctypes.byref(tight, 8 * k) for k in range(4))   # FPDFText_GetCharBox: l, r, b, t
+    raw = tp.raw
+    glyphs = []
+    for i, c in enumerate(text[:tp.count_chars()]):
+        if c == "\r" or c == "\n":
+            continue
+        if not get_loose(raw, i, loose_p):
+            raise pdfium_error("Failed to get charbox.")
+        l, t, r, b = loose[:]
+        if c.isspace():
+            glyphs.append((" ", l, l, b, t, b, b))
+            continue
+        if not get_tight(raw, i, l_p, r_p, b_p, t_p):
+            raise pdfium_error("Failed to get charbox.")
+        _, _, tb, tt = tight[:]
+        glyphs.append((c, l, r, b, t, tb, tt))
+    return glyphs
+
+
+def pdfium_error(message: str) -> Exception:
+    from pypdfium2 import PdfiumError
+    return PdfiumError(message)
+
+
 def layout_text(tp, page_width: float) -> str:
     """Rebuild the first page's lines from character boxes.
 
@@ -187,56 +298,33 @@ def layout_text(tp, page_width: float) -> str:
     (motto, place and date).  Raised small digits (footnote markers) become superscripts.
     """
     text = tp.get_text_range()
-    n = min(tp.count_chars(), len(text))
-    glyphs = []  # (char, left, right, bottom, top, tight_bottom, tight_top)
-    for i in range(n):
-        c = text[i]
-        if c in "\r\n":
-            continue
-        l, b, r, t = tp.get_charbox(i, loose=True)
-        if c.isspace():
-            glyphs.append((" ", l, l, b, t, b, b))
-            continue
-        tl, tb, tr, tt = tp.get_charbox(i)
-        glyphs.append((c, l, r, b, t, tb, tt))
+    glyphs = _glyphs(tp, text)
     ink = [g for g in glyphs if g[0] != " " and g[4] > g[3]]
     if not ink:
         return text
-    h_med = statistics.median(g[4] - g[3] for g in ink)
-    tight_med = statistics.median(g[6] - g[5] for g in ink if g[6] > g[5]) if any(g[6] > g[5] for g in ink) else h_med
-    lines: list[dict] = []
+    h_med = statistics.median([g[4] - g[3] for g in ink])
+    tight = [g[6] - g[5] for g in ink if g[6] > g[5]]
+    tight_med = statistics.median(tight) if tight else h_med
+    # lines: glyphs top-down, each joining the first of the last four lines within 0.35 of a
+    # character's height of its middle (glyphs of one middle all join the same line)
+    tol = 0.35 * h_med
+    lines: list[tuple[float, list]] = []
+    last_mid, target = None, None
     for g in sorted(glyphs, key=lambda g: (-(g[3] + g[4]) / 2, g[1])):
-        c, l, r, b, t, tb, tt = g
-        mid = (b + t) / 2
-        for ln in lines[-4:]:
-            if abs(ln["mid"] - mid) <= 0.35 * h_med:
-                ln["g"].append(g)
-                break
-        else:
-            if c == " ":
+        mid = (g[3] + g[4]) / 2
+        if mid != last_mid:
+            last_mid, target = mid, None
+            for ln in lines[-4:]:
+                if abs(ln[0] - mid) <= tol:
+                    target = ln
+                    break
+        if target is None:
+            if g[0] == " ":
                 continue
-            lines.append({"mid": mid, "g": [g]})
-    rows = []
-    for ln in lines:
-        g = sorted(ln["g"], key=lambda x: x[1])
-        base = statistics.median(x[5] for x in g if x[0] != " ") if any(x[0] != " " for x in g) else 0
-        segs: list[list] = []
-        prev_r = None
-        for c, l, r, b, t, tb, tt in g:
-            if c == " ":
-                if segs and segs[-1][2] and segs[-1][2][-1] != " ":
-                    segs[-1][2].append(" ")
-                continue
-            gap = None if prev_r is None else l - prev_r
-            if gap is None or gap > 2.0 * h_med:
-                segs.append([l, r, []])
-            elif gap > 0.15 * h_med and segs[-1][2] and segs[-1][2][-1] != " ":
-                segs[-1][2].append(" ")
-            sup = c.isdigit() and 0 < (tt - tb) < 0.8 * tight_med and tb > base + 0.25 * tight_med
-            segs[-1][2].append(c.translate(SUPERSCRIPT_DIGITS) if sup else c)
-            segs[-1][1] = max(segs[-1][1], r)
-            prev_r = r if prev_r is None else max(prev_r, r)
-        rows.append((ln["mid"], [(s[0], s[1], "".join(s[2]).strip()) for s in segs]))
+            target = (mid, [])
+            lines.append(target)
+        target[1].append(g)
+    rows = [(mid, _segments(sorted(g, key=itemgetter(1)), h_med, tight_med)) for mid, g in lines]
     rows.sort(key=lambda x: -x[0])
     mid_x = page_width / 2
     left, right, rest = [], [], []
@@ -257,6 +345,38 @@ def layout_text(tp, page_width: float) -> str:
     return "\n".join(left + right + rest)
 
 
+def _segments(g: list[tuple], h_med: float, tight_med: float) -> list[tuple[float, float, str]]:
+    """One line's glyphs (left to right) as segments (left, right, text): a gap over two characters'
+    height starts a segment, one over 0.15 of it is a space; small digits raised over the line's
+    base are superscripts."""
+    inked = [x[5] for x in g if x[0] != " "]
+    base = statistics.median(inked) if inked else 0
+    wide, narrow = 2.0 * h_med, 0.15 * h_med
+    small, raised = 0.8 * tight_med, base + 0.25 * tight_med
+    segs: list[tuple[float, float, str]] = []
+    chars: list[str] = []
+    seg_l = seg_r = prev_r = None
+    for c, l, r, b, t, tb, tt in g:
+        if c == " ":
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+            continue
+        if prev_r is None or l - prev_r > wide:
+            if chars:
+                segs.append((seg_l, seg_r, "".join(chars).strip()))
+            seg_l, seg_r, chars = l, r, []
+        elif l - prev_r > narrow and chars[-1] != " ":
+            chars.append(" ")
+        if c.isdigit() and 0 < (tt - tb) < small and tb > raised:
+            c = c.translate(SUPERSCRIPT_DIGITS)
+        chars.append(c)
+        if r > seg_r:
+            seg_r = r
+        if prev_r is None or r > prev_r:
+            prev_r = r
+    if chars:
+        segs.append((seg_l, seg_r, "".join(chars).strip()))
+    return segs
 
 
 # --- garbled text layers ----------------------------------------------------------------------
@@ -268,8 +388,13 @@ _IMPOSSIBLE = regex.compile(r"[\p{Cyrillic}\x00-\x08\x0b\x0e-\x1f\u0100-\u024f--
 GARBLED_SHARE = 0.05
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 def garbled_share(text: str) -> float:
-    sample = regex.sub(r"\s+", "", text[:50000])
+    if not _IMPOSSIBLE.search(text, 0, 50000):
+        return 0.0   # the usual text layer: no impossible code point, none to count
+    sample = _SPACES.sub("", text[:50000])
     if not sample:
         return 0.0
     return len(_IMPOSSIBLE.findall(sample)) / len(sample)

@@ -20,7 +20,7 @@ from .docx import read_docx
 from .encodings import convert, detect
 from .html import read_html
 from .mojibake import is_bad
-from .pdf import GARBLED_SHARE, OCR_MODES, garbled_share, pdf_tables, read_pdf
+from .pdf import GARBLED_SHARE, OCR_MODES, PdfTables, garbled_share, pdf_tables, read_pdf
 from .raw import RawDocument, RawTable, ReadError
 from .text import bom_encoding, decode_text, read_text
 from .zipsafe import MAX_ZIP_ENTRY_BYTES, check_zip
@@ -104,9 +104,10 @@ def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> R
         what = {"zip": "a zip archive that is not DOCX", "ole": "a legacy Office file (.doc/.xls)"}.get(fmt, "unrecognised content")
         return RawDocument(path, doc_id, fmt, status="unsupported_format", error=f"unsupported format: {what}")
     ocr_pages: list[int] = []
+    tables = PdfTables()   # read with the pages' text, handed on below
     try:
         if fmt == "pdf":
-            pages, ocr_pages = read_pdf(data, ocr)
+            pages, ocr_pages = read_pdf(data, ocr, tables)
         else:
             pages = reader(data)
     except ReadError as e:
@@ -131,7 +132,7 @@ def read_document(path: Path, data: bytes | None = None, ocr: str = "auto") -> R
                      + ("OCR could not read it)" if ocr_pages else "install tesseract-ocr and tesseract-ocr-vie to OCR it)"))
     elif fmt == "pdf":
         try:
-            doc.tables = pdf_tables(data)
+            doc.tables = pdf_tables(data, tables)
         except Exception as e:  # noqa: BLE001 - a table that cannot be read leaves the text readable
             doc.error = f"tables not read: {type(e).__name__}: {str(e).splitlines()[0][:80] if str(e) else ''}"
     if doc.status == "ok" and not _LETTER.search(doc.raw_text):
