@@ -97,3 +97,12 @@ def test_a_file_written_just_now_is_not_remembered(archive, monkeypatch):
     assert _by_name(run([docs], db, workers=1))["bc1.txt"] is False
     hashed = _hashed(monkeypatch)
     assert _by_name(run([docs], db, workers=1))["bc1.txt"] is True and hashed == ["bc1.txt"]
+
+
+def test_new_copies_of_loaded_bytes_are_each_reported_unchanged(archive):
+    """Two new paths of bytes already loaded: the second is not sent to a worker, and still gets its line."""
+    docs, db = archive
+    for name in ("again_a.txt", "again_b.txt"):
+        _write(docs / name, (docs / "bc1.txt").read_text(encoding="utf-8"))
+    found = _by_name(run([docs], db, workers=1))
+    assert found["again_a.txt"] is True and found["again_b.txt"] is True and len(found) == 6
