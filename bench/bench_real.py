@@ -192,7 +192,8 @@ def main() -> None:
          f"{mb / one['cpu']:.2f} / {mb / two['cpu']:.2f}"),
         ("CPU of the run (2 workers): whole tree / main process (writer)",
          f"{two['cpu']:.1f} s / {two['main_cpu']:.1f} s = {100 * two['main_cpu'] / max(two['cpu'], 1e-9):.0f} %"),
-        ("unchanged re-run", f"{rerun['wall']:.2f} s = {100 * rerun['wall'] / two['wall']:.1f} % of the first run"),
+        ("unchanged re-run: wall / CPU of the tree", f"{rerun['wall']:.2f} s = {100 * rerun['wall'] / two['wall']:.1f} % of the "
+                                                     f"first run / {rerun['cpu']:.2f} s"),
         ("flags (vanban check) on the whole archive", f"{check['wall']:.1f} s"),
         ("peak RSS of the process tree at 10 / 50 / 100 %",
          f"{rss[10]:.0f} / {rss[50]:.0f} / {rss[100]:.0f} MB (100 % = {rss[100] / rss[10]:.2f}x 10 %)"),

@@ -12,7 +12,7 @@ import duckdb
 
 from ..ingest.sources import Source, source_path
 from ..store import Index, StoreError, load_batch
-from ..store.packing import pack
+from ..store.packing import from_wire, pack, to_wire
 from .limits import die_with_parent, memory_ceiling, wall_budget
 from .work import Options, Outcome, work
 
@@ -95,6 +95,7 @@ def _work_in_pool(path: Source) -> Outcome:
             o.doc, o.rows = pack(o.doc, o.rows)
         except (TypeError, ValueError, OverflowError, ArithmeticError):   # pyarrow.ArrowInvalid is a ValueError
             pass   # sent as dicts: the writer packs them, and stores the document alone if that fails
+        o.rows = to_wire(o.rows)
     return o
 
 
@@ -111,11 +112,14 @@ def run_local(con, files: list[Source], loaded: frozenset[str], record: Callable
     def take(o: Outcome) -> None:
         nonlocal n_rows
         if o.doc is not None:
+            o.rows = from_wire(o.rows)
             if str(o.path) in extra:
                 o.doc["extra_paths"] = extra.pop(str(o.path))
             batch.append((o.doc, o.rows))
             n_rows += sum(len(r) for r in o.rows.values())
         pending.append(o)
+        if o.skipped_id is not None:   # its bytes are loaded: so are those of the later paths with the same bytes
+            pending.extend(Outcome(Path(p), None, skipped_id=o.skipped_id) for p in extra.pop(str(o.path), ()))
         if len(batch) >= batch_docs or n_rows > 50_000:
             flush()
 

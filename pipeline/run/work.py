@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .limits import MEMORY_MB, budget, cpu_limit
-from ..ingest.read import RawDocument, ReadError, read_document
+from ..ingest.raw import RawDocument, ReadError
 from ..ingest.sources import Refused, Source, source_path
 
 
@@ -80,6 +80,13 @@ def process(raw: RawDocument) -> tuple[dict, dict[str, list[dict]]]:
         return doc, {}  # metadata from the readable parts only; no citations or figures from a garbled layer
     return doc, {"citations": citation_rows(raw.doc_id, norm, ex.citations, ocr_pages),
                  **figure_rows(raw.doc_id, norm, ex, ocr_pages)}
+
+
+def read_document(path: Source, data: bytes, ocr: str) -> RawDocument:
+    """:func:`pipeline.ingest.read.read_document`, whose readers load when there is a file to read (an
+    unchanged re-run never imports them)."""
+    from ..ingest.read import read_document as read
+    return read(path, data, ocr)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Callable
 
 import duckdb
 
-from .tables import DOCUMENT_PATHS, FLAGS, search_key
+from .tables import DOCUMENT_PATHS, FILE_STATS, FLAGS, search_key
 from .views import CITATION_NETWORK, VIEWS_SQL
 from .graph import DROP_CITED_KEY, FLAG_REVIEWS, GRAPH
 
@@ -257,4 +257,6 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     ("0017_drop_cited_key", DROP_CITED_KEY),
     # a realisation of a plan stated before it (role realised, 'đạt 102,70% dự toán') is not added to the plan
     ("0018_budget_realised", VIEWS_SQL),
+    # issue 17: an unchanged re-run knows a file by its stat, without reading its bytes
+    ("0019_file_stats", FILE_STATS.ddl()),
 ]

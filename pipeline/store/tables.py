@@ -206,5 +206,11 @@ FLAG_REVIEWS = Table("flag_reviews", (
     ("reviewed_at", "TIMESTAMP NOT NULL"),
     ("kind", "VARCHAR"), ("doc_id", "VARCHAR"), ("ref", "VARCHAR"), ("message", "VARCHAR")))   # what the flag said when reviewed
 
+# what each path looked like (os.stat) when the run that read it began, and the document it holds: a later
+# run skips a path whose stat is the same without reading or hashing it (any difference: its bytes are hashed)
+FILE_STATS = Table("file_stats", (
+    ("path", "VARCHAR PRIMARY KEY"), ("size", "BIGINT"), ("mtime_ns", "BIGINT"), ("ctime_ns", "BIGINT"),
+    ("inode", "BIGINT"), ("device", "BIGINT"), ("doc_id", "VARCHAR NOT NULL")))
+
 # the tables README describes column by column, besides TABLES and documents
 ARCHIVE_TABLES: tuple[Table, ...] = (DOCUMENT_VALIDITY, CATALOG_ENTRIES, CATALOG_RELATIONS, FLAG_REVIEWS)
