@@ -30,6 +30,21 @@ def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
             for k in kw["order"]]
 
 
+def _fold(s: str) -> str:
+    return " ".join(s.casefold().split())
+
+
+@functools.cache
+def _kind_literals() -> dict[str, tuple[str, ...]]:
+    """Each kind's triggers (those of :func:`_kind_patterns`), the currencies of an exchange rate and the words of old
+    money, case-folded with one space between their words: a context whose folded words hold none of them as a
+    substring cannot match the pattern built from them, which is then not run."""
+    kw = kind_words()
+    out = {k: tuple({_fold(t["w"]) for t in kw["kinds"][k]["triggers"] if not t.get("only_with_per")}) for k in kw["order"]}
+    return {**out, "exchange": tuple({_fold(w) for w in kw["exchange_before"]["currency"]}),
+            "old_money": tuple({_fold(w) for w in kw["old_money"]["words"]})}
+
+
 @functools.cache
 def _not_triggers() -> regex.Pattern:
     ws = [t["w"] for t in kind_words()["not_triggers"]]
@@ -99,10 +114,21 @@ def old_money(sentence: str, paragraph: str = "") -> bool:
     """A sentence of a history narrative, whose đồng is no modern money: it names a year before ``before_year``
     or a word of old money ('thông bảo', 'tiền kẽm', 'nhà Nguyễn'), or its paragraph names such a year and none after."""
     last = int(kind_words()["old_money"]["before_year"])
-    if any(int(m["y"]) < last for m in YEAR.finditer(sentence)) or _old_money_words().search(sentence):
+    if any(y < last for y in _years(sentence)):
         return True
-    years = [int(m["y"]) for m in YEAR.finditer(paragraph)]
+    folded = _fold(sentence)
+    if any(w in folded for w in _kind_literals()["old_money"]) and _old_money_words().search(sentence):
+        return True
+    years = _years(paragraph)
     return bool(years) and max(years) < last
+
+
+YEAR_DIGITS = regex.compile(r"1\d{3}")   # in every YEAR
+
+
+@functools.lru_cache(maxsize=256)   # the amounts of one paragraph ask for its years again
+def _years(s: str) -> tuple[int, ...]:
+    return tuple(int(m["y"]) for m in YEAR.finditer(s)) if YEAR_DIGITS.search(s) else ()
 
 
 @functools.cache
@@ -155,6 +181,7 @@ CLAUSE_END = regex.compile(r"[(;]|\.(?!\d)")
 ASIDE = regex.compile(r"\([^()]*\)")
 
 
+@functools.lru_cache(maxsize=4096)   # pure; a table's rows and a list's lead ask again
 def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     """budget | revenue | indicator | rate | price | unknown: the trigger nearest the amount wins
     (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
@@ -163,11 +190,17 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     if "/" in context:
         context = DOC_NUMBER.sub(lambda m: " " * len(m.group()), context)
     rules = _rule_patterns()
-    if rules["exchange"].search(context):
+    folded = _fold(context)
+    literals = _kind_literals()
+    if any(w in folded for w in literals["exchange"]) and rules["exchange"].search(context):
         return "price"       # 'một đô la Mỹ tương đương với khoảng 24.000 đồng': an exchange rate
     best = None
+    rate_word = False
     for k, pat in _kind_patterns():
+        if not any(w in folded for w in literals[k]):
+            continue
         for m in pat.finditer(context, overlapped=True):
+            rate_word = rate_word or k == "rate"
             key = (m.end(), m.end() - m.start())
             if best is None or key > best[0]:
                 best = (key, k, m.start())
@@ -182,7 +215,6 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
         th = None            # 'doanh thu du lịch đạt trên 900 tỷ đồng': a figure reported, not a criterion
     if kind in ("indicator", "unknown", "rate", "budget") and th or kind in ("indicator", "unknown") and rules["rule"].search(context):
         return "price"       # 'Phạm tội gây thiệt hại 50 triệu đồng', 'hộ có doanh thu trên 3 tỷ đồng': a threshold of a rule
-    rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
     if rules["cap"].search(context) and rate_word:
         return "rate"        # 'Mức chi … 10% số tiền xử phạt và tối đa 5 triệu đồng': a norm's cap
     if per and kind in ("unknown", "budget") and _per_only() is not None and _per_only().search(context):
@@ -377,12 +409,21 @@ def may_hold_money(text: str) -> bool:
     return False
 
 
+def _on_pipe_line(text: str, pos: int) -> bool:
+    """Whether ``pos`` may be inside a region of :func:`grids.table_regions`: a region runs over whole lines holding
+    '|' and the blank space between them, so a character that is no space is inside one only on such a line."""
+    if pos >= len(text) or text[pos].isspace():
+        return "|" in text
+    end = text.find("\n", pos)
+    return "|" in text[text.rfind("\n", 0, pos) + 1:end if end >= 0 else len(text)]
+
+
 def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
     """Money in running text (table regions included), then every amount cell of a money table."""
     grids = G.find_grids(text) if grids is None else grids
     spans = [(g.start, g.end, g) for g in grids]
     money = find_money(text) if may_hold_money(text) else []
-    regions = G.table_regions(text) if money and "|" in text else []   # only to place an amount of the text
+    regions = None         # the pipe tables' regions, read when an amount first stands on a '|' line
     cells = _cell_paragraphs(text, money)
     cell_starts = {money[i].start for i in cells}
     seen: dict[int, int] = {}
@@ -405,7 +446,9 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         if not m.pair:
             seen[m.min_vnd] = idx
         grid = next((g for s, e, g in spans if s <= m.start < e), None)
-        region = next((r for r in regions if r.start <= m.start < r.end), None)
+        if regions is None and _on_pipe_line(text, m.start):
+            regions = G.table_regions(text)
+        region = next((r for r in regions or () if r.start <= m.start < r.end), None)
         where = region.where(m.start) if region else None
         purpose = _purpose(text, m.start)
         lo, hi = sentence_bounds(text, m.start, m.end)
