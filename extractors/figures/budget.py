@@ -35,14 +35,14 @@ def _fold(s: str) -> str:
 
 
 @functools.cache
-def _kind_literals() -> dict[str, tuple[str, ...]]:
+def _kind_literals() -> dict[str, re.Pattern]:
     """Each kind's triggers (those of :func:`_kind_patterns`), the currencies of an exchange rate and the words of old
-    money, case-folded with one space between their words: a context whose folded words hold none of them as a
-    substring cannot match the pattern built from them, which is then not run."""
+    money, case-folded with one space between their words, as one literal scan each (to run over :func:`_fold`'s
+    text): a context whose folded words hold none of them cannot match the pattern built from them, not run then."""
     kw = kind_words()
-    out = {k: tuple({_fold(t["w"]) for t in kw["kinds"][k]["triggers"] if not t.get("only_with_per")}) for k in kw["order"]}
-    return {**out, "exchange": tuple({_fold(w) for w in kw["exchange_before"]["currency"]}),
-            "old_money": tuple({_fold(w) for w in kw["old_money"]["words"]})}
+    words = {k: [t["w"] for t in kw["kinds"][k]["triggers"] if not t.get("only_with_per")] for k in kw["order"]}
+    words.update(exchange=kw["exchange_before"]["currency"], old_money=kw["old_money"]["words"])
+    return {k: re.compile("|".join(sorted({re.escape(_fold(w)) for w in ws}))) for k, ws in words.items()}
 
 
 @functools.cache
@@ -116,8 +116,7 @@ def old_money(sentence: str, paragraph: str = "") -> bool:
     last = int(kind_words()["old_money"]["before_year"])
     if any(y < last for y in _years(sentence)):
         return True
-    folded = _fold(sentence)
-    if any(w in folded for w in _kind_literals()["old_money"]) and _old_money_words().search(sentence):
+    if _kind_literals()["old_money"].search(_fold(sentence)) and _old_money_words().search(sentence):
         return True
     years = _years(paragraph)
     return bool(years) and max(years) < last
@@ -192,12 +191,12 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     rules = _rule_patterns()
     folded = _fold(context)
     literals = _kind_literals()
-    if any(w in folded for w in literals["exchange"]) and rules["exchange"].search(context):
+    if literals["exchange"].search(folded) and rules["exchange"].search(context):
         return "price"       # 'một đô la Mỹ tương đương với khoảng 24.000 đồng': an exchange rate
     best = None
     rate_word = False
     for k, pat in _kind_patterns():
-        if not any(w in folded for w in literals[k]):
+        if not literals[k].search(folded):
             continue
         for m in pat.finditer(context, overlapped=True):
             rate_word = rate_word or k == "rate"
@@ -808,14 +807,17 @@ RATIO_ROW = regex.compile(r"%|(?<!\p{L})tỷ\s+lệ(?!\p{L})", regex.V1 | regex.
 def _grid_budget(g: G.Grid, table_kind=lambda: "unknown") -> list[tuple[Budget, str]]:
     """The amount cells of a money table, each with its tier (grand, sub, leaf); ``table_kind()``: the kind of a
     cell whose caption, row and column name none (asked only then, see :func:`_table_kind`)."""
-    ratios = G.ratio_columns(g)
     col_scale = [G.column_scale(c) for c in g.columns]
+    bases = [G.money_scale(row.unit) if row.unit else G.money_scale(g.unit) for row in g.rows]
+    if not any(col_scale) and all(b is None for b in bases):
+        return []             # no money unit in its header, its columns or its rows
+    ratios = G.ratio_columns(g)
     numeric_cols = sorted({j for r in g.rows if r.n_cells is None or r.n_cells >= len(g.columns)
                            for j in (r.positions or ()) if j is not None})
     has_total_row = any(TOTAL_ROW.search(r.label) for r in g.rows)
     out = []
     for k, row in enumerate(g.rows):
-        base = G.money_scale(row.unit) if row.unit else G.money_scale(g.unit)
+        base = bases[k]
         if RATIO_ROW.search(row.label):
             continue
         positions = [row.column_of(i, len(g.columns)) for i in range(len(row.cells))]
