@@ -11,7 +11,7 @@ import regex
 from .. import grids as G
 from .. import vocab
 from ..models import Budget
-from ..numbers import CURRENCY_WORD, NUMBER_WORDS, find_money
+from ..numbers import NUMBER_WORDS, find_money
 from ..vocab import alternation
 from .context import _list_item_lead, _purpose, clause_start, level_of, sentence_bounds, unit_in
 
