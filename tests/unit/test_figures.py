@@ -253,3 +253,19 @@ def test_deadline_matches_are_finditers(text):
     expected = [(m.span(), m.group()) for m in DEADLINE.finditer(text)]
     assert expected   # each sentence holds deadlines
     assert [(m.span(), m.group()) for m in deadline_matches(text)] == expected
+
+
+def test_kind_literal_gates_pass_every_trigger_however_written():
+    # each kind's pattern runs only where its folded literals stand: every trigger, in capitals and with a line break
+    # between its words, still passes its gate and matches its pattern
+    from extractors.figures.budget import _fold, _kind_literals, _kind_patterns, kind_words
+    kw = kind_words()
+    patterns = dict(_kind_patterns())
+    for kind, spec in kw["kinds"].items():
+        for t in spec["triggers"]:
+            if t.get("only_with_per"):
+                continue
+            written = "Theo đó, " + t["w"].upper().replace(" ", " \n ") + " năm nay"
+            assert patterns[kind].search(written), (kind, t["w"])
+            assert _kind_literals()[kind].search(_fold(written)), (kind, t["w"])
+    assert not any(gate.search(_fold("Theo đó, năm nay")) for gate in _kind_literals().values())   # no trigger: no pattern run
