@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import replace
 
 import regex
 from .. import grids as G
 from .. import vocab
 from ..models import Budget
-from ..numbers import find_money
+from ..numbers import NUMBER_WORDS, find_money
 from ..vocab import alternation
 from .context import _list_item_lead, _purpose, clause_start, level_of, sentence_bounds, unit_in
 
@@ -27,6 +28,21 @@ def _kind_patterns() -> list[tuple[str, regex.Pattern]]:
     kw = kind_words()
     return [(k, regex.compile(rf"(?<![\p{{L}}\d])(?:{alternation([t['w'] for t in kw['kinds'][k]['triggers'] if not t.get('only_with_per')])})(?!\p{{L}})", FLAGS))
             for k in kw["order"]]
+
+
+def _fold(s: str) -> str:
+    return " ".join(s.casefold().split())
+
+
+@functools.cache
+def _kind_literals() -> dict[str, re.Pattern]:
+    """Each kind's triggers (those of :func:`_kind_patterns`), the currencies of an exchange rate and the words of old
+    money, case-folded with one space between their words, as one literal scan each (to run over :func:`_fold`'s
+    text): a context whose folded words hold none of them cannot match the pattern built from them, not run then."""
+    kw = kind_words()
+    words = {k: [t["w"] for t in kw["kinds"][k]["triggers"] if not t.get("only_with_per")] for k in kw["order"]}
+    words.update(exchange=kw["exchange_before"]["currency"], old_money=kw["old_money"]["words"])
+    return {k: re.compile("|".join(sorted({re.escape(_fold(w)) for w in ws}))) for k, ws in words.items()}
 
 
 @functools.cache
@@ -98,10 +114,20 @@ def old_money(sentence: str, paragraph: str = "") -> bool:
     """A sentence of a history narrative, whose đồng is no modern money: it names a year before ``before_year``
     or a word of old money ('thông bảo', 'tiền kẽm', 'nhà Nguyễn'), or its paragraph names such a year and none after."""
     last = int(kind_words()["old_money"]["before_year"])
-    if any(int(m["y"]) < last for m in YEAR.finditer(sentence)) or _old_money_words().search(sentence):
+    if any(y < last for y in _years(sentence)):
         return True
-    years = [int(m["y"]) for m in YEAR.finditer(paragraph)]
+    if _kind_literals()["old_money"].search(_fold(sentence)) and _old_money_words().search(sentence):
+        return True
+    years = _years(paragraph)
     return bool(years) and max(years) < last
+
+
+YEAR_DIGITS = regex.compile(r"1\d{3}")   # in every YEAR
+
+
+@functools.lru_cache(maxsize=256)   # the amounts of one paragraph ask for its years again
+def _years(s: str) -> tuple[int, ...]:
+    return tuple(int(m["y"]) for m in YEAR.finditer(s)) if YEAR_DIGITS.search(s) else ()
 
 
 @functools.cache
@@ -149,6 +175,12 @@ def _total_patterns() -> tuple[regex.Pattern, regex.Pattern]:
 DOC_NUMBER = regex.compile(r"\d+(?:/\d{4})?/[\p{Lu}Đ]+(?:-[\p{Lu}Đ]+)+", regex.V1)
 
 
+# the words after an amount up to its clause's end ('(' or ';' or a full stop), a parenthesis left out
+CLAUSE_END = regex.compile(r"[(;]|\.(?!\d)")
+ASIDE = regex.compile(r"\([^()]*\)")
+
+
+@functools.lru_cache(maxsize=4096)   # pure; a table's rows and a list's lead ask again
 def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     """budget | revenue | indicator | rate | price | unknown: the trigger nearest the amount wins
     (the longer one when two end together); a per-person/unit ``per`` makes it a rate unless a price
@@ -157,18 +189,24 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
     if "/" in context:
         context = DOC_NUMBER.sub(lambda m: " " * len(m.group()), context)
     rules = _rule_patterns()
-    if rules["exchange"].search(context):
+    folded = _fold(context)
+    literals = _kind_literals()
+    if literals["exchange"].search(folded) and rules["exchange"].search(context):
         return "price"       # 'một đô la Mỹ tương đương với khoảng 24.000 đồng': an exchange rate
     best = None
+    rate_word = False
     for k, pat in _kind_patterns():
+        if not literals[k].search(folded):
+            continue
         for m in pat.finditer(context, overlapped=True):
+            rate_word = rate_word or k == "rate"
             key = (m.end(), m.end() - m.start())
             if best is None or key > best[0]:
                 best = (key, k, m.start())
     kind = best[1] if best else kind_words()["default"]
     if kind == "price" and _gift().search(context, 0, best[2]) and _gift_value().match(context, best[2]):
         kind = "unknown"      # 'tặng 10.000 lá cờ cùng nhu yếu phẩm trị giá 450 triệu đồng': a gift's worth, no price
-    after = regex.split(r"[(;]|\.(?!\d)", regex.sub(r"\([^()]*\)", " ", after), maxsplit=1)[0]   # a parenthesis is an aside
+    after = CLAUSE_END.split(ASIDE.sub(" ", after), maxsplit=1)[0] if after else after   # a parenthesis is an aside
     if kind != "rate" and after and _rule_after().search(after):
         return "price"
     th = rules["threshold"].search(context)
@@ -176,7 +214,6 @@ def money_kind(context: str, per: str | None = None, after: str = "") -> str:
         th = None            # 'doanh thu du lịch đạt trên 900 tỷ đồng': a figure reported, not a criterion
     if kind in ("indicator", "unknown", "rate", "budget") and th or kind in ("indicator", "unknown") and rules["rule"].search(context):
         return "price"       # 'Phạm tội gây thiệt hại 50 triệu đồng', 'hộ có doanh thu trên 3 tỷ đồng': a threshold of a rule
-    rate_word = any(k == "rate" and pat.search(context) for k, pat in _kind_patterns())
     if rules["cap"].search(context) and rate_word:
         return "rate"        # 'Mức chi … 10% số tiền xử phạt và tối đa 5 triệu đồng': a norm's cap
     if per and kind in ("unknown", "budget") and _per_only() is not None and _per_only().search(context):
@@ -320,6 +357,14 @@ NOT_MONEY = regex.compile(r"(?:(?<!\p{L})(?:Câu|câu|Bài|bài|điểm)\s*\d*\s
 PARA_BREAK = regex.compile(r"\n[ \t]*(?:\|[ \t]*)?\n|\n[ \t]*\|[ \t]*$", regex.V1 | regex.M)
 
 
+# what is read right around an amount of the text: 'quan' before it (old currency), a bare 'N đồng' (a medal count?),
+# 'cho'/'để' after it (its purpose), and the words after it up to a sentence mark
+QUAN_BEFORE = regex.compile(r"(?<!\p{L})quan\s*$", FLAGS)
+BARE_DONG = regex.compile(r"\d+\s*(?:đồng|đ)")
+FOR_AFTER = regex.compile(r"^\s*+[,)]?\s*+(?:cho|để)\s+")
+SENTENCE_MARK = regex.compile(r"[.;:!?\n]")
+
+
 def _para_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The paragraph (or the portal cell between '|' lines) holding ``start … end``."""
     lo = max(0, start - 300)
@@ -328,24 +373,68 @@ def _para_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return (prev[-1].end() if prev else (0 if lo == 0 else lo)), (nxt.start() if nxt else min(len(text), end + 300))
 
 
+# how numbers.BARE_FINE starts (a test holds them together): find_money reads bare amounts only after it
+FINE_LEAD = re.compile(r"phạt\s+tiền", re.I)
+
+
+@functools.cache
+def _currency_after_number() -> tuple[tuple[re.Pattern, ...], frozenset[str]]:
+    """A literal scan for each currency word of ``numbers.yaml`` (one literal each: several times faster than one
+    alternation), and the last word of every number and scale word ('triệu', 'mươi', 'hai'), case-folded."""
+    return (tuple(re.compile(re.escape(c) + r"(?!\w)") for c in NUMBER_WORDS.currency),
+            frozenset(w.split()[-1].casefold() for w in NUMBER_WORDS.all_words))
+
+
+def may_hold_money(text: str) -> bool:
+    """Whether :func:`find_money` can find an amount in ``text``: a currency word of ``numbers.yaml`` right after
+    digits or a number word ('50.000đ', '2 tỷ đồng', 'hai triệu đồng'; not 'Hội đồng', 'đồng chí'), or 'phạt'
+    followed by 'tiền' (a fine's amounts written without a currency, ``numbers.BARE_FINE``).  Cheap, and never False
+    where there is an amount."""
+    if "phạt" in text and FINE_LEAD.search(text):
+        return True
+    scans, ends = _currency_after_number()
+    for scan in scans:
+        for a in scan.finditer(text):
+            i = a.start()
+            while i and text[i - 1].isspace():
+                i -= 1
+            if i and text[i - 1].isdigit():
+                return True
+            j = i
+            while j and text[j - 1].isalpha():
+                j -= 1
+            if j < i and text[j:i].casefold() in ends:
+                return True
+    return False
+
+
+def _on_pipe_line(text: str, pos: int) -> bool:
+    """Whether ``pos`` may be inside a region of :func:`grids.table_regions`: a region runs over whole lines holding
+    '|' and the blank space between them, so a character that is no space is inside one only on such a line."""
+    if pos >= len(text) or text[pos].isspace():
+        return "|" in text
+    end = text.find("\n", pos)
+    return "|" in text[text.rfind("\n", 0, pos) + 1:end if end >= 0 else len(text)]
+
+
 def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
     """Money in running text (table regions included), then every amount cell of a money table."""
     grids = G.find_grids(text) if grids is None else grids
     spans = [(g.start, g.end, g) for g in grids]
-    regions = G.table_regions(text) if "|" in text else []
-    money = find_money(text)
+    money = find_money(text) if may_hold_money(text) else []
+    regions = None         # the pipe tables' regions, read when an amount first stands on a '|' line
     cells = _cell_paragraphs(text, money)
     cell_starts = {money[i].start for i in cells}
     seen: dict[int, int] = {}
     out = []
     baselines: set[int] = set()
-    footnotes = _footnote_amounts(text, money)
+    footnotes = _footnote_amounts(text, money) if money else {}
     for idx, m in enumerate(money):
-        if NOT_MONEY.search(text[max(0, m.start - 14):m.start]) and not regex.search(r"đồng", m.surface):
+        if NOT_MONEY.search(text[max(0, m.start - 14):m.start]) and "đồng" not in m.surface:
             continue   # 'Câu 5 (1 đ)': a score; '985 quan 540 đồng': old currency
-        if regex.search(r"(?<!\p{L})quan\s*$", text[max(0, m.start - 8):m.start], FLAGS):
+        if QUAN_BEFORE.search(text[max(0, m.start - 8):m.start]):
             continue
-        if NOT_MONEY_BEFORE.search(text, max(0, m.start - 30), m.start) and regex.fullmatch(r"\d+\s*(?:đồng|đ)", m.surface):
+        if NOT_MONEY_BEFORE.search(text, max(0, m.start - 30), m.start) and BARE_DONG.fullmatch(m.surface):
             continue   # '319 bạc 296 đồng': bronze medals
         if m.pair and m.min_vnd in seen and any(o.end <= m.start and text[o.end:m.start].strip() == "/" for o in out[-1:]):
             continue  # 'ước thực hiện 5.817 tỷ đồng/5.937 tỷ đồng': the plan amount again, already listed
@@ -356,11 +445,13 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         if not m.pair:
             seen[m.min_vnd] = idx
         grid = next((g for s, e, g in spans if s <= m.start < e), None)
-        region = next((r for r in regions if r.start <= m.start < r.end), None)
+        if regions is None and _on_pipe_line(text, m.start):
+            regions = G.table_regions(text)
+        region = next((r for r in regions or () if r.start <= m.start < r.end), None)
         where = region.where(m.start) if region else None
         purpose = _purpose(text, m.start)
         lo, hi = sentence_bounds(text, m.start, m.end)
-        after = regex.match(r"\s*[,)]?\s*(?:cho|để)\s+", text[m.end:hi])
+        after = FOR_AFTER.match(text[m.end:hi])
         unit = unit_in(purpose or "") or (unit_in(text[m.end + after.end():hi][:80]) if after else None)
         if unit and " " not in unit.strip():
             unit = None           # 'Hải Phòng', 'Ban đầu': a word of a name or a phrase, no unit (and no level from it)
@@ -381,7 +472,7 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
         elif note is not None and kind == "unknown":   # a footnote's amount: the kind of what its marker is written after
             marked = next((o for o in out if o.end == note[1]), None)
             kind = marked.kind if marked else money_kind(_context(text, note[0]))
-        if kind == "unknown" and (own := money_kind(" ".join(regex.split(r"[.;:!?\n]", text[m.end:m.end + 40], maxsplit=1)[0]
+        if kind == "unknown" and (own := money_kind(" ".join(SENTENCE_MARK.split(text[m.end:m.end + 40], maxsplit=1)[0]
                                                                .split()[:4]))) in ("budget", "revenue"):
             kind = own                # '45.749 tỷ đồng vốn NSTW': the words right after the amount
         if kind != "rate" and m.min_vnd != m.max_vnd and _band().search(m.surface):
@@ -428,7 +519,7 @@ def find_budget(text: str, grids: list[G.Grid] | None = None) -> list[Budget]:
                 and o.min_vnd < below and o.role == "leaf" and not o.in_table:
             out[k] = replace(o, kind="rate")
     text_rows = list(out)
-    tables = [_grid_budget(g, _table_kind(text, g)) for g in grids]
+    tables = [_grid_budget(g, functools.cache(functools.partial(_table_kind, text, g))) for g in grids]
     out.extend(b for t in tables for b, _ in t)
     out.sort(key=lambda b: b.start)
     index = {id(b): i for i, b in enumerate(out)}
@@ -499,12 +590,16 @@ def _previous_paragraph(text: str, pos: int) -> str | None:
     return None
 
 
+# '15,25 tỷ đồng (NSNN 7,3 tỷ; doanh nghiệp 7,95 tỷ)': parts in a parenthesis right after the amount
+SPLIT_IN_PARENS = regex.compile(r"^\s*\(\s*[^()]{0,40}?\d[^()]*(?:đồng|tỷ|triệu)[^()]*;[^()]*\)", FLAGS)
+
+
 def _text_role(text: str, m, ctx: str) -> str:
     before, parts = _total_patterns()
     words = " ".join(ctx.split()[-6:])
     if before.search(words) or (p := parts.match(text[m.end:m.end + 40])) and not PARA_END.search(p.group()):
         return "total"
-    if regex.match(r"\s*\(\s*[^()]{0,40}?\d[^()]*(?:đồng|tỷ|triệu)[^()]*;[^()]*\)", text[m.end:m.end + 200], FLAGS):
+    if SPLIT_IN_PARENS.match(text[m.end:m.end + 200]):
         return "total"  # '15,25 tỷ đồng (NSNN 7,3 tỷ; doanh nghiệp 7,95 tỷ)'
     return "leaf"
 
@@ -523,27 +618,56 @@ def _footnote_amounts(text: str, money) -> dict[int, tuple[int, int | None]]:
     paras = list(NOTE_PARA.finditer(text))
     if not paras:
         return {}
-    marks = [mk for mk in NOTE_MARK.finditer(text) if mk.start() > 0 and text[mk.start() - 1] != "\n"]
+    marks = None
     by_end = {a.end: a for a in money}
     starts = [a.start for a in money]
     out: dict[int, tuple[int, int | None]] = {}
-    for k, p in enumerate(paras):
+    for k, p in enumerate(paras[:200]):
         stop = PARA_END.search(text, p.end(), min(len(text), p.end() + 3000))
         end = min(stop.start() if stop else p.end() + 3000, paras[k + 1].start() if k + 1 < len(paras) else len(text))
-        mk = next((mk for mk in reversed(marks) if mk.start() < p.start() and mk.group(1) == p.group(1)), None) \
-            if k < 200 else None
+        inside = range(bisect.bisect_left(starts, p.end()), bisect.bisect_left(starts, end))
+        if not inside:
+            continue             # no amount in this footnote
+        if marks is None:
+            marks = [mk for mk in NOTE_MARK.finditer(text) if mk.start() > 0 and text[mk.start() - 1] != "\n"]
+        mk = next((mk for mk in reversed(marks) if mk.start() < p.start() and mk.group(1) == p.group(1)), None)
         if mk is None:
             continue
         before = next((by_end[e] for e in range(mk.start() - 2, mk.start() + 1) if e in by_end), None)
-        for j in range(bisect.bisect_left(starts, p.end()), bisect.bisect_left(starts, end)):
+        for j in inside:
             out[money[j].start] = (mk.start(), before.end if before else None)
     return out
 
 
 HEADING = regex.compile(r"\n[ \t*_]*(?:[IVXLC]+\.|\d+(?:\.\d+)*\.|[a-zđ]\))[ \t*_]", regex.V1)
 # a breakdown: 'Trong đó:', '; cụ thể:', '(trong đó: …)', ', gồm …' at the start of a clause
-BREAKDOWN = regex.compile(r"(?:^|(?<=[.;,:(]\s{0,3}[*_]{0,2})|(?<=\n[*_]{0,2}))[*_]{0,2}(?:trong\s+đó|cụ\s+thể|bao\s+gồm|gồm)(?!\p{L})",
+BREAKDOWN_WORDS = ("trong đó", "cụ thể", "bao gồm", "gồm")
+BREAKDOWN = regex.compile(rf"(?:^|(?<=[.;,:(]\s{{0,3}}[*_]{{0,2}})|(?<=\n[*_]{{0,2}}))[*_]{{0,2}}(?:{alternation(BREAKDOWN_WORDS)})(?!\p{{L}})",
                           regex.V1 | regex.I)
+# where a breakdown word may stand, in the lower-cased text: one literal scan per word (each a fast literal search)
+BREAKDOWN_WORD_SCANS = tuple(re.compile(re.escape(w).replace(r"\ ", r"\s+")) for w in BREAKDOWN_WORDS)
+
+
+def _breakdowns(text: str) -> list:
+    """``BREAKDOWN.finditer(text)``, tried only where a breakdown word stands: every match is a word of
+    ``BREAKDOWN_WORDS`` after at most two '*' or '_', so the leftmost of those three starts (past the match
+    before) that matches is the match of the whole scan."""
+    low = text.lower()
+    if len(low) != len(text):
+        return list(BREAKDOWN.finditer(text))
+    words = sorted({w.start() for scan in BREAKDOWN_WORD_SCANS for w in scan.finditer(low)})
+    out = []
+    end = 0
+    for w in words:
+        if w < end:
+            continue
+        for p in range(max(end, w - 2), w + 1):
+            m = BREAKDOWN.match(text, p)
+            if m:
+                out.append(m)
+                end = m.end()
+                break
+    return out
 MARK_RANK = [(regex.compile(r"[IVXLC]+\.\s"), 4), (regex.compile(r"(?<![\d.])\d++(?:\.\d++)*+[.)]\s"), 3),
              (regex.compile(r"[a-zđ]\)\s"), 2), (regex.compile(r"[-+•–]\s"), 1)]
 
@@ -553,12 +677,15 @@ def _mark_rank(line: str) -> int | None:
     return next((r for pat, r in MARK_RANK if pat.match(s + " ")), None)
 
 
+LIST_LEAD = regex.compile(r"^[^\n\d]{0,80}?:[*_\s]*\n")
+
+
 def _breakdown_end(text: str, total_end: int, m) -> int:
     """Where the parts named by the breakdown ``m`` end: its parenthesis, the list it opens, else its sentence."""
     if text.count("(", total_end, m.start()) > text.count(")", total_end, m.start()):
         close = text.find(")", m.end(), m.end() + 1500)
         return close if close >= 0 else m.end() + 1500
-    lead = regex.match(r"[^\n\d]{0,80}?:[*_\s]*\n", text[m.end():m.end() + 120])
+    lead = LIST_LEAD.match(text[m.end():m.end() + 120])
     if lead:
         pos = m.end() + lead.end()
         rank = None
@@ -590,6 +717,10 @@ SHARE_OF_TOTAL = regex.compile(r"[\s*_]*\(?\s*(?:chiếm|bằng)\s+(?:khoảng\s
 SENTENCE_END_OR_PARA = regex.compile(r"[.!?](?=\s|$)|\n[ \t]*\n")
 
 
+# 'A/năm x N năm = B' between two amounts: B is the total of A
+TIMES_YEARS = regex.compile(r"^\s*[x×*]\s*\d+\s*\p{L}+\s*=\s*", FLAGS)
+
+
 def _link_text_parts(text: str, out: list[Budget], cells: set[int], baselines: set[int] = frozenset(),
                      notes: dict[int, int] | None = None) -> list[Budget]:
     """A total's parts: the amounts of the breakdown after it ('26.811 tỷ đồng. Trong đó: …', '(trong đó: …)',
@@ -607,7 +738,7 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int], baselines: s
             res[marked] = replace(res[marked], role="total")
     prose = [i for i in rows if not out[i].in_table]
     ends = [out[i].end for i in prose]
-    for m in reversed(list(BREAKDOWN.finditer(text))) if prose else ():
+    for m in reversed(_breakdowns(text)) if prose else ():
         k = bisect.bisect_right(ends, m.start())
         if k == 0:
             continue
@@ -634,7 +765,7 @@ def _link_text_parts(text: str, out: list[Budget], cells: set[int], baselines: s
         if i + 1 < len(out):
             nxt = out[i + 1]
             gap = text[b.end:nxt.start]
-            if regex.fullmatch(r"\s*[x×*]\s*\d+\s*\p{L}+\s*=\s*", gap, FLAGS):
+            if TIMES_YEARS.fullmatch(gap):
                 res[i + 1] = replace(res[i + 1], role="total")
                 res[i] = replace(res[i], parent=i + 1)
                 continue
@@ -670,16 +801,24 @@ def _table_kind(text: str, g: G.Grid) -> str:
     return money_kind("", per)
 
 
-def _grid_budget(g: G.Grid, table_kind: str = "unknown") -> list[tuple[Budget, str]]:
-    ratios = G.ratio_columns(g)
+RATIO_ROW = regex.compile(r"%|(?<!\p{L})tỷ\s+lệ(?!\p{L})", regex.V1 | regex.I)
+
+
+def _grid_budget(g: G.Grid, table_kind=lambda: "unknown") -> list[tuple[Budget, str]]:
+    """The amount cells of a money table, each with its tier (grand, sub, leaf); ``table_kind()``: the kind of a
+    cell whose caption, row and column name none (asked only then, see :func:`_table_kind`)."""
     col_scale = [G.column_scale(c) for c in g.columns]
+    bases = [G.money_scale(row.unit) if row.unit else G.money_scale(g.unit) for row in g.rows]
+    if not any(col_scale) and all(b is None for b in bases):
+        return []             # no money unit in its header, its columns or its rows
+    ratios = G.ratio_columns(g)
     numeric_cols = sorted({j for r in g.rows if r.n_cells is None or r.n_cells >= len(g.columns)
                            for j in (r.positions or ()) if j is not None})
     has_total_row = any(TOTAL_ROW.search(r.label) for r in g.rows)
     out = []
     for k, row in enumerate(g.rows):
-        base = G.money_scale(row.unit) if row.unit else G.money_scale(g.unit)
-        if regex.search(r"%|(?<!\p{L})tỷ\s+lệ(?!\p{L})", row.label, regex.V1 | regex.I):
+        base = bases[k]
+        if RATIO_ROW.search(row.label):
             continue
         positions = [row.column_of(i, len(g.columns)) for i in range(len(row.cells))]
         if row.n_cells is not None and row.n_cells < len(g.columns) and len(row.cells) <= len(numeric_cols):
@@ -707,22 +846,24 @@ def _grid_budget(g: G.Grid, table_kind: str = "unknown") -> list[tuple[Budget, s
     return out
 
 
-def _cell_kind(caption: str | None, label: str, col: str | None, table_kind: str) -> str:
+def _cell_kind(caption: str | None, label: str, col: str | None, table_kind) -> str:
     k = money_kind(" ".join(x for x in (caption, label) if x))
     if k == "unknown" and col:
         k = money_kind(col)
-    return table_kind if k == "unknown" else k
+    return table_kind() if k == "unknown" else k
 
 
 SUBTOTAL_INDEX = regex.compile(r"^(?:[IVXL]+|[A-DĐ])\.?$", regex.V1)
+NUMBER_INDEX = regex.compile(r"\d+\.?$")
+LETTER_INDEX = regex.compile(r"[a-zđ]\)")
 
 
 def _subtotal(row: G.GridRow, nxt: G.GridRow | None) -> bool:
     """A subtotal row: numbered I, II … (or A, B …), or numbered 'N' with rows 'N.1' or 'a)' under it."""
     if row.index and SUBTOTAL_INDEX.match(row.index):
         return True
-    return bool(row.index and nxt is not None and nxt.index and regex.match(r"\d+\.?$", row.index)
-                and (nxt.index.startswith(row.index.rstrip(".") + ".") and nxt.index != row.index or regex.match(r"[a-zđ]\)", nxt.index)))
+    return bool(row.index and nxt is not None and nxt.index and NUMBER_INDEX.match(row.index)
+                and (nxt.index.startswith(row.index.rstrip(".") + ".") and nxt.index != row.index or LETTER_INDEX.match(nxt.index)))
 
 
 def _top_caps(label: str) -> bool:

@@ -116,6 +116,49 @@ def test_tables_without_a_money_unit_give_no_budget():
     assert find_grids(text) and F.find_budget(text) == []
 
 
+# the literal prefilter of budget (issue 17): never False where find_money finds an amount; False where no currency word
+# follows a number and no 'phạt tiền' stands ('5 đồng chí' passes it: find_money itself tells the comrades from money)
+@pytest.mark.parametrize("text,money,gate", [
+    ("Kinh phí thực hiện là 2 tỷ đồng.", True, True),
+    ("Mỗi suất quà trị giá 500.000đ.", True, True),
+    ("Hỗ trợ 300.000 đ/người.", True, True),
+    ("Tổng chi hai triệu đồng cho mỗi xã.", True, True),
+    ("Mức hỗ trợ 15 triệu\n đồng.", True, True),
+    ("Giá trị hợp đồng 1.500 USD tương đương 36 triệu VNĐ.", True, True),
+    ("Cá nhân bị phạt tiền từ 500.000 đến 1.000.000 đối với hành vi vi phạm.", True, True),
+    ("Bị phạt cảnh cáo; PHẠT TIỀN TỪ 2.000.000 ĐẾN 3.000.000.", True, True),
+    ("Phạt tiền từ 500.000 đến 1.000.000.", False, False),   # find_money reads bare fines only where 'phạt' is so written
+    ("Thường trực Hội đồng nhân dân phân công 5 đồng chí.", False, True),
+    ("Hội đồng nhân dân tỉnh đã họp với đồng chí Chủ tịch.", False, False),
+    ("Các đơn vị bị phạt cảnh cáo do chậm báo cáo.", False, False),
+    ("Thu hút 12 dự án, đồng thời giải quyết việc làm cho 300 người.", False, False),
+])
+def test_money_gate_passes_every_amount(text, money, gate):
+    from extractors.figures.budget import may_hold_money
+    from extractors.numbers import find_money
+    assert (bool(find_money(text)), may_hold_money(text)) == (money, gate)
+
+
+def test_the_fine_gate_is_how_bare_fines_start():
+    from extractors import numbers
+    from extractors.figures.budget import FINE_LEAD
+    assert numbers.BARE_FINE.pattern.startswith(r"(?<!\p{L})" + FINE_LEAD.pattern + r"\s+")
+
+
+@pytest.mark.parametrize("text", [
+    "Tổng kinh phí 26 tỷ đồng, **trong đó**: chi thường xuyên 20 tỷ đồng.",
+    "Kinh phí 5 tỷ đồng (bao gồm: 3 tỷ đồng vốn tỉnh)",
+    "Dự toán 12 tỷ đồng. TRONG   ĐÓ vốn huyện 2 tỷ đồng; cụ thể, xã A 1 tỷ đồng",
+    "Chi 4 tỷ đồng, bao\ngồm 1 tỷ đồng.\n_*gồm ba khoản; và bao gồm cả\n**gồm**gồm",
+    "Kinh phí bao gồm 3 tỷ đồng; trong đó, 1 tỷ đồng gồm: a",
+])
+def test_breakdowns_found_at_their_words_are_the_whole_scan(text):
+    from extractors.figures.budget import BREAKDOWN, _breakdowns
+    got = [(m.span(), m.group()) for m in _breakdowns(text)]
+    assert got == [(m.span(), m.group()) for m in BREAKDOWN.finditer(text)]
+    assert got
+
+
 # --- deadlines ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("text,due,recurring", [
@@ -273,3 +316,19 @@ from extractors.figures.context import clause_start  # noqa: E402
 ])
 def test_clause_start(text, stops, expected):
     assert text[clause_start(text, len(text), 220, stops):] == expected
+
+
+def test_kind_literal_gates_pass_every_trigger_however_written():
+    # each kind's pattern runs only where its folded literals stand: every trigger, in capitals and with a line break
+    # between its words, still passes its gate and matches its pattern
+    from extractors.figures.budget import _fold, _kind_literals, _kind_patterns, kind_words
+    kw = kind_words()
+    patterns = dict(_kind_patterns())
+    for kind, spec in kw["kinds"].items():
+        for t in spec["triggers"]:
+            if t.get("only_with_per"):
+                continue
+            written = "Theo đó, " + t["w"].upper().replace(" ", " \n ") + " năm nay"
+            assert patterns[kind].search(written), (kind, t["w"])
+            assert _kind_literals()[kind].search(_fold(written)), (kind, t["w"])
+    assert not any(gate.search(_fold("Theo đó, năm nay")) for gate in _kind_literals().values())   # no trigger: no pattern run
