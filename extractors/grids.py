@@ -373,8 +373,8 @@ def _agreement(runs: list[tuple[int, int]]) -> int:
     return widths.most_common(1)[0][1] if widths else 0
 
 
-ROW_NUMBER = regex.compile(r"\s*\d{1,3}\s*")
-HEAD_WORD = regex.compile(r"\s*(?:Nội\s+dung|Chỉ\s+tiêu|Đơn\s+vị\s+tính|ĐVT)\s*")
+ROW_NUMBER = regex.compile(r"^\s*\d{1,3}\s*")
+HEAD_WORD = regex.compile(r"^\s*(?:Nội\s+dung|Chỉ\s+tiêu|Đơn\s+vị\s+tính|ĐVT)\s*")
 
 
 def _cell_list_grid(text: str, paras: list[Span]) -> Grid | None:
