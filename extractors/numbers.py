@@ -200,12 +200,20 @@ def _quantity(m_start: int, surface: str) -> Quantity | None:
 CURRENCY_WORD = re.compile(r"(?<![^\W\d_])(?:" + alternation(NUMBER_WORDS.currency) + r")(?!\w)")   # '50.000đ' too
 
 
+@functools.lru_cache(maxsize=4)
+def lowered(text: str) -> str | None:
+    """``text.lower()`` when lowering keeps every offset (no letter lower-cases to two), else None; kept
+    for the last few texts, since every figure stage scans the same document's lower case."""
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
 def plain_starts(text: str, lower: re.Pattern, any_case: re.Pattern):
     """Where a pattern may start, by a plain scan: ``lower`` (case-sensitive, lower-case words) over the
     lower-cased text when lowering keeps every offset (several times faster than ``re.I``), else
     ``any_case`` (the same pattern with ``re.I``) over the text itself."""
-    low = text.lower()
-    return lower.finditer(low) if len(low) == len(text) else any_case.finditer(text)
+    low = lowered(text)
+    return lower.finditer(low) if low is not None else any_case.finditer(text)
 
 
 # what a QTY ends with (a digit, a number or scale word), for anchored(after=): searched where the
@@ -266,10 +274,8 @@ WORD_STARTS_LOWER = [re.compile(p) for p in _WORD_SCANS]    # over the lower-cas
 
 
 def _word_starts(text: str) -> list[int]:
-    low = text.lower()
-    if len(low) == len(text):
-        return sorted(m.start() for p in WORD_STARTS_LOWER for m in p.finditer(low))
-    return sorted(m.start() for p in WORD_STARTS for m in p.finditer(text))
+    return sorted(m.start() for low, any_case in zip(WORD_STARTS_LOWER, WORD_STARTS)
+                  for m in plain_starts(text, low, any_case))
 
 
 def find_quantities(text: str, skip: Sequence[tuple[int, int]] = (), digits: re.Pattern = DIGIT_SCAN) -> list[Quantity]:

@@ -44,10 +44,6 @@ def _is_digit(c: str) -> bool:
     return c.isdecimal() or (c > "\uffff" and REGEX_DIGIT.match(c) is not None)
 
 
-def _is_letter(c: str) -> bool:
-    return c.isalpha() or (not c.isascii() and REGEX_LETTER.match(c) is not None)
-
-
 def _digits_before(text: str, j: int) -> int:
     """Start of the run of digits (regex's \\d) that ends at ``j`` (``j`` itself when there is none)."""
     while j and _is_digit(text[j - 1]):
@@ -121,7 +117,7 @@ def ref_starts(text: str) -> list[int]:
         q = s - 1 if s and text[s - 1].isspace() else s
         _number_before(text, q, out)
         h = q
-        while h and _is_letter(text[h - 1]):
+        while h and _letter(text[h - 1]):
             h -= 1
         if h < q and h and text[h - 1] == "-":   # '21-NQ/TW'
             _number_before(text, h - 1, out)

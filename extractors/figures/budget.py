@@ -11,7 +11,7 @@ import regex
 from .. import grids as G
 from .. import vocab
 from ..models import Budget
-from ..numbers import NUMBER_WORDS, find_money
+from ..numbers import NUMBER_WORDS, find_money, lowered
 from ..vocab import alternation
 from .context import _list_item_lead, _purpose, clause_start, level_of, sentence_bounds, unit_in
 
@@ -652,8 +652,8 @@ def _breakdowns(text: str) -> list:
     """``BREAKDOWN.finditer(text)``, tried only where a breakdown word stands: every match is a word of
     ``BREAKDOWN_WORDS`` after at most two '*' or '_', so the leftmost of those three starts (past the match
     before) that matches is the match of the whole scan."""
-    low = text.lower()
-    if len(low) != len(text):
+    low = lowered(text)
+    if low is None:
         return list(BREAKDOWN.finditer(text))
     words = sorted({w.start() for scan in BREAKDOWN_WORD_SCANS for w in scan.finditer(low)})
     out = []
