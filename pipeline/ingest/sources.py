@@ -75,6 +75,9 @@ MAX_FILE_BYTES = 256 * 2**20   # a larger file is refused before it is read (a 3
 # costs ~20 bytes of memory a character, so a 200 MB text (4–5 GB) is refused before it is read
 MAX_TEXT_BYTES = 32 * 2**20
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".xhtml", ".csv", ".log"})
+# the names of the documents vanban reads: a symlink out of the folders given is followed only to a regular
+# file so named (a folder of links gathering documents kept elsewhere), never to a folder or another file
+DOCUMENT_SUFFIXES = frozenset({".txt", ".md", ".markdown", ".text", ".html", ".htm", ".xhtml", ".pdf", ".docx", ".doc"})
 
 
 def source_path(source: Source) -> str:
@@ -92,7 +95,8 @@ def iter_sources(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterato
     """Every input under the given paths, in a stable order; hidden files and symlink loops skipped.
 
     A symlink whose target is outside the folders given is reported (``refused``) and not
-    followed; files in ``exclude`` (the database being written, its WAL) are not inputs.
+    followed, unless it names a document file (:data:`DOCUMENT_SUFFIXES`), which is read under the
+    link's path; files in ``exclude`` (the database being written, its WAL) are not inputs.
     """
     paths = list(paths)
     inside = [os.path.realpath(p) for p in paths]
@@ -113,9 +117,10 @@ def _escapes(path: Path, roots: list[str]) -> Refused | None:
     if not path.is_symlink():
         return None   # folders reached through a link were checked when the link was met
     real = os.path.realpath(path)
-    if _under(real, roots):
+    if _under(real, roots) or (os.path.isfile(real) and os.path.splitext(real)[1].lower() in DOCUMENT_SUFFIXES):
         return None
-    return Refused(path, "refused", f"symbolic link to {real}, outside the folders given; not followed")
+    return Refused(path, "refused", f"symbolic link to {real}, outside the folders given and not a document file; "
+                                    "not followed")
 
 
 def _walk(root: Path, inside: list[str], skip: set[str]) -> Iterator[Source]:

@@ -235,6 +235,33 @@ def test_symlink_out_of_the_archive_is_reported_and_not_followed(tmp_path):
     assert _rows(db, "SELECT count(*) FROM documents WHERE text LIKE '%BI-MAT%'") == [(0,)]
 
 
+def test_a_folder_of_links_to_documents_elsewhere_is_read_under_the_links_names(tmp_path):
+    """A sample of an archive made of symlinks (the texts stay where they are) is read; a link in it to a
+    folder or to a file that is not a document is still refused."""
+    kept = tmp_path / "kho"
+    kept.mkdir()
+    for n in (1, 2, 3):
+        (kept / f"vb{n}.txt").write_text(_good(n), encoding="utf-8")
+    (kept / "id_rsa").write_text("-----BEGIN KHOA-BI-MAT-----\n" + GOOD)
+    sample = tmp_path / "mẫu"
+    sample.mkdir()
+    for n in (1, 2, 3):
+        (sample / f"vb{n}.txt").symlink_to(kept / f"vb{n}.txt")
+    (sample / "khóa.txt").symlink_to(kept / "id_rsa")
+    (sample / "cả kho").symlink_to(kept, target_is_directory=True)
+    db = tmp_path / "v.duckdb"
+    res = run_cli("run", str(sample), "--db", str(db), "-q", "-j", "1")
+    assert res.returncode == 0, res.stderr
+    got = _statuses(db)
+    assert [got[str(sample / f"vb{n}.txt")][0] for n in (1, 2, 3)] == ["ok", "ok", "ok"], got
+    for name in ("khóa.txt", "cả kho"):
+        status, error = got[str(sample / name)]
+        assert status == "refused" and "not a document file" in error, (name, error)
+    assert _rows(db, "SELECT count(*) FROM documents WHERE text LIKE '%KHOA-BI-MAT%'") == [(0,)]
+    again = run_cli("run", str(sample), "--db", str(db), "-j", "1")
+    assert again.returncode == 0 and "3 không đổi" in again.stdout, again.stdout
+
+
 def test_export_never_writes_through_a_symlink(small_db, tmp_path):
     user_file = tmp_path / "luận văn.docx"
     user_file.write_bytes(b"my thesis")
