@@ -14,7 +14,7 @@ from ..ingest.sources import Source, source_path
 from ..store import Index, StoreError, load_batch
 from ..store.packing import from_wire, pack, to_wire
 from .limits import die_with_parent, memory_ceiling, wall_budget
-from .work import Options, Outcome, work
+from .work import Options, Outcome, preload, work
 
 # what a batch the database refuses can raise (a value Arrow cannot carry, a constraint)
 STORE_ERRORS: tuple[type[BaseException], ...] = (duckdb.Error, OverflowError, TypeError, ValueError)
@@ -160,6 +160,7 @@ def run_local(con, files: list[Source], loaded: frozenset[str], record: Callable
             for path in files:
                 take(work(path, loaded, options))
         else:
+            preload()
             suspects = _pool(files, loaded, options, workers, take)
             for path in suspects:   # each file in flight when a worker died, alone in a fresh worker
                 take(_isolated(path, loaded, options))
