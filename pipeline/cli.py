@@ -69,7 +69,7 @@ def run(paths: list[str] = typer.Argument(None, help="Files or folders (default:
         catalog: list[Path] = typer.Option([], "--catalog", help="Extra catalog CSV (type,ref,issue_date,issuer,title) of real dates."),
         workers: int = typer.Option(None, "--workers", "-j", min=1, show_default=False, help="Processes reading files [default: all cores]."),
         prune: bool = typer.Option(False, "--prune", help="Delete documents whose file is gone from under PATH."),
-        batch: int = typer.Option(64, "--batch", help="Documents per transaction."),
+        batch: int = typer.Option(256, "--batch", help="Documents per transaction."),
         ocr: OcrMode = typer.Option("auto", "--ocr", help="auto: OCR pages without a (readable) text layer | always | never. "
                                                        "Needs tesseract-ocr and tesseract-ocr-vie."),
         timeout: float = typer.Option(300, "--timeout", help="Seconds one file may take before it is stopped (0: no limit)."),

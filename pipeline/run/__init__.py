@@ -35,7 +35,7 @@ class RunSummary:
 
 def run(paths: list[Path], db_path: Path, on_doc: Callable[[DocResult], None] | None = None,
         files: list[Path] | None = None, catalog_files: Sequence[Path] = (), workers: int | None = None,
-        batch_docs: int = 64, prune: bool = False, executor: str = "local", scheduler: str | None = None,
+        batch_docs: int = 256, prune: bool = False, executor: str = "local", scheduler: str | None = None,
         parquet_dir: Path | None = None, options: Options = Options(), retry_failed: bool = False,
         include_articles: bool = False, on_stage: Callable[[str], None] | None = None) -> RunSummary:
     """Load every file (in parallel, one writer, in batches), then recompute the consistency flags.

@@ -9,6 +9,7 @@ says which.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .tables import BY_NAME, WHERE_COLUMNS, TableSpec, search_key
@@ -71,7 +72,15 @@ def arrow_rows(table: str, records: list[dict]):
     import pyarrow as pa
 
     sch = schema(table)
-    return pa.Table.from_batches([pa.RecordBatch.from_struct_array(pa.array(records, type=pa.struct(sch)))], schema=sch)
+    return pa.Table.from_batches([pa.RecordBatch.from_struct_array(pa.array(records, type=_struct(table)))], schema=sch)
+
+
+@functools.cache
+def _struct(table: str):
+    """The struct type of a row of ``table`` (made once: making it costs more than converting a few rows)."""
+    import pyarrow as pa
+
+    return pa.struct(schema(table))
 
 
 def fitted_rows(table: str, records: list[dict]):
