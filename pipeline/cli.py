@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .ingest.pdf import OCR_MODES
+from .ingest.raw import OCR_MODES
 from .output import Format, Lang, label
 from .store import StoreError, connect, connect_read
 from .store.outputs import OutputError

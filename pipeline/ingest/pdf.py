@@ -12,10 +12,8 @@ import regex
 
 from extractors.vocab import SUPERSCRIPT_DIGITS
 
-from .raw import RawTable, ReadError
+from .raw import OCR_MODES, RawTable, ReadError  # noqa: F401  (OCR_MODES: read_pdf's modes)
 from .ruled import ruled_cells
-
-OCR_MODES = ("auto", "always", "never")
 MIN_PAGE_LETTERS = 20         # a page with fewer letters in its text layer is a scan
 _LETTER = regex.compile(r"\p{L}")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# how scanned pages are read (``--ocr``): here, not in .pdf, so that the CLI starts without the PDF reader
+OCR_MODES = ("auto", "always", "never")
+
 
 @dataclass(frozen=True)
 class RawTable:

@@ -103,7 +103,7 @@ def iter_sources(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterato
     skip = {os.path.realpath(p) for p in exclude}
     for root in paths:
         if root.is_dir():
-            yield from _walk(root, inside, skip)
+            yield from _walk(root, inside, skip, {os.path.basename(p) for p in skip})
         elif root.exists() or root.is_symlink():
             if os.path.realpath(root) not in skip:
                 yield from _one(root)
@@ -113,8 +113,8 @@ def _under(real: str, roots: list[str]) -> bool:
     return any(real == r or real.startswith(r.rstrip("/") + "/") for r in roots)
 
 
-def _escapes(path: Path, roots: list[str]) -> Refused | None:
-    if not path.is_symlink():
+def _escapes(path: Path, roots: list[str], link: bool | None = None) -> Refused | None:
+    if not (path.is_symlink() if link is None else link):
         return None   # folders reached through a link were checked when the link was met
     real = os.path.realpath(path)
     if _under(real, roots) or (os.path.isfile(real) and os.path.splitext(real)[1].lower() in DOCUMENT_SUFFIXES):
@@ -123,7 +123,7 @@ def _escapes(path: Path, roots: list[str]) -> Refused | None:
                                     "not followed")
 
 
-def _walk(root: Path, inside: list[str], skip: set[str]) -> Iterator[Source]:
+def _walk(root: Path, inside: list[str], skip: set[str], skip_names: set[str]) -> Iterator[Source]:
     seen: set[tuple[int, int]] = set()
     unlisted: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unlisted.append):
@@ -148,9 +148,12 @@ def _walk(root: Path, inside: list[str], skip: set[str]) -> Iterator[Source]:
             if name.startswith(".") or name in SKIP_NAMES:
                 continue
             path = Path(dirpath) / name
-            if os.path.realpath(path) in skip:
+            # a file resolves to one of ``skip`` only if it is a link or has that file's name (folders on the
+            # way may be links): the others are not resolved, a system call per folder of the path each
+            link = path.is_symlink()
+            if (link or name in skip_names) and os.path.realpath(path) in skip:
                 continue
-            refused = _escapes(path, inside)
+            refused = _escapes(path, inside, link)
             if refused:
                 yield refused
             else:
