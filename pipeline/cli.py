@@ -105,12 +105,14 @@ def run(paths: list[str] = typer.Argument(None, help="Files or folders (default:
                         TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("{task.fields[eta]}"),
                         console=err, disable=quiet or not err.is_terminal, transient=True, refresh_per_second=4)
     pace = _Pace(len(files), lang)
+    shown = not progress.disable   # no bar (quiet, or not a terminal): nothing to advance for each file
 
     def on_doc(r: DocResult) -> None:
         if r.status != "ok" and not r.skipped:
             progress.console.print(f"{source_path(r.path)}: {r.status}: {r.error}", markup=False, highlight=False, soft_wrap=True)
-        progress.advance(task)
-        progress.update(task, **pace.done_one())
+        if shown:
+            progress.advance(task)
+            progress.update(task, **pace.done_one())
 
     def on_stage(stage: str) -> None:   # a spinner with its label while no file is counted
         if stage == "reading":

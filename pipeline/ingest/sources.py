@@ -148,24 +148,29 @@ def _walk(root: Path, inside: list[str], skip: set[str], skip_names: set[str]) -
             if name.startswith(".") or name in SKIP_NAMES:
                 continue
             path = Path(dirpath) / name
+            try:
+                own = os.lstat(path)
+            except OSError:
+                own = None   # gone since the folder was listed: _one says so
+            link = own is not None and stat.S_ISLNK(own.st_mode)
             # a file resolves to one of ``skip`` only if it is a link or has that file's name (folders on the
             # way may be links): the others are not resolved, a system call per folder of the path each
-            link = path.is_symlink()
             if (link or name in skip_names) and os.path.realpath(path) in skip:
                 continue
             refused = _escapes(path, inside, link)
             if refused:
                 yield refused
             else:
-                yield from _one(path)
+                yield from _one(path, None if link else own)
     while unlisted:
         e = unlisted.pop()
         yield Refused(Path(e.filename), "unreadable", f"cannot list folder: {e.strerror or e}")
 
 
-def _one(path: Path) -> Iterator[Source]:
+def _one(path: Path, st: os.stat_result | None = None) -> Iterator[Source]:
+    """``path`` as an input (a zip's members), or why it is refused; ``st``: its stat, when the walk has it."""
     try:
-        st = path.stat()
+        st = st or path.stat()
     except OSError as e:
         yield Refused(path, "unreadable", f"cannot open: {e.strerror or e}")
         return
@@ -187,9 +192,12 @@ def _one(path: Path) -> Iterator[Source]:
 def _is_plain_zip(path: Path) -> bool:
     """A zip archive given as input (not a DOCX, which is a zip too)."""
     try:
-        with open(path, "rb") as f:
-            if f.read(4) != b"PK\x03\x04":
+        fd = os.open(path, os.O_RDONLY)   # the first 4 bytes of every input: no buffered file object for them
+        try:
+            if os.read(fd, 4) != b"PK\x03\x04":
                 return False
+        finally:
+            os.close(fd)
         with zipfile.ZipFile(path) as z:
             return "word/document.xml" not in z.namelist()
     except (OSError, zipfile.BadZipFile):
