@@ -22,9 +22,15 @@ MOTTO = regex.compile(r"C[ỘO]NG\s+H(?:[ÒO]A|OÀ)\s+X[ÃA]\s+H[ỘO]I\s+CH[Ủ
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def read_yaml(path: Path):
+    """A YAML data file, by libyaml's safe loader where PyYAML has it (the same data as ``yaml.safe_load``,
+    ~10x faster: the vocabulary took ~0,1 CPU-s of every process's start)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def load(name: str):
     """The one public loader: a YAML file of this folder, parsed when a caller first needs it."""
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+    return read_yaml(DATA / name)
 
 
 def alternation(words) -> str:

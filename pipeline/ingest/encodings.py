@@ -13,7 +13,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import yaml
 
 DATA = Path(__file__).parent
 ENCODINGS = ("tcvn3", "vni")
@@ -27,7 +26,8 @@ TONES = set("\u0300\u0301\u0303\u0309\u0323")
 
 @functools.cache
 def tables() -> dict:
-    return yaml.safe_load((DATA / "legacy_encodings.yaml").read_text(encoding="utf-8"))
+    from extractors.vocab import read_yaml
+    return read_yaml(DATA / "legacy_encodings.yaml")
 
 
 @functools.cache

@@ -20,7 +20,6 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
 from extractors import vocab
 
@@ -35,7 +34,7 @@ MERGER = dt.date(2025, 7, 1)
 
 @functools.cache
 def synth_words() -> dict:
-    return yaml.safe_load((DATA / "synth.yaml").read_text(encoding="utf-8"))
+    return vocab.read_yaml(DATA / "synth.yaml")
 
 
 @functools.cache
