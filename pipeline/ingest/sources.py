@@ -6,12 +6,13 @@ Every source has ``read_bytes()``, ``name``, ``suffix`` and a ``str()`` that is 
 """
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator, Union
+from typing import Callable, Iterable, Iterator, Union
 
 from .raw import ReadError
 from .zipsafe import MAX_ZIP_ENTRY_BYTES, check_zip
@@ -99,31 +100,40 @@ def iter_sources(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterato
     link's path; files in ``exclude`` (the database being written, its WAL) are not inputs.
     """
     paths = list(paths)
-    inside = [os.path.realpath(p) for p in paths]
+    # the folders given, resolved only when a link is met (thousands of files given one by one resolve nothing)
+    inside = functools.cache(lambda: [os.path.realpath(p) for p in paths])
     skip = {os.path.realpath(p) for p in exclude}
+    skip_names = {os.path.basename(p) for p in skip}
     for root in paths:
-        if root.is_dir():
-            yield from _walk(root, inside, skip, {os.path.basename(p) for p in skip})
-        elif root.exists() or root.is_symlink():
-            if os.path.realpath(root) not in skip:
-                yield from _one(root)
+        try:
+            st = os.stat(root)
+        except OSError:
+            st = None
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            yield from _walk(root, inside, skip, skip_names)
+            continue
+        link = root.is_symlink()
+        if st is not None or link:
+            # as in _walk: only a link, or a file of the database's name, can be the database
+            if not ((link or root.name in skip_names) and os.path.realpath(root) in skip):
+                yield from _one(root, st)
 
 
 def _under(real: str, roots: list[str]) -> bool:
     return any(real == r or real.startswith(r.rstrip("/") + "/") for r in roots)
 
 
-def _escapes(path: Path, roots: list[str], link: bool | None = None) -> Refused | None:
+def _escapes(path: Path, roots: Callable[[], list[str]], link: bool | None = None) -> Refused | None:
     if not (path.is_symlink() if link is None else link):
         return None   # folders reached through a link were checked when the link was met
     real = os.path.realpath(path)
-    if _under(real, roots) or (os.path.isfile(real) and os.path.splitext(real)[1].lower() in DOCUMENT_SUFFIXES):
+    if _under(real, roots()) or (os.path.isfile(real) and os.path.splitext(real)[1].lower() in DOCUMENT_SUFFIXES):
         return None
     return Refused(path, "refused", f"symbolic link to {real}, outside the folders given and not a document file; "
                                     "not followed")
 
 
-def _walk(root: Path, inside: list[str], skip: set[str], skip_names: set[str]) -> Iterator[Source]:
+def _walk(root: Path, inside: Callable[[], list[str]], skip: set[str], skip_names: set[str]) -> Iterator[Source]:
     seen: set[tuple[int, int]] = set()
     unlisted: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=unlisted.append):
