@@ -93,7 +93,7 @@ class Stages:
         from extractors import document, figures
         for name, stage in [("extract_metadata", "extract: metadata"), ("find_citations", "extract: citations"),
                             ("find_grids", "extract: tables (grids)"), ("find_dates", "extract: dates"),
-                            ("find_implements", "extract: relations")]:
+                            ("find_relations", "extract: relations")]:
             self.wrap(document, name, stage)
         self.wrap(figures, "count_list_items", "extract: counts")
         kinds = []

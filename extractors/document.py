@@ -15,7 +15,7 @@ from .dates import find_dates
 from .grids import Grid, find_grids
 from .metadata import extract_metadata, latest_cited_date
 from .models import Budget, Citation, Count, DateMention, Deadline, DocumentMeta, Staffing
-from .relations import Link, find_implements
+from .relations import Link, Statement, find_relations
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Extraction:
     links: list[Link] = field(default_factory=list)
     count_items: list[tuple[int, int]] = field(default_factory=list)
     figures: dict[str, list] = field(default_factory=dict)   # kind (= its table) → what it found, see figures.KINDS
+    statements: list[Statement] = field(default_factory=list)   # what replaces, repeals or amends what
 
     @property
     def budget(self) -> list[Budget]:
@@ -50,7 +51,9 @@ def extract(text: str, extra_grids: Sequence[Grid] = ()) -> Extraction:
     cites = find_citations(text, own_ref=meta.ref)
     if meta.issue_date is None:   # an undated document is no older than what it cites
         meta = dataclasses.replace(meta, issue_date_not_before=latest_cited_date(cites))
+    rel = find_relations(text, cites)
+    cites = [dataclasses.replace(c, role=r.role) for c, r in zip(cites, rel.roles)]
     grids = find_grids(text) + list(extra_grids)
     dates = find_dates(text)
     found = figures.find_figures(text, grids, cites, dates)
-    return Extraction(meta, cites, dates, find_implements(text, cites), found.count_items, found.by_kind)
+    return Extraction(meta, cites, dates, rel.links, found.count_items, found.by_kind, rel.statements)

@@ -75,6 +75,7 @@ class Citation:
     nested: bool = False            # a law named inside the name of an amending law
     written_type: str | None = None  # the type named by the word written right before the number
     code_type: str | None = None     # the type named by the code in the symbol (NĐ → Nghị định)
+    role: str | None = None          # what the mention does in its sentence (citations.relation; set by extract)
 
     @property
     def article(self) -> str | None:

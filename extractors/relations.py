@@ -13,9 +13,12 @@ from typing import Sequence
 
 import regex
 
-from .citation_roles import Mention, Role, roles, role_words
+import datetime as dt
+
+from .citation_roles import Mention, Role, roles, role_words, supersessions
 from .citations import ref_key
 from .models import Citation
+from .sentences import sentence
 from .vocab import alternation
 
 RULE_FLAGS = regex.V1 | regex.IGNORECASE
@@ -45,9 +48,47 @@ class Link:
     relation: str = "implements"
 
 
-def find_implements(text: str, cites: list[Citation]) -> list[Link]:
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """The document states that citation ``target`` (an index into the citations) is replaced, repealed or
+    amended by citation ``by`` (None: the document itself), from ``since``; ``sentence`` is where it says so."""
+
+    start: int
+    end: int
+    target: int
+    by: int | None
+    relation: str        # replaced | repealed | amended
+    since: dt.date | None
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    roles: list[Role]              # one per citation, in the order of the citations
+    links: list[Link]
+    statements: list[Statement]
+
+
+def find_relations(text: str, cites: list[Citation]) -> Relations:
+    """What each citation does in its sentence, which one implements which, and what the document says
+    replaces, repeals or amends what.  The roles and the statements are read with the mentions in the order
+    they stand in the text (by start, then by index), as ``citations.relation`` was read from the database."""
     mentions = [Mention(c.start, c.end, c.ref, c.article is not None) for c in cites]
-    return implements(text, mentions, roles(text, mentions))
+    order = sorted(range(len(cites)), key=lambda i: (cites[i].start, i))
+    in_text = [mentions[i] for i in order]
+    found_in_text = roles(text, in_text)
+    found: list[Role] = [None] * len(cites)   # type: ignore[list-item]
+    for p, i in enumerate(order):
+        found[i] = found_in_text[p]
+    own = found if order == list(range(len(cites))) else roles(text, mentions)   # the links read the list order
+    statements = [Statement(s.start, s.end, order[s.target], None if s.by is None else order[s.by], s.relation, s.since,
+                            sentence(text, s.start, s.end))
+                  for s in supersessions(text, in_text, found_in_text)]
+    return Relations(found, implements(text, mentions, own), statements)
+
+
+def find_implements(text: str, cites: list[Citation]) -> list[Link]:
+    return find_relations(text, cites).links
 
 
 def implements(text: str, mentions: Sequence[Mention], found: Sequence[Role]) -> list[Link]:

@@ -6,9 +6,10 @@
   year only a document of the cited year.  When several documents share the key, the one whose date
   is the cited date; copies (same date) are one document; else no link and ``link_note`` says why.
 * **relations** — ``citations.relation``, the role of each mention read from its sentence
-  (:func:`extractors.citation_roles.roles`).
+  (:func:`extractors.citation_roles.roles`), is stored with the citation by the worker that extracted it.
 * **validity** — ``document_validity``: what the archive's own texts say replaces, repeals or amends
-  what (:func:`extractors.citation_roles.supersessions`), and what the imported catalog says.
+  what (:func:`extractors.citation_roles.supersessions`, stored per document in ``validity_statements``
+  by the worker), with the links of the citations it names; and what the imported catalog says.
 """
 from __future__ import annotations
 
@@ -18,9 +19,7 @@ import datetime as dt
 import duckdb
 
 from extractors import vocab
-from extractors.citation_roles import Mention, roles, supersessions
 
-from .checks.common import _Texts
 from .checks.keys import ref_key
 from .store import insert_rows
 from .store.tables import CITATIONS, DOCUMENT_VALIDITY
@@ -82,10 +81,10 @@ def merge_catalog(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Recompute links, relations and validity over the whole archive."""
+    """Recompute links and validity over the whole archive (the roles of the mentions and what each document
+    says replaces what were read by the worker that extracted it: ``citations.relation``, ``validity_statements``)."""
     merge_catalog(con)
     archive = Archive(con)
-    texts = _Texts(con)
     cur = con.execute("""
         SELECT c.doc_id, c.seq, c.ref, c.issuer, c.year, c.cited_date, c.article, c.char_start, c.char_end,
                d.province, d.ref AS doc_ref, d.issue_date
@@ -93,6 +92,10 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     cites_of: dict[str, list] = collections.defaultdict(list)   # each document's citations
     for r in cur.fetchall():
         cites_of[r[0]].append(r)
+    statements: dict[str, list] = collections.defaultdict(list)
+    for r in con.execute("""SELECT doc_id, target_seq, by_seq, relation, since, char_start, char_end, sentence
+                            FROM validity_statements ORDER BY doc_id, seq""").fetchall():
+        statements[r[0]].append(r)
     # the date most mentions give each số hiệu: the date of a replacing document cited without one
     written: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     for cites in cites_of.values():
@@ -100,37 +103,35 @@ def build(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             if c[2] and c[5] and (c[4] is None or c[4] == c[5].year):
                 written[ref_key(c[2])][c[5]] += 1
     links, validity = [], []
-    for doc_id, text in texts.stored("SELECT doc_id FROM citations"):   # in one pass over the texts
-        cites = cites_of[doc_id]
+    for doc_id, cites in cites_of.items():
         province, doc_ref, doc_date = cites[0][9:12]
-        mentions = [Mention(c[7], c[8], c[2], c[6] is not None) for c in cites]
-        found = roles(text, mentions)
-        keyed = []
-        for c, r in zip(cites, found):
+        keyed = {}   # seq → (key, scope, target, cited date)
+        for c in cites:
             key = ref_key(c[2]) if c[2] else None
             national = is_national(c[3])
             scope = None if national else province
             target, note = archive.link(key, national, province, c[4] is None, c[5], doc_id) if key else (None, None)
-            keyed.append((key, scope, target, c[5]))
+            keyed[c[1]] = (key, scope, target, c[5])
             links.append({"doc_id": doc_id, "seq": c[1], "cited_province": scope, "cited_doc_id": target,
-                          "link_note": note, "relation": r.role})
-        for s in supersessions(text, mentions, found):
-            key, scope, target, _ = keyed[s.target]
-            if s.by is None:
+                          "link_note": note})
+        ref_of = {c[1]: c[2] for c in cites}
+        for _, target_seq, by_seq, relation, since, start, end, sentence in statements.get(doc_id, ()):
+            key, scope, target, _ = keyed[target_seq]
+            if by_seq is None:
                 by_ref, by_doc, by_date = doc_ref, doc_id, doc_date
                 by_key = ref_key(doc_ref) if doc_ref else None
             else:
-                by_key, _, by_target, by_cited = keyed[s.by]
+                by_key, _, by_target, by_cited = keyed[by_seq]
                 if by_key == key:
                     continue
-                by_ref, by_doc = cites[s.by][2], by_target
+                by_ref, by_doc = ref_of[by_seq], by_target
                 most = written.get(by_key)
                 by_date = ((archive.docs[by_target][3] if by_target else None) or by_cited
                            or (most.most_common(1)[0][0] if most else None) or doc_date)
-            validity.append({"target_key": key, "province": scope, "target_ref": cites[s.target][2], "target_doc_id": target,
-                             "relation": s.relation, "by_ref": by_ref, "by_key": by_key, "by_doc_id": by_doc, "by_date": by_date,
-                             "since": s.since or by_date, "source": "archive", "doc_id": doc_id,
-                             "char_start": s.start, "char_end": s.end, "sentence": texts.sentence(doc_id, s.start, s.end)})
+            validity.append({"target_key": key, "province": scope, "target_ref": ref_of[target_seq], "target_doc_id": target,
+                             "relation": relation, "by_ref": by_ref, "by_key": by_key, "by_doc_id": by_doc, "by_date": by_date,
+                             "since": since or by_date, "source": "archive", "doc_id": doc_id,
+                             "char_start": start, "char_end": end, "sentence": sentence})
     order = {doc_id: n for n, doc_id in enumerate(cites_of)}
     validity.sort(key=lambda v: order[v["doc_id"]])   # in the order of the documents' ids, as before
     validity += _catalog_validity(con, archive)

@@ -10,10 +10,8 @@ import json
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-import regex
-
 from extractors import vocab
-from extractors.vocab import WS
+from extractors.sentences import sentence, sentence_start
 
 from .keys import ref_key
 
@@ -25,8 +23,6 @@ def flag_context() -> dict:
     return vocab.load("flag_context.yaml")
 
 
-_SENTENCE_CUT = regex.compile(r"[.;!?](?=\s)|\n\s*\n")
-_SENTENCE_END = regex.compile(r"[.;!?](?=\s|$)")
 
 
 class _Texts:
@@ -56,19 +52,14 @@ class _Texts:
 
     def sentence_start(self, doc_id: str, start: int) -> int:
         """Where the sentence holding ``start`` begins (at most 300 characters back)."""
-        text, lo = self.text(doc_id), max(0, start - 300)
-        cut = [m.end() for m in _SENTENCE_CUT.finditer(text, lo, start)]
-        return cut[-1] if cut else lo
+        return sentence_start(self.text(doc_id), start)
 
     def before(self, doc_id: str, start: int) -> str:
         """The text of the sentence before ``start``."""
         return self.text(doc_id)[self.sentence_start(doc_id, start):start]
 
     def sentence(self, doc_id: str, start: int, end: int) -> str:
-        text, s = self.text(doc_id), self.sentence_start(doc_id, start)
-        m = _SENTENCE_END.search(text, end, end + 300)
-        e = m.end() if m else min(len(text), end + 300)
-        return WS.sub(" ", text[s:e]).strip()
+        return sentence(self.text(doc_id), start, end)
 
 
 def _file(path: str | None) -> str | None:

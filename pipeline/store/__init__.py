@@ -18,7 +18,7 @@ from .migrations import MIGRATIONS
 from .packing import arrow_rows, pack
 from .tables import DOCUMENT_PATHS, FILE_STATS, TABLES, path_rows, search_key
 
-PIPELINE_VERSION = "7"  # bump when extraction changes, so re-runs recompute old rows
+PIPELINE_VERSION = "8"  # bump when extraction changes, so re-runs recompute old rows
 
 # every table that holds rows of one document, with its columns (declared once, in tables.py)
 ROW_TABLES: dict[str, list[str]] = {t.name: t.columns for t in TABLES}

@@ -7,8 +7,8 @@ the SQL of one named migration (see ``MIGRATIONS``), made from them.
 Computed by :mod:`pipeline.graph` at every flag computation (never by the extractors), keyed by
 ``citations.ref_key``: ``cited_province`` (the province a local số hiệu belongs
 to; null for a national one), ``cited_doc_id``, ``link_note`` (why a number in the archive was not
-linked), ``relation`` (basis, implements, amends, replaces, repeals, guides, reference) and the
-``document_validity`` table.  Kept across runs: ``catalog_entries``, ``catalog_relations``,
+linked) and the ``document_validity`` table; ``relation`` (basis, implements, amends, replaces, repeals,
+guides, reference), added here to older databases, is read by the extractors.  Kept across runs: ``catalog_entries``, ``catalog_relations``,
 ``flag_reviews``.
 """
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Callable
 
 import duckdb
 
-from .tables import DOCUMENT_PATHS, FILE_STATS, FLAGS, search_key
+from .tables import DOCUMENT_PATHS, FILE_STATS, FLAGS, STATEMENTS, search_key
 from .views import CITATION_NETWORK, VIEWS_SQL
 from .graph import DROP_CITED_KEY, FLAG_REVIEWS, GRAPH
 
@@ -259,4 +259,7 @@ MIGRATIONS: list[tuple[str, str | Callable[[duckdb.DuckDBPyConnection], None]]] 
     ("0018_budget_realised", VIEWS_SQL),
     # issue 17: an unchanged re-run knows a file by its stat, without reading its bytes
     ("0019_file_stats", FILE_STATS.ddl()),
+    # issue 17: what a document says replaces what, read by the worker that extracts it (not from the stored
+    # text by the one writer at every flag computation)
+    ("0020_validity_statements", STATEMENTS.ddl()),
 ]

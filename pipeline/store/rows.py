@@ -57,4 +57,5 @@ def figure_rows(doc_id: str, norm: Normalized, ex: Extraction, ocr_pages: frozen
     found = {**ex.figures, "dates": ex.dates, "citation_links": ex.links}   # each figure kind goes to its table
     out = {name: _spanned(tables.BY_NAME[name], doc_id, norm, items, ocr_pages) for name, items in found.items()}
     out["count_items"] = [tables.COUNT_ITEMS.row(doc_id, a, (a, b)) for a, b in ex.count_items]
+    out[tables.STATEMENTS.name] = [tables.STATEMENTS.row(doc_id, i, s) for i, s in enumerate(ex.statements)]
     return out

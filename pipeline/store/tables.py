@@ -63,8 +63,9 @@ class TableSpec:
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {body},\n    PRIMARY KEY (doc_id, {self.key})\n);"
 
     def add_columns(self, *names: str) -> str:
-        """``ALTER TABLE … ADD COLUMN`` for computed columns, typed by the spec (a migration of an older database)."""
-        return _add_columns(self.name, dict(self.computed), names)
+        """``ALTER TABLE … ADD COLUMN`` for columns added since the table was made, typed by the spec (a
+        migration of an older database)."""
+        return _add_columns(self.name, {**{f.column: f.sql_type for f in self.fields}, **dict(self.computed)}, names)
 
     def row(self, doc_id: str, number: int, item: Any) -> dict:
         return {"doc_id": doc_id, self.key: number, **{c: number for c in self.also_key}, **{f.column: f.get(item) for f in self.fields}}
@@ -91,12 +92,13 @@ CITATIONS = TableSpec("citations", "seq", (
     field("symbol", "VARCHAR"), field("issuer", "VARCHAR"), field("name", "VARCHAR"), field("cited_date", "DATE"),
     field("article", "VARCHAR"), field("clause", "VARCHAR"), field("point", "VARCHAR"), field("section", "VARCHAR"),
     field("pinpoints", "VARCHAR[]", lambda c: [str(p) for p in c.pinpoints]), field("nested", "BOOLEAN"),
-    field("written_type", "VARCHAR"), field("code_type", "VARCHAR"), field("ref_key", "VARCHAR", citation_key)),
+    field("written_type", "VARCHAR"), field("code_type", "VARCHAR"), field("ref_key", "VARCHAR", citation_key),
+    # basis | implements | amends | replaces | repeals | guides | reference: read from the mention's sentence
+    field("relation", "VARCHAR", "role")),
     # the citation graph (issue 15), computed at every flag computation by pipeline.graph
     computed=(("cited_province", "VARCHAR"),   # the province a local số hiệu belongs to; null for a national one
               ("cited_doc_id", "VARCHAR"),     # the document of the archive the mention names
-              ("link_note", "VARCHAR"),        # why a number the archive holds was not linked
-              ("relation", "VARCHAR")))        # basis | implements | amends | replaces | repeals | guides | reference
+              ("link_note", "VARCHAR")))       # why a number the archive holds was not linked
 COUNTS = TableSpec("counts", "seq", (
     field("value", "BIGINT NOT NULL"), field("unit", "VARCHAR"), field("head", "VARCHAR"),
     field("parent_id", "INTEGER", "parent")))
@@ -121,13 +123,20 @@ DEADLINES = TableSpec("deadlines", "seq", (
     field("due_date", "DATE"), field("recurring", "VARCHAR"), field("precision", "VARCHAR"), field("what", "VARCHAR"),
     field("who", "VARCHAR")))
 
+# what a document says replaces, repeals or amends what (extractors.relations.Statement): pipeline.graph makes
+# document_validity from these, with the links of the citations they name
+STATEMENTS = TableSpec("validity_statements", "seq", (
+    field("target_seq", "INTEGER NOT NULL", "target"), field("by_seq", "INTEGER", "by"),
+    field("relation", "VARCHAR NOT NULL"), field("since", "DATE"), field("char_start", "INTEGER NOT NULL", "start"),
+    field("char_end", "INTEGER NOT NULL", "end"), field("sentence", "VARCHAR")), spans=False, exported=False)
+
 # every path a document's bytes were found under in the run that loaded it (seq 0 = documents.source_path)
 DOCUMENT_PATHS = TableSpec("document_paths", "seq", (field("path", "VARCHAR NOT NULL", lambda path: path),), spans=False,
                            exported=False)
 
 # in the order 'vanban export' writes them
 TABLES: tuple[TableSpec, ...] = (CITATIONS, DATES, CITATION_LINKS, COUNTS, COUNT_ITEMS, STAFFING, BUDGET, DEADLINES,
-                                 DOCUMENT_PATHS)
+                                 DOCUMENT_PATHS, STATEMENTS)
 
 
 def path_rows(doc: dict) -> list[dict]:
