@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from extractors import vocab
 from extractors.sentences import sentence, sentence_start
@@ -36,19 +36,6 @@ class _Texts:
             row = self.con.execute("SELECT text FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
             self.cache[doc_id] = (row[0] if row else None) or ""
         return self.cache[doc_id]
-
-    def stored(self, among: str, rows: int = 512) -> Iterator[tuple[str, str]]:
-        """(doc_id, text) of the documents whose doc_id the query ``among`` returns, in the order they are
-        stored, ``rows`` stored documents a query: the text column is compressed in blocks, so fetching one
-        document alone costs about as much as a few hundred read in order.  The text given is the one
-        ``sentence`` reads until the next (only one is kept: the writer's memory stays flat)."""
-        top = self.con.execute("SELECT max(rowid) FROM documents").fetchone()[0]
-        for lo in range(0, (top or 0) + 1, rows):
-            for doc_id, text in self.con.execute(f"""SELECT doc_id, text FROM documents
-                                                      WHERE rowid >= ? AND rowid < ? AND doc_id IN ({among})""",
-                                                 [lo, lo + rows]).fetchall():
-                self.cache = {doc_id: text or ""}
-                yield doc_id, text or ""
 
     def sentence_start(self, doc_id: str, start: int) -> int:
         """Where the sentence holding ``start`` begins (at most 300 characters back)."""
