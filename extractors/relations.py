@@ -7,13 +7,12 @@ Vocabulary (``purpose``, ``issuing``, ``link_examples``) in ``vocab/citation_rol
 """
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 from typing import Sequence
 
 import regex
-
-import datetime as dt
 
 from .citation_roles import Mention, Role, roles, role_words, supersessions
 from .citations import ref_key

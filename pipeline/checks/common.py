@@ -23,8 +23,6 @@ def flag_context() -> dict:
     return vocab.load("flag_context.yaml")
 
 
-
-
 class _Texts:
     """Document texts fetched once, for the sentence each flag quotes."""
 

@@ -13,7 +13,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-
 DATA = Path(__file__).parent
 ENCODINGS = ("tcvn3", "vni")
 # Latin-1 letters and signs that Vietnamese written in Unicode never uses

@@ -12,8 +12,9 @@ import regex
 
 from extractors.vocab import SUPERSCRIPT_DIGITS
 
-from .raw import OCR_MODES, RawTable, ReadError  # noqa: F401  (OCR_MODES: read_pdf's modes)
+from .raw import RawTable, ReadError
 from .ruled import ruled_cells
+
 MIN_PAGE_LETTERS = 20         # a page with fewer letters in its text layer is a scan
 _LETTER = regex.compile(r"\p{L}")
 

@@ -20,8 +20,8 @@ from .docx import read_docx
 from .encodings import convert, detect
 from .html import read_html
 from .mojibake import is_bad
-from .pdf import GARBLED_SHARE, OCR_MODES, PdfTables, garbled_share, pdf_tables, read_pdf
-from .raw import RawDocument, RawTable, ReadError
+from .pdf import GARBLED_SHARE, PdfTables, garbled_share, pdf_tables, read_pdf
+from .raw import OCR_MODES, RawDocument, RawTable, ReadError
 from .text import bom_encoding, decode_text, read_text
 from .zipsafe import MAX_ZIP_ENTRY_BYTES, check_zip
 

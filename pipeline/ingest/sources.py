@@ -113,10 +113,14 @@ def iter_sources(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Iterato
             yield from _walk(root, inside, skip, skip_names)
             continue
         link = root.is_symlink()
-        if st is not None or link:
-            # as in _walk: only a link, or a file of the database's name, can be the database
-            if not ((link or root.name in skip_names) and os.path.realpath(root) in skip):
-                yield from _one(root, st)
+        if (st is not None or link) and not _excluded(root, link, skip, skip_names):
+            yield from _one(root, st)
+
+
+def _excluded(path: Path, link: bool, skip: set[str], skip_names: set[str]) -> bool:
+    """Whether ``path`` resolves to one of ``skip``: only a link, or a file with the name of one (folders on the
+    way may be links), can; the others are not resolved (a system call per folder of the path each)."""
+    return (link or path.name in skip_names) and os.path.realpath(path) in skip
 
 
 def _under(real: str, roots: list[str]) -> bool:
@@ -163,9 +167,7 @@ def _walk(root: Path, inside: Callable[[], list[str]], skip: set[str], skip_name
             except OSError:
                 own = None   # gone since the folder was listed: _one says so
             link = own is not None and stat.S_ISLNK(own.st_mode)
-            # a file resolves to one of ``skip`` only if it is a link or has that file's name (folders on the
-            # way may be links): the others are not resolved, a system call per folder of the path each
-            if (link or name in skip_names) and os.path.realpath(path) in skip:
+            if _excluded(path, link, skip, skip_names):
                 continue
             refused = _escapes(path, inside, link)
             if refused:

@@ -20,7 +20,6 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from extractors import vocab
 
 from ..checks import read_catalog
